@@ -1,0 +1,76 @@
+"""The parsed document and the questions every later stage asks of it: resolve a pointer, list operations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+from generator.errors import pointer_join, pointer_parts
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed document, its origin and a pointer → line map for diagnostics (YAML only)."""
+
+    source: str
+    data: dict[str, Any]
+    sha256: str
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    def line_of(self, pointer: str) -> int | None:
+        """The line of the nearest node at or above `pointer` that the map knows."""
+        while pointer:
+            if pointer in self.lines:
+                return self.lines[pointer]
+            if "/" not in pointer:
+                break
+            pointer = pointer.rsplit("/", 1)[0]
+        return None
+
+    def resolve(self, ref: str) -> Any:
+        """The node a local `#/...` reference names; KeyError when there is none."""
+        if not ref.startswith("#"):
+            raise KeyError(ref)
+        node: Any = self.data
+        # A $ref is a URI: its fragment is percent-encoded before it is a JSON pointer.
+        for part in pointer_parts(unquote(ref)):
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                raise KeyError(ref)
+        return node
+
+    def operations(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """Yields (pointer, path, method, operation) for every operation, in document order."""
+        paths = self.data.get("paths")
+        if not isinstance(paths, dict):
+            return
+        for path, item in paths.items():
+            if not isinstance(item, dict):
+                continue
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if isinstance(op, dict):
+                    yield pointer_join("#/paths", path, method), path, method, op
+
+    def tags(self) -> list[str]:
+        """Every tag name used by an operation or declared at the top, declared ones first."""
+        names: list[str] = []
+        for tag in self.data.get("tags") or []:
+            if isinstance(tag, dict) and isinstance(tag.get("name"), str):
+                names.append(tag["name"])
+        for _, _, _, op in self.operations():
+            for name in op.get("tags") or []:
+                if isinstance(name, str) and name not in names:
+                    names.append(name)
+        return names
+
+    def tag_operations(self, tag: str) -> list[tuple[str, str, str, dict[str, Any]]]:
+        """The operations tagged `tag`."""
+        return [entry for entry in self.operations() if tag in (entry[3].get("tags") or [])]

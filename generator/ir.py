@@ -1,0 +1,173 @@
+"""The intermediate model: what the templates render. Frozen, names final, no Jinja, no raw document nodes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+TypeKind = Literal["model", "enum", "list", "dict", "union", "primitive", "any"]
+
+
+@dataclass(frozen=True, slots=True)
+class TypeRef:
+    """A Python type, both as structure (for examples and docs) and as a finished annotation."""
+
+    kind: TypeKind
+    annotation: str
+    name: str = ""
+    args: tuple[TypeRef, ...] = ()
+    nullable: bool = False
+    models: tuple[str, ...] = ()
+    imports: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    wire_name: str
+    py_name: str
+    type: TypeRef
+    required: bool
+    default_repr: str | None
+    description: str
+    deprecated: bool
+    example_repr: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EnumMember:
+    name: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    class_name: str
+    module_name: str
+    kind: Literal["object", "enum"]
+    pointer: str
+    description: str
+    fields: tuple[Field, ...] = ()
+    members: tuple[EnumMember, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ModelModule:
+    """One module of the models package; schemas that refer to each other in a cycle share one."""
+
+    module_name: str
+    schemas: tuple[Schema, ...]
+    model_imports: tuple[tuple[str, str], ...]
+    std_imports: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    wire_name: str
+    py_name: str
+    location: Literal["path", "query", "header"]
+    type: TypeRef
+    required: bool
+    default_repr: str | None
+    description: str
+    example_repr: str
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    py_name: str
+    type: TypeRef
+    annotation: str
+    content_type: str
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    kind: Literal["model", "adapter", "bytes", "text", "none"]
+    type: TypeRef
+    status: str
+    content_type: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorResponse:
+    status: str
+    exception: str
+    content_type: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleArg:
+    py_name: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    operation_id: str
+    method_name: str
+    anchor: str
+    http_method: str
+    path: str
+    summary: str
+    description: str
+    deprecated: bool
+    path_params: tuple[Param, ...]
+    query_params: tuple[Param, ...]
+    header_params: tuple[Param, ...]
+    body: Body | None
+    response: Response
+    errors: tuple[ErrorResponse, ...]
+    example: tuple[ExampleArg, ...]
+    example_uses_models: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    tag: str
+    attr_name: str
+    class_name: str
+    async_class_name: str
+    module_name: str
+    description: str
+    operations: tuple[Operation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Security:
+    scheme_name: str
+    header_name: str
+    env_var: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    initial_interval_ms: int
+    max_interval_ms: int
+    max_elapsed_ms: int
+    exponent: float
+    status_codes: tuple[str, ...]
+    retry_connection_errors: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    title: str
+    version: str
+    description: str
+    source_name: str
+    package: str
+    dist_name: str
+    client_class: str
+    async_client_class: str
+    server_url: str
+    server_env_var: str
+    security: Security
+    retries: RetryPolicy
+    error_model: str | None
+    resources: tuple[Resource, ...]
+    modules: tuple[ModelModule, ...]

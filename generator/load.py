@@ -1,0 +1,106 @@
+"""Stage 1: read the document (YAML or JSON, told apart by content) and remember where each node sits."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.document import Document
+from generator.errors import Diagnostic, GeneratorError, pointer_join
+
+try:  # The C loader is several times faster; fall back where libyaml is missing.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+
+def load_document(path: Path) -> Document:
+    """Reads and parses `path`; every failure becomes a one-line GeneratorError naming the place."""
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise GeneratorError([Diagnostic(source, "#", f"cannot read the document: {exc.strerror}")])
+    return parse_document(raw, source)
+
+
+def parse_document(raw: bytes, source: str) -> Document:
+    """Parses bytes as JSON when they look like JSON, else as YAML (a superset we parse slower)."""
+    sha = hashlib.sha256(raw).hexdigest()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GeneratorError(
+            [Diagnostic(source, "#", f"not UTF-8 text (byte {exc.start})")]
+        ) from None
+    if text.lstrip().startswith(("{", "[")):
+        data, lines = _parse_json(text, source), {}
+    else:
+        data, lines = _parse_yaml(text, source)
+    if not isinstance(data, dict):
+        kind = type(data).__name__ if data is not None else "empty"
+        raise GeneratorError(
+            [
+                Diagnostic(
+                    source,
+                    "#",
+                    f"the document is {kind}, not a mapping",
+                    line=1,
+                    hint="an OpenAPI document is an object with `openapi`, `info` and `paths`",
+                )
+            ]
+        )
+    return Document(source=source, data=data, sha256=sha, lines=lines)
+
+
+def _parse_json(text: str, source: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise GeneratorError(
+            [Diagnostic(source, "#", f"invalid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno)]
+        ) from None
+    except RecursionError:
+        raise GeneratorError([Diagnostic(source, "#", "JSON nested too deeply to read")]) from None
+
+
+def _parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        message = " ".join(str(exc.problem or exc.context or "unreadable").split())
+        raise GeneratorError([Diagnostic(source, "#", f"invalid YAML: {message}", line=line)]) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise GeneratorError([Diagnostic(source, "#", f"invalid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    lines: dict[str, int] = {}
+    if node is not None:
+        _index_lines(node, "#", lines)
+    return data, lines
+
+
+def _index_lines(root: yaml.Node, pointer: str, lines: dict[str, int]) -> None:
+    """Records the 1-based line of every node, keyed by JSON pointer (iterative: nesting can be deep)."""
+    stack: list[tuple[yaml.Node, str, int]] = [(root, pointer, root.start_mark.line)]
+    seen: set[int] = set()
+    while stack:
+        node, ptr, line = stack.pop()
+        lines.setdefault(ptr, line + 1)
+        if id(node) in seen:  # YAML anchors can share a node between places
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((value, pointer_join(ptr, str(key.value)), key.start_mark.line))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                stack.append((item, pointer_join(ptr, index), item.start_mark.line))

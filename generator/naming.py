@@ -1,0 +1,147 @@
+"""Pure string functions that turn document names into Python identifiers. No I/O, no document access."""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+# Attribute names a pydantic model already has: a field of that name would shadow them.
+MODEL_RESERVED = frozenset(
+    {
+        "construct",
+        "copy",
+        "dict",
+        "from_orm",
+        "json",
+        "parse_file",
+        "parse_obj",
+        "parse_raw",
+        "schema",
+        "schema_json",
+        "update_forward_refs",
+        "validate",
+        "model_config",
+        # Names the generated annotations use: a field called `list` would hide `list[...]`.
+        "any",
+        "bool",
+        "bytes",
+        "date",
+        "datetime",
+        "decimal",
+        "dict",
+        "float",
+        "int",
+        "list",
+        "none",
+        "str",
+        "uuid",
+        "model_fields",
+        "model_computed_fields",
+        "model_extra",
+        "model_fields_set",
+    }
+)
+
+
+def words(text: str) -> list[str]:
+    """Splits any name (camelCase, kebab-case, spaced, accented) into lower-case ASCII words."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return [w.lower() for w in _WORD.findall(ascii_text)]
+
+
+def snake(text: str) -> str:
+    """`customerName` → `customer_name`; empty when the name has no letters or digits."""
+    return "_".join(words(text))
+
+
+def pascal(text: str) -> str:
+    """`push option-type` → `PushOptionType`."""
+    return "".join(w[:1].upper() + w[1:] for w in words(text))
+
+
+def upper_snake(text: str) -> str:
+    """`banking-accountBalances` → `BANKING_ACCOUNT_BALANCES`."""
+    return snake(text).upper()
+
+
+def singular(word: str) -> str:
+    """English singular of a lower-case word, good enough for API nouns (`addresses` → `address`)."""
+    if word.endswith("ies") and len(word) > 3:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 1:
+        return word[:-1]
+    return word
+
+
+def safe_snake(text: str, reserved: frozenset[str] = frozenset(), fallback: str = "value") -> str:
+    """A snake_case identifier that is not a keyword, not reserved and does not start with a digit."""
+    name = snake(text) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in reserved:
+        name += "_"
+    return name
+
+
+def safe_pascal(text: str, fallback: str = "Model") -> str:
+    """A PascalCase class name that does not start with a digit."""
+    name = pascal(text) or fallback
+    return f"{fallback}{name}" if name[0].isdigit() else name
+
+
+def enum_member(value: str) -> str:
+    """The member name for an enum value: `TimedOut` → `TIMED_OUT`, `1099` → `VALUE_1099`."""
+    name = upper_snake(value) or "EMPTY"
+    if name[0].isdigit():
+        name = f"VALUE_{name}"
+    return name
+
+
+def method_name(operation_id: str, tag: str, http_method: str, path: str) -> str:
+    """An operation's method name: its operationId without the tag's noun, in snake_case.
+
+    `create-customer` → `create`, `get-create-update-customers-model` → `get_create_update_model`.
+    A GET whose operationId ends in the collection its path ends in reads a list, so `get` becomes
+    `list` there (`get-customers` → `list`), which keeps it apart from the single-record `get`.
+    """
+    op_words = words(operation_id)
+    noun = words(tag)
+    kept = _without_noun(op_words, noun) if noun else op_words
+    if not kept:
+        kept = op_words
+    last_segment = path.rstrip("/").rsplit("/", 1)[-1]
+    collection = (
+        http_method == "get"
+        and kept[0] == "get"
+        and not last_segment.startswith("{")
+        and bool(op_words)
+        and words(last_segment)[-1:] == op_words[-1:]
+        and singular(op_words[-1]) != op_words[-1]
+    )
+    if collection:
+        kept = ["list", *kept[1:]]
+    return safe_snake("_".join(kept), fallback="call")
+
+
+def _without_noun(op_words: list[str], noun: list[str]) -> list[str]:
+    """Removes the first run of words that spells the noun, in singular or plural."""
+    forms = {tuple(noun), (*noun[:-1], singular(noun[-1]))}
+    size = len(noun)
+    for start in range(len(op_words) - size + 1):
+        window = tuple(op_words[start : start + size])
+        if window in forms or (*window[:-1], singular(window[-1])) in forms:
+            return op_words[:start] + op_words[start + size :]
+    return op_words
+
+
+def qualify(annotation: str, names: tuple[str, ...], prefix: str) -> str:
+    """Spells each of `names` in an annotation through a namespace: `list[Customer]` → `list[models.Customer]`."""
+    if not names:
+        return annotation
+    pattern = r"\b(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")\b"
+    return re.sub(pattern, prefix + r"\1", annotation)

@@ -1,0 +1,509 @@
+"""Stage 3a: JSON Schemas → IR types and model classes, with every reference resolved and every name final.
+
+Schemas are handled in two passes over the same classification: the first finds every schema that
+becomes a class (an object with properties, or a string enum) and names it from its place in the
+document; the second builds types with those names. Naming sorts by pointer, so names do not depend on
+the order in which operations happen to reach a schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import unquote
+
+from generator import naming
+from generator.document import Document
+from generator.errors import Diagnostic, GeneratorError, pointer_join, pointer_parts
+from generator.ir import EnumMember, Field, ModelModule, Schema, TypeRef
+
+# Names the models package uses itself; a schema wanting one gets a suffix instead.
+_RESERVED_CLASSES = frozenset({"BaseModel", "OpenEnum", "Any", "Field", "ConfigDict"})
+_STRUCTURAL = frozenset({"properties", "items", "additionalProperties", "allOf", "anyOf", "oneOf"})
+_FORMATS = {
+    "date-time": ("datetime.datetime", "import datetime"),
+    "date": ("datetime.date", "import datetime"),
+    "uuid": ("UUID", "from uuid import UUID"),
+    "decimal": ("Decimal", "from decimal import Decimal"),
+    "binary": ("bytes", ""),
+}
+_PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
+ANY = TypeRef(kind="any", annotation="Any", imports=("from typing import Any",))
+
+Kind = Literal["object", "enum", "inline"]
+
+
+@dataclass(frozen=True)
+class _Named:
+    pointer: str
+    node: dict[str, Any]
+    kind: Literal["object", "enum"]
+
+
+class SchemaBuilder:
+    """Resolves, classifies, names and converts the schemas one set of operations reaches."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self._named: dict[str, _Named] = {}
+        self._names: dict[str, str] = {}
+        self._schemas: dict[str, Schema] = {}
+        self._building: set[str] = set()
+
+    # ---- references -------------------------------------------------------------------------
+
+    def deref(self, node: Any, pointer: str) -> tuple[Any, str]:
+        """Follows `$ref` chains to the node they end at, with its canonical pointer."""
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in seen:
+                raise self._error(pointer, f"reference cycle through {ref!r}")
+            seen.add(ref)
+            try:
+                node = self.doc.resolve(ref)
+            except KeyError:
+                raise self._error(
+                    pointer_join(pointer, "$ref"), f"reference {ref!r} points at nothing"
+                ) from None
+            pointer = "#" + "".join("/" + p for p in _escaped(ref))
+        return node, pointer
+
+    # ---- pass 1: discovery ------------------------------------------------------------------
+
+    def discover(self, node: Any, pointer: str) -> None:
+        """Records every schema under `node` that becomes a class (iterative: documents nest deeply)."""
+        stack = [(node, pointer)]
+        visited: set[str] = set()
+        while stack:
+            current, where = stack.pop()
+            current, where = self.deref(current, where)
+            if where in visited or not isinstance(current, dict):
+                continue
+            visited.add(where)
+            kind = self.classify(current)
+            if kind != "inline" and where not in self._named:
+                self._named[where] = _Named(where, current, kind)
+            stack.extend(_children(current, where))
+
+    def classify(self, node: dict[str, Any]) -> Kind:
+        """Which schemas become classes: objects with properties (or allOf of them) and string enums."""
+        enum = node.get("enum")
+        if isinstance(enum, list) and enum and all(isinstance(v, str) for v in enum):
+            return "enum"
+        if isinstance(node.get("properties"), dict) and node["properties"]:
+            return "object"
+        all_of = node.get("allOf")
+        if isinstance(all_of, list) and len(all_of) > 1:
+            return "object"
+        return "inline"
+
+    def assign_names(self) -> None:
+        """Names every discovered class: components by their key, the rest from their place."""
+        used = set(_RESERVED_CLASSES)
+        ordered = sorted(self._named, key=lambda p: (not _is_component(p), p))
+        for pointer in ordered:
+            candidates = _name_candidates(self.doc, pointer, self._named[pointer].node)
+            name = next((c for c in candidates if c not in used), None)
+            if name is None:
+                base = candidates[-1]
+                name = next(f"{base}{i}" for i in range(2, 10_000) if f"{base}{i}" not in used)
+            used.add(name)
+            self._names[pointer] = name
+
+    # ---- pass 2: types ----------------------------------------------------------------------
+
+    def type_of(self, node: Any, pointer: str) -> TypeRef:
+        """The IR type of a schema node, nullable when `nullable: true` or `type` includes "null"."""
+        nullable = isinstance(node, dict) and node.get("nullable") is True
+        node, pointer = self.deref(node, pointer)
+        if not isinstance(node, dict):
+            return ANY
+        result = self._type_of_resolved(node, pointer)
+        if nullable or _allows_null(node):
+            return optional(result)
+        return result
+
+    def _type_of_resolved(self, node: dict[str, Any], pointer: str) -> TypeRef:
+        if pointer in self._named:
+            name = self._names[pointer]
+            kind = self._named[pointer].kind
+            self._ensure_built(pointer)
+            return TypeRef(
+                kind="model" if kind == "object" else "enum",
+                annotation=name,
+                name=name,
+                models=(name,),
+            )
+        all_of = node.get("allOf")
+        if isinstance(all_of, list) and len(all_of) == 1:
+            return self.type_of(all_of[0], pointer_join(pointer, "allOf", 0))
+        for key in ("oneOf", "anyOf"):
+            variants = node.get(key)
+            if isinstance(variants, list) and variants:
+                return union(
+                    [self.type_of(v, pointer_join(pointer, key, i)) for i, v in enumerate(variants)]
+                )
+        types = [t for t in _types(node) if t != "null"]
+        if len(types) > 1:
+            return union([self._type_of_resolved({**node, "type": t}, pointer) for t in types])
+        kind = types[0] if types else ("object" if "additionalProperties" in node else "")
+        if kind == "array":
+            items = node.get("items")
+            item = self.type_of(items, pointer_join(pointer, "items")) if items else ANY
+            return TypeRef("list", f"list[{item.annotation}]", args=(item,), **_deps(item))
+        if kind == "object":
+            extra = node.get("additionalProperties")
+            value = (
+                self.type_of(extra, pointer_join(pointer, "additionalProperties"))
+                if isinstance(extra, dict) and extra
+                else ANY
+            )
+            return TypeRef("dict", f"dict[str, {value.annotation}]", args=(value,), **_deps(value))
+        if kind in _PRIMITIVES:
+            fmt = node.get("format")
+            if kind == "string" and isinstance(fmt, str) and fmt in _FORMATS:
+                annotation, import_line = _FORMATS[fmt]
+                return TypeRef(
+                    "primitive", annotation, name=annotation, imports=_nonempty(import_line)
+                )
+            if kind == "number" and fmt == "decimal":
+                return TypeRef("primitive", "Decimal", "Decimal", imports=("from decimal import Decimal",))
+            return TypeRef("primitive", _PRIMITIVES[kind], name=_PRIMITIVES[kind])
+        if kind == "null":
+            return TypeRef("primitive", "None", name="None")
+        return ANY
+
+    def _ensure_built(self, pointer: str) -> None:
+        if pointer in self._schemas or pointer in self._building:
+            return
+        self._building.add(pointer)
+        named = self._named[pointer]
+        if named.kind == "enum":
+            schema = self._enum_schema(named)
+        else:
+            schema = self._object_schema(named)
+        self._schemas[pointer] = schema
+        self._building.discard(pointer)
+
+    def _enum_schema(self, named: _Named) -> Schema:
+        members: list[EnumMember] = []
+        used: set[str] = set()
+        for value in dict.fromkeys(named.node["enum"]):
+            name = _unique(naming.enum_member(value), used, "_")
+            members.append(EnumMember(name=name, value=value))
+        class_name = self._names[named.pointer]
+        return Schema(
+            class_name=class_name,
+            module_name=naming.snake(class_name),
+            kind="enum",
+            pointer=named.pointer,
+            description=_text(named.node.get("description")),
+            members=tuple(members),
+        )
+
+    def _object_schema(self, named: _Named) -> Schema:
+        properties, required, description = self._merged(named.node, named.pointer)
+        fields: list[Field] = []
+        used: set[str] = set()
+        for wire_name, (prop, prop_pointer) in properties.items():
+            field_type = self.type_of(prop, prop_pointer)
+            target, _ = self.deref(prop, prop_pointer)
+            is_required = wire_name in required
+            if not is_required:
+                field_type = optional(field_type)
+            py_name = naming.safe_snake(wire_name, naming.MODEL_RESERVED, fallback="field")
+            fields.append(
+                Field(
+                    wire_name=wire_name,
+                    py_name=_unique(py_name, used, "_"),
+                    type=field_type,
+                    required=is_required,
+                    default_repr=None if is_required else "None",
+                    description=_text(prop.get("description") if isinstance(prop, dict) else None)
+                    or _text(target.get("description") if isinstance(target, dict) else None),
+                    deprecated=bool(isinstance(prop, dict) and prop.get("deprecated")),
+                    example_repr=_example_repr(prop, target),
+                )
+            )
+        class_name = self._names[named.pointer]
+        return Schema(
+            class_name=class_name,
+            module_name=naming.snake(class_name),
+            kind="object",
+            pointer=named.pointer,
+            description=description,
+            fields=tuple(fields),
+        )
+
+    def _merged(
+        self, node: dict[str, Any], pointer: str
+    ) -> tuple[dict[str, tuple[Any, str]], set[str], str]:
+        """Flattens allOf: properties in order (a later definition of a name wins), required united."""
+        properties: dict[str, tuple[Any, str]] = {}
+        required: set[str] = set()
+        for index, part in enumerate(node.get("allOf") or []):
+            target, target_pointer = self.deref(part, pointer_join(pointer, "allOf", index))
+            if isinstance(target, dict):
+                sub_props, sub_required, _ = self._merged(target, target_pointer)
+                properties.update(sub_props)
+                required |= sub_required
+        for name, prop in (node.get("properties") or {}).items():
+            properties[name] = (prop, pointer_join(pointer, "properties", name))
+        required |= {r for r in node.get("required") or [] if isinstance(r, str)}
+        return properties, required, _text(node.get("description"))
+
+    # ---- output -----------------------------------------------------------------------------
+
+    def modules(self) -> tuple[ModelModule, ...]:
+        """The models package: one module per class, or per cycle of classes that refer to each other."""
+        by_name = {s.class_name: s for s in self._schemas.values()}
+        deps = {
+            s.class_name: sorted({m for f in s.fields for m in f.type.models} - {s.class_name})
+            for s in by_name.values()
+        }
+        modules: list[ModelModule] = []
+        module_of: dict[str, str] = {}
+        components = _strongly_connected(deps)
+        for group in components:
+            module_name = by_name[group[0]].module_name
+            for name in group:
+                module_of[name] = module_name
+        taken: set[str] = set()
+        for group in sorted(components, key=lambda g: by_name[g[0]].module_name):
+            schemas = tuple(by_name[n] for n in group)
+            module_name = _unique(module_of[group[0]], taken, "_")
+            for name in group:
+                module_of[name] = module_name
+            needed = sorted({d for n in group for d in deps[n]} - set(group))
+            std = sorted({i for s in schemas for f in s.fields for i in f.type.imports})
+            modules.append(
+                ModelModule(
+                    module_name=module_name,
+                    schemas=schemas,
+                    model_imports=tuple((by_name[d].module_name, d) for d in needed),
+                    std_imports=tuple(std),
+                )
+            )
+        # Module names were final only now; imports refer to them by the names just fixed.
+        return tuple(
+            ModelModule(
+                m.module_name,
+                m.schemas,
+                tuple((module_of[cls], cls) for _, cls in m.model_imports),
+                m.std_imports,
+            )
+            for m in sorted(modules, key=lambda m: m.module_name)
+        )
+
+    def schema_named(self, class_name: str) -> Schema:
+        """The built class of that name (examples walk the IR, not the document)."""
+        return next(s for s in self._schemas.values() if s.class_name == class_name)
+
+    def _error(self, pointer: str, message: str) -> GeneratorError:
+        return GeneratorError(
+            [Diagnostic(self.doc.source, pointer, message, line=self.doc.line_of(pointer))]
+        )
+
+
+def optional(t: TypeRef) -> TypeRef:
+    """`t | None`, unless it already admits None."""
+    if t.nullable or t.kind == "any" or t.annotation == "None":
+        return t
+    return TypeRef(
+        t.kind, f"{t.annotation} | None", t.name, t.args, True, t.models, t.imports
+    )
+
+
+def union(variants: list[TypeRef]) -> TypeRef:
+    """One type for several; a None variant makes the union nullable instead of being listed."""
+    concrete = list({v.annotation: v for v in variants if v.annotation != "None"}.values())
+    has_none = len(concrete) < len(variants) or any(v.nullable for v in variants)
+    concrete = [_non_null(v) for v in concrete]
+    concrete = list({v.annotation: v for v in concrete}.values())
+    if any(v.kind == "any" for v in concrete) or not concrete:
+        return ANY
+    if len(concrete) == 1:
+        result = concrete[0]
+    else:
+        result = TypeRef(
+            "union",
+            " | ".join(v.annotation for v in concrete),
+            args=tuple(concrete),
+            models=tuple(dict.fromkeys(m for v in concrete for m in v.models)),
+            imports=tuple(dict.fromkeys(i for v in concrete for i in v.imports)),
+        )
+    return optional(result) if has_none else result
+
+
+def _non_null(t: TypeRef) -> TypeRef:
+    if not t.nullable:
+        return t
+    return TypeRef(t.kind, t.annotation.removesuffix(" | None"), t.name, t.args, False, t.models, t.imports)
+
+
+def _deps(inner: TypeRef) -> dict[str, Any]:
+    return {"models": inner.models, "imports": inner.imports}
+
+
+def _types(node: dict[str, Any]) -> list[str]:
+    declared = node.get("type")
+    if isinstance(declared, str):
+        return [declared]
+    if isinstance(declared, list):
+        return [t for t in declared if isinstance(t, str)]
+    if isinstance(node.get("properties"), dict):
+        return ["object"]
+    if "items" in node:
+        return ["array"]
+    return []
+
+
+def _allows_null(node: dict[str, Any]) -> bool:
+    declared = node.get("type")
+    return (
+        node.get("nullable") is True
+        or (isinstance(declared, list) and "null" in declared)
+        or (isinstance(node.get("enum"), list) and None in node["enum"])
+    )
+
+
+def _children(node: dict[str, Any], pointer: str) -> Iterator[tuple[Any, str]]:
+    for key in ("allOf", "anyOf", "oneOf"):
+        for index, sub in enumerate(node.get(key) or []):
+            yield sub, pointer_join(pointer, key, index)
+    for name, sub in (node.get("properties") or {}).items():
+        yield sub, pointer_join(pointer, "properties", name)
+    for key in ("items", "additionalProperties"):
+        if isinstance(node.get(key), dict):
+            yield node[key], pointer_join(pointer, key)
+
+
+def _escaped(ref: str) -> list[str]:
+    return [p.replace("~", "~0").replace("/", "~1") for p in pointer_parts(unquote(ref))]
+
+
+def _is_component(pointer: str) -> bool:
+    parts = pointer_parts(pointer)
+    return len(parts) == 3 and parts[:2] == ["components", "schemas"]
+
+
+def _name_candidates(doc: Document, pointer: str, node: dict[str, Any]) -> list[str]:
+    """Class names for a schema, best first: its component key, else names taken from its place."""
+    parts = pointer_parts(pointer)
+    if _is_component(pointer):
+        return [naming.safe_pascal(parts[2])]
+    owner, local = _owner_and_local(doc, parts)
+    candidates: list[str] = []
+    if len(naming.words(local)) > 1:
+        candidates.append(naming.safe_pascal(local))
+    title = node.get("title")
+    if isinstance(title, str) and naming.pascal(title):
+        candidates.append(naming.safe_pascal(title))
+    candidates.append(naming.safe_pascal(owner) + naming.pascal(local))
+    return candidates
+
+
+def _owner_and_local(doc: Document, parts: list[str]) -> tuple[str, str]:
+    """The named thing a schema sits in (component or operation) and its own last name there."""
+    if parts[:2] == ["components", "schemas"] and len(parts) > 2:
+        owner, rest = parts[2], parts[3:]
+    elif parts[:1] == ["paths"] and len(parts) > 2:
+        op = doc.data.get("paths", {}).get(parts[1], {}).get(parts[2], {})
+        owner = str(op.get("operationId") or f"{parts[2]} {parts[1]}") if isinstance(op, dict) else ""
+        rest = parts[3:]
+        suffix = "Response" if "responses" in rest else "Request" if "requestBody" in rest else ""
+        owner += " " + suffix
+    else:
+        owner, rest = " ".join(parts[1:3]), parts[3:]
+    local = ""
+    plural_item = False
+    for index, part in enumerate(rest):
+        previous = rest[index - 1] if index else ""
+        if previous in ("properties", "definitions", "$defs", "parameters"):
+            local, plural_item = part, False
+        elif part in ("items", "additionalProperties"):
+            plural_item = True
+    if plural_item and local:
+        local_words = naming.words(local)
+        local = " ".join([*local_words[:-1], naming.singular(local_words[-1])])
+    return owner, local or "item"
+
+
+def _unique(name: str, used: set[str], sep: str) -> str:
+    candidate, counter = name, 2
+    while candidate in used:
+        candidate = f"{name}{sep}{counter}"
+        counter += 1
+    used.add(candidate)
+    return candidate
+
+
+def _nonempty(line: str) -> tuple[str, ...]:
+    return (line,) if line else ()
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _example_repr(prop: Any, target: Any) -> str | None:
+    for node in (prop, target):
+        if not isinstance(node, dict):
+            continue
+        examples = node.get("examples")
+        if isinstance(examples, list) and examples and _is_scalar(examples[0]):
+            return repr(examples[0])
+        if "example" in node and _is_scalar(node["example"]):
+            return repr(node["example"])
+    return None
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) and not (
+        isinstance(value, float) and value != value
+    )
+
+
+def _strongly_connected(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative; each component's names sorted, so output is stable."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    result: list[list[str]] = []
+    counter = 0
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, child = work.pop()
+            if child == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            edges = graph.get(node, [])
+            if child < len(edges):
+                work.append((node, child + 1))
+                target = edges[child]
+                if target not in index:
+                    work.append((target, 0))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            if low[node] == index[node]:
+                component: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                result.append(sorted(component))
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return result

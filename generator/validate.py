@@ -1,0 +1,171 @@
+"""Stage 2: check the document with openapi-spec-validator plus our own checks, and locate every problem.
+
+openapi-spec-validator checks each Schema Object on its own and reports paths relative to it. We give
+each checked node its place in the document by identity (the validator hands back the document's own
+dicts), so every problem carries a full JSON pointer from the root.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from jsonschema.exceptions import ValidationError
+from jsonschema_path import SchemaPath
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+from openapi_spec_validator.validation.keywords import KeywordValidator
+
+from generator.document import Document
+from generator.errors import Diagnostic, pointer_join
+
+_MAX_MESSAGE = 200
+
+
+def validate_document(doc: Document) -> list[Diagnostic]:
+    """Every problem in the document, each as a located error; nothing is raised."""
+    problems = list(_check_refs(doc))
+    version = doc.data.get("openapi")
+    if not isinstance(version, str) or not version.startswith(("3.0.", "3.1.")):
+        found = f"`openapi: {version}`" if version is not None else "no `openapi` field"
+        problems.append(
+            _diag(
+                doc,
+                "#/openapi" if version is not None else "#",
+                f"unsupported document version ({found})",
+                hint="codat-sdkgen reads OpenAPI 3.0 and 3.1 documents",
+            )
+        )
+        return problems
+    return problems + list(_spec_errors(doc, version))
+
+
+def reached_pointers(doc: Document, operation_pointers: Iterable[str]) -> set[str]:
+    """Every place the given operations use: their nodes, path items and all they reference."""
+    reached: set[str] = set()
+    stack: list[str] = []
+    for pointer in operation_pointers:
+        stack.append(pointer)
+        stack.append(pointer.rsplit("/", 1)[0] + "/parameters")
+    while stack:
+        pointer = stack.pop()
+        if pointer in reached:
+            continue
+        reached.add(pointer)
+        try:
+            node = doc.resolve(pointer)
+        except KeyError:
+            continue
+        for ref in _refs_in(node):
+            stack.append(ref)
+    return reached
+
+
+def is_within(pointer: str, reached: set[str]) -> bool:
+    """True when `pointer` is one of `reached` or lies inside one of them."""
+    candidate = pointer
+    while True:
+        if candidate in reached:
+            return True
+        if "/" not in candidate:
+            return False
+        candidate = candidate.rsplit("/", 1)[0]
+
+
+def _refs_in(node: Any) -> Iterator[str]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            ref = current.get("$ref")
+            if isinstance(ref, str):
+                yield ref
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+
+
+def _check_refs(doc: Document) -> Iterator[Diagnostic]:
+    stack: list[tuple[Any, str]] = [(doc.data, "#")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                where = pointer_join(pointer, "$ref")
+                if not ref.startswith("#"):
+                    yield _diag(
+                        doc,
+                        where,
+                        f"external reference {ref!r} is not fetched",
+                        hint="inline the referenced schema into this document",
+                    )
+                else:
+                    try:
+                        doc.resolve(ref)
+                    except KeyError:
+                        yield _diag(doc, where, f"reference {ref!r} points at nothing")
+            stack.extend((v, pointer_join(pointer, k)) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, pointer_join(pointer, i)) for i, v in enumerate(node))
+
+
+def _spec_errors(doc: Document, version: str) -> Iterator[Diagnostic]:
+    base = OpenAPIV31SpecValidator if version.startswith("3.1.") else OpenAPIV30SpecValidator
+    located = {name: _located(cls) for name, cls in base.keyword_validators.items()}
+    validator_cls = type("LocatedSpecValidator", (base,), {"keyword_validators": located})
+    validator = validator_cls(doc.data)
+    validator.keyword_validators_registry.pointers = _index_nodes(doc.data)  # type: ignore[attr-defined]
+    seen: set[tuple[str, str]] = set()
+    try:
+        for err in validator.iter_errors():
+            pointer = getattr(err, "sdkgen_pointer", None) or pointer_join("#", *err.absolute_path)
+            message = _short(err.message)
+            if (pointer, message) not in seen:
+                seen.add((pointer, message))
+                yield _diag(doc, pointer, message)
+    except RecursionError:
+        yield _diag(doc, "#", "the document nests too deeply to validate")
+    except Exception as exc:  # noqa: BLE001 - the validator's own failure must not become a traceback
+        yield _diag(doc, "#", f"openapi-spec-validator stopped: {_short(str(exc))}")
+
+
+def _located(cls: type[KeywordValidator]) -> type[KeywordValidator]:
+    """A subclass of a keyword validator that stamps each error with the checked node's pointer."""
+
+    def __call__(self: KeywordValidator, *args: Any, **kwargs: Any) -> Iterator[ValidationError]:
+        where = next((a for a in args if isinstance(a, SchemaPath)), None)
+        pointers: dict[int, str] = self.registry.pointers  # type: ignore[attr-defined]
+        base = pointers.get(id(where.read_value())) if where is not None else None
+        for err in super(located, self).__call__(*args, **kwargs):  # type: ignore[misc]
+            if not isinstance(err, OpenAPIValidationError):
+                err = OpenAPIValidationError.create_from(err)
+            if base is not None and not hasattr(err, "sdkgen_pointer"):
+                err.sdkgen_pointer = pointer_join(base, *err.absolute_path)  # type: ignore[attr-defined]
+            yield err
+
+    located: type[KeywordValidator] = type(cls.__name__, (cls,), {"__call__": __call__})
+    return located
+
+
+def _index_nodes(data: Any) -> dict[int, str]:
+    index: dict[int, str] = {}
+    stack: list[tuple[Any, str]] = [(data, "#")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict | list):
+            if id(node) in index:
+                continue
+            index[id(node)] = pointer
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            stack.extend((v, pointer_join(pointer, k)) for k, v in items)
+    return index
+
+
+def _short(message: str) -> str:
+    flat = " ".join(message.split())
+    return flat if len(flat) <= _MAX_MESSAGE else flat[: _MAX_MESSAGE - 1] + "…"
+
+
+def _diag(doc: Document, pointer: str, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(doc.source, pointer, message, line=doc.line_of(pointer), hint=hint)

@@ -1,0 +1,293 @@
+"""HTTP plumbing shared by every client: request building, retries, error mapping and parsing."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+from urllib.parse import quote
+
+import httpx
+import pydantic
+
+from ._exceptions import (
+    APIConnectionError,
+    APITimeoutError,
+    ResponseValidationError,
+    make_status_error,
+)
+from ._models import BaseModel
+from ._retries import RetryConfig
+from ._types import NOT_GIVEN, NotGiven, Timeout
+
+T = TypeVar("T")
+log = logging.getLogger(__package__ or "codat")
+
+_PREVIEW_BYTES = 120
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    """Everything one operation call needs to send, as the generated resources describe it."""
+
+    method: str
+    path: str
+    operation_id: str
+    path_params: Mapping[str, object] = field(default_factory=dict)
+    query: Mapping[str, object] = field(default_factory=dict)
+    json_body: object | None = None
+    content: bytes | None = None
+    content_type: str | None = None
+    accept: str = "application/json"
+    timeout: Timeout | NotGiven = NOT_GIVEN
+    retries: RetryConfig | int | None | NotGiven = NOT_GIVEN
+    extra_headers: Mapping[str, str] | None = None
+
+
+class BaseClient:
+    """What the sync and async clients share; only sending and sleeping differ between them."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        auth_headers: Mapping[str, str],
+        user_agent: str,
+        timeout: Timeout,
+        retry_config: RetryConfig,
+        default_headers: Mapping[str, str] | None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.retry_config = retry_config
+        self._auth_headers = dict(auth_headers)
+        self._default_headers = {"User-Agent": user_agent, **(default_headers or {})}
+
+    def __repr__(self) -> str:
+        # Never the credentials: a repr ends up in logs and tracebacks.
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def _url(self, options: RequestOptions) -> str:
+        path = options.path
+        for name, value in options.path_params.items():
+            path = path.replace("{" + name + "}", _path_segment(value))
+        return self.base_url + path
+
+    def _build_request(self, client: httpx.Client | httpx.AsyncClient, options: RequestOptions) -> httpx.Request:
+        headers = {**self._default_headers, "Accept": options.accept, **self._auth_headers}
+        if options.content_type is not None:
+            headers["Content-Type"] = options.content_type
+        headers.update(options.extra_headers or {})
+        timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        return client.build_request(
+            options.method,
+            self._url(options),
+            params=_query(options.query),
+            headers=headers,
+            json=options.json_body,
+            content=options.content,
+            timeout=timeout if timeout is not None else httpx.Timeout(None),
+        )
+
+    def _policy(self, options: RequestOptions) -> RetryConfig | None:
+        retries = options.retries
+        if isinstance(retries, NotGiven):
+            return self.retry_config
+        if retries is None or retries == 0:
+            return None
+        if isinstance(retries, int):
+            return self.retry_config.with_max_retries(retries)
+        return retries
+
+    def _next_wait(
+        self,
+        policy: RetryConfig | None,
+        retry: int,
+        started: float,
+        response: httpx.Response | None,
+    ) -> float | None:
+        """Seconds to wait before retrying, or None when this outcome is final."""
+        if policy is None:
+            return None
+        if response is not None and not policy.retries_status(response.status_code):
+            return None
+        if response is None and not policy.retry_connection_errors:
+            return None
+        wait = policy.delay(retry, response)
+        return wait if policy.allows(retry, time.monotonic() - started, wait) else None
+
+    def _parse(self, response: httpx.Response, cast_to: type[T], options: RequestOptions) -> T:
+        if cast_to is type(None):
+            return cast(T, None)
+        if cast_to is bytes:
+            return cast(T, response.content)
+        if cast_to is str:
+            return cast(T, response.text)
+        try:
+            if isinstance(cast_to, type) and issubclass(cast_to, BaseModel):
+                return cast(T, cast_to.model_validate_json(response.content))
+            return cast(T, _adapter(cast_to).validate_json(response.content))
+        except pydantic.ValidationError as exc:
+            preview = response.content[:_PREVIEW_BYTES]
+            raise ResponseValidationError(
+                f"{options.operation_id}: the response body does not match "
+                f"{getattr(cast_to, '__name__', cast_to)} ({exc.error_count()} problems; "
+                f"first bytes: {preview!r})",
+                response=response,
+            ) from exc
+
+    def _log(self, options: RequestOptions, request: httpx.Request, outcome: str, started: float, attempt: int) -> None:
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "%s %s -> %s in %.3fs (attempt %d, %s)",
+                request.method,
+                request.url,
+                outcome,
+                time.monotonic() - started,
+                attempt,
+                options.operation_id,
+            )
+
+
+class SyncAPIClient(BaseClient):
+    """Sends with an `httpx.Client`; one it created is closed with the client, a caller's is not."""
+
+    def __init__(self, *, http_client: httpx.Client | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._owns_http_client = http_client is None
+        self._http = http_client if http_client is not None else httpx.Client()
+        self._sleep: Callable[[float], None] = time.sleep
+
+    def close(self) -> None:
+        """Closes the HTTP connections, when this client opened them."""
+        if self._owns_http_client:
+            self._http.close()
+
+    def __enter__(self: T) -> T:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def request(self, options: RequestOptions, cast_to: type[T]) -> T:
+        """Sends one operation call, retrying as the policy allows, and parses the answer."""
+        policy = self._policy(options)
+        started = time.monotonic()
+        retry = 0
+        while True:
+            request = self._build_request(self._http, options)
+            sent_at = time.monotonic()
+            try:
+                response = self._http.send(request)
+            except httpx.TransportError as exc:
+                self._log(options, request, type(exc).__name__, sent_at, retry + 1)
+                wait = self._next_wait(policy, retry, started, None)
+                if wait is None:
+                    raise _connection_error(exc, request) from exc
+                self._sleep(wait)
+                retry += 1
+                continue
+            self._log(options, request, str(response.status_code), sent_at, retry + 1)
+            if response.is_success:
+                return self._parse(response, cast_to, options)
+            wait = self._next_wait(policy, retry, started, response)
+            if wait is None:
+                raise make_status_error(response)
+            response.close()
+            self._sleep(wait)
+            retry += 1
+
+
+class AsyncAPIClient(BaseClient):
+    """Sends with an `httpx.AsyncClient`; one it created is closed with the client, a caller's is not."""
+
+    def __init__(self, *, http_client: httpx.AsyncClient | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._owns_http_client = http_client is None
+        self._http = http_client if http_client is not None else httpx.AsyncClient()
+        self._sleep: Callable[[float], Any] = asyncio.sleep
+
+    async def close(self) -> None:
+        """Closes the HTTP connections, when this client opened them."""
+        if self._owns_http_client:
+            await self._http.aclose()
+
+    async def __aenter__(self: T) -> T:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def request(self, options: RequestOptions, cast_to: type[T]) -> T:
+        """Sends one operation call, retrying as the policy allows, and parses the answer."""
+        policy = self._policy(options)
+        started = time.monotonic()
+        retry = 0
+        while True:
+            request = self._build_request(self._http, options)
+            sent_at = time.monotonic()
+            try:
+                response = await self._http.send(request)
+            except httpx.TransportError as exc:
+                self._log(options, request, type(exc).__name__, sent_at, retry + 1)
+                wait = self._next_wait(policy, retry, started, None)
+                if wait is None:
+                    raise _connection_error(exc, request) from exc
+                await self._sleep(wait)
+                retry += 1
+                continue
+            self._log(options, request, str(response.status_code), sent_at, retry + 1)
+            if response.is_success:
+                return self._parse(response, cast_to, options)
+            wait = self._next_wait(policy, retry, started, response)
+            if wait is None:
+                raise make_status_error(response)
+            await response.aclose()
+            await self._sleep(wait)
+            retry += 1
+
+
+def serialize_body(body: object, model: type[BaseModel]) -> object:
+    """A request body as JSON data: a model as set, a dict checked against the model first."""
+    if body is None:
+        return None
+    if not isinstance(body, BaseModel):
+        body = model.model_validate(body)
+    return cast(BaseModel, body).to_wire()
+
+
+def _path_segment(value: object) -> str:
+    text = value.value if hasattr(value, "value") and isinstance(value.value, str) else str(value)
+    # Every reserved character is escaped, and so are dot-segments, which servers would resolve.
+    if text in (".", ".."):
+        return text.replace(".", "%2E")
+    return quote(text, safe="")
+
+
+def _query(query: Mapping[str, object]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for name, value in query.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            params[name] = "true" if value else "false"
+        elif hasattr(value, "value"):
+            params[name] = str(value.value)
+        else:
+            params[name] = str(value)
+    return params
+
+
+def _connection_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(request)
+    return APIConnectionError(request, f"could not reach the server: {type(exc).__name__}")
+
+
+@functools.lru_cache(maxsize=64)
+def _adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
+    return pydantic.TypeAdapter(tp)
