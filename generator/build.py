@@ -68,11 +68,9 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
             _discover_operation(doc, schemas, pointer, op)
     schemas.assign_names()
     error_types: list[str] = []
-    resources = tuple(
-        _resource(doc, schemas, tag, operations, error_types) for tag, operations in selected.items()
-    )
+    resources = tuple(_resource(doc, schemas, tag, operations, error_types) for tag, operations in selected.items())
     error_model = max(set(error_types), key=lambda n: (error_types.count(n), n)) if error_types else None
-    info = doc.data.get("info") if isinstance(doc.data.get("info"), dict) else {}
+    info = _mapping(doc.data.get("info"))
     title = _text(info.get("title")) or "API"
     client_class = naming.safe_pascal(options.package)
     return Api(
@@ -100,7 +98,7 @@ def _discover_operation(doc: Document, schemas: SchemaBuilder, pointer: str, op:
             schemas.discover(param["schema"], pointer_join(param_pointer, "schema"))
     for media, media_pointer in _media(schemas, op.get("requestBody"), pointer_join(pointer, "requestBody")):
         schemas.discover(media.get("schema", {}), pointer_join(media_pointer, "schema"))
-    for status, response, response_pointer in _responses(schemas, op, pointer):
+    for _, response, response_pointer in _responses(schemas, op, pointer):
         for media, media_pointer in _media(schemas, response, response_pointer):
             schemas.discover(media.get("schema", {}), pointer_join(media_pointer, "schema"))
 
@@ -140,9 +138,7 @@ def _resource(
         names[name] = operation_id
         built.append(_operation(doc, schemas, pointer, path, method, op, operation_id, name, error_types))
     built.sort(key=lambda o: o.method_name)
-    tag_node = next(
-        (t for t in doc.data.get("tags") or [] if isinstance(t, dict) and t.get("name") == tag), {}
-    )
+    tag_node = next((t for t in doc.data.get("tags") or [] if isinstance(t, dict) and t.get("name") == tag), {})
     class_name = naming.safe_pascal(tag)
     return Resource(
         tag=tag,
@@ -330,22 +326,19 @@ def _success(
     schema, media_pointer = media[0][0].get("schema", {}), media[0][1]
     if _is_json(content_type):
         result = schemas.type_of(schema, pointer_join(media_pointer, "schema"))
-        kind = "model" if result.kind == "model" else "adapter"
-        return Response(kind, result, status, content_type, description)
+        if result.kind == "model":
+            return Response("model", result, status, content_type, description)
+        return Response("adapter", result, status, content_type, description)
     if content_type.startswith("text/"):
         return Response("text", TypeRef("primitive", "str", name="str"), status, content_type, description)
     return Response("bytes", TypeRef("primitive", "bytes", name="bytes"), status, content_type, description)
 
 
-def _responses(
-    schemas: SchemaBuilder, op: dict[str, Any], pointer: str
-) -> list[tuple[str, dict[str, Any], str]]:
+def _responses(schemas: SchemaBuilder, op: dict[str, Any], pointer: str) -> list[tuple[str, dict[str, Any], str]]:
     result = []
-    responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+    responses = _mapping(op.get("responses"))
     for status in sorted(responses, key=str):
-        response, response_pointer = schemas.deref(
-            responses[status], pointer_join(pointer, "responses", str(status))
-        )
+        response, response_pointer = schemas.deref(responses[status], pointer_join(pointer, "responses", str(status)))
         if isinstance(response, dict):
             result.append((str(status).upper(), response, response_pointer))
     return result
@@ -379,15 +372,15 @@ def _is_json(content_type: str) -> bool:
 
 def _server_url(doc: Document) -> str:
     for server in doc.data.get("servers") or []:
-        if isinstance(server, dict) and isinstance(server.get("url"), str):
-            return server["url"].rstrip("/")
+        url = _mapping(server).get("url")
+        if isinstance(url, str):
+            return url.rstrip("/")
     return ""
 
 
 def _security(doc: Document, package: str) -> Security:
-    components = doc.data.get("components") if isinstance(doc.data.get("components"), dict) else {}
-    schemes = components.get("securitySchemes") if isinstance(components, dict) else None
-    for name, scheme in (schemes or {}).items():
+    schemes = _mapping(_mapping(doc.data.get("components")).get("securitySchemes"))
+    for name, scheme in schemes.items():
         if isinstance(scheme, dict) and scheme.get("type") == "apiKey" and scheme.get("in") == "header":
             return Security(
                 scheme_name=name,
@@ -421,6 +414,10 @@ def _retry_policy(doc: Document) -> RetryPolicy:
         status_codes=tuple(str(s).upper() for s in raw.get("statusCodes") or default.status_codes),
         retry_connection_errors=bool(raw.get("retryConnectionErrors", True)),
     )
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _text(value: Any) -> str:

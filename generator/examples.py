@@ -10,7 +10,10 @@ if TYPE_CHECKING:
     from generator.schemas import SchemaBuilder
 
 _PLACEHOLDERS = {"int": "1", "float": "1.0", "bool": "True", "str": "'string'", "bytes": "b'...'"}
-_FORMAT_EXAMPLES = {"uuid": "8a210b68-6988-11ed-a1eb-0242ac120002", "date-time": "2022-10-23T00:00:00Z"}
+_FORMAT_EXAMPLES = {
+    "uuid": "8a210b68-6988-11ed-a1eb-0242ac120002",
+    "date-time": "2022-10-23T00:00:00Z",
+}
 _MAX_DEPTH = 3
 
 
@@ -36,9 +39,7 @@ def param_example(param: dict[str, Any], schema: Any, param_type: TypeRef) -> st
     return _PLACEHOLDERS.get(param_type.name, "'string'")
 
 
-def example_args(
-    schemas: SchemaBuilder, params: tuple[Param, ...], body: Body | None
-) -> tuple[ExampleArg, ...]:
+def example_args(schemas: SchemaBuilder, params: tuple[Param, ...], body: Body | None) -> tuple[ExampleArg, ...]:
     """Every required argument, plus optional ones the document gives an example for."""
     args = [
         ExampleArg(p.py_name, p.example_repr)

@@ -24,7 +24,7 @@ def load_document(path: Path) -> Document:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise GeneratorError([Diagnostic(source, "#", f"cannot read the document: {exc.strerror}")])
+        raise GeneratorError([Diagnostic(source, "#", f"cannot read the document: {exc.strerror}")]) from None
     return parse_document(raw, source)
 
 
@@ -34,11 +34,9 @@ def parse_document(raw: bytes, source: str) -> Document:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise GeneratorError(
-            [Diagnostic(source, "#", f"not UTF-8 text (byte {exc.start})")]
-        ) from None
+        raise GeneratorError([Diagnostic(source, "#", f"not UTF-8 text (byte {exc.start})")]) from None
     if text.lstrip().startswith(("{", "[")):
-        data, lines = _parse_json(text, source), {}
+        data, lines = _parse_json(text, source), dict[str, int]()
     else:
         data, lines = _parse_yaml(text, source)
     if not isinstance(data, dict):

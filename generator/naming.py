@@ -31,7 +31,6 @@ MODEL_RESERVED = frozenset(
         "date",
         "datetime",
         "decimal",
-        "dict",
         "float",
         "int",
         "list",

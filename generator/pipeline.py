@@ -22,7 +22,9 @@ class Generation:
     warnings: tuple[Diagnostic, ...]
 
 
-def checked_api(spec: Path, tags: tuple[str, ...], package: str, strict: bool) -> tuple[Api, Document, tuple[Diagnostic, ...]]:
+def checked_api(
+    spec: Path, tags: tuple[str, ...], package: str, strict: bool
+) -> tuple[Api, Document, tuple[Diagnostic, ...]]:
     """The IR, once the document is valid where the tags reach; problems elsewhere become warnings."""
     doc = load_document(spec)
     problems = validate_document(doc)
@@ -33,15 +35,12 @@ def checked_api(spec: Path, tags: tuple[str, ...], package: str, strict: bool) -
     if fatal:
         raise GeneratorError(fatal)
     warnings = tuple(
-        Diagnostic(p.source, p.pointer, p.message, "warning", p.line, "not used by the chosen tags")
-        for p in problems
+        Diagnostic(p.source, p.pointer, p.message, "warning", p.line, "not used by the chosen tags") for p in problems
     )
     try:
         api = build_api(doc, BuildOptions(tags=tags, package=package))
     except RecursionError:
-        raise GeneratorError(
-            [Diagnostic(doc.source, "#", "schemas nest too deeply to generate from")]
-        ) from None
+        raise GeneratorError([Diagnostic(doc.source, "#", "schemas nest too deeply to generate from")]) from None
     return api, doc, warnings
 
 

@@ -45,11 +45,17 @@ def render_api(api: Api, sha256: str, templates_dir: Path = TEMPLATES_DIR) -> di
             emit(f"docs/models/{schema.module_name}.md", "docs/model.md.jinja", schema=schema)
     emit(f"{src}/resources/__init__.py", "sdk/resources/__init__.py.jinja")
     for resource in api.resources:
-        emit(f"{src}/resources/{resource.module_name}.py", "sdk/resources/resource.py.jinja", resource=resource)
-        emit(f"docs/sdks/{resource.module_name}/README.md", "docs/resource.md.jinja", resource=resource)
-    files[MARKER] = (
-        f"generator codat-sdkgen {__version__}\nsource {api.source_name} sha256 {sha256}\n"
-    )
+        emit(
+            f"{src}/resources/{resource.module_name}.py",
+            "sdk/resources/resource.py.jinja",
+            resource=resource,
+        )
+        emit(
+            f"docs/sdks/{resource.module_name}/README.md",
+            "docs/resource.md.jinja",
+            resource=resource,
+        )
+    files[MARKER] = f"generator codat-sdkgen {__version__}\nsource {api.source_name} sha256 {sha256}\n"
     return files
 
 
@@ -102,7 +108,7 @@ def _md_escape(text: str) -> str:
 
 def _md_cell(text: str) -> str:
     """Text that stays inside one markdown table cell."""
-    escaped = _md_escape(text).replace("|", "\\|").replace("`", "\\`")
+    escaped = _md_escape(text).replace("|", "\\|")
     return "<br/>".join(line.strip() for line in escaped.strip().splitlines()) or "-"
 
 

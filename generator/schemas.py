@@ -64,9 +64,7 @@ class SchemaBuilder:
             try:
                 node = self.doc.resolve(ref)
             except KeyError:
-                raise self._error(
-                    pointer_join(pointer, "$ref"), f"reference {ref!r} points at nothing"
-                ) from None
+                raise self._error(pointer_join(pointer, "$ref"), f"reference {ref!r} points at nothing") from None
             pointer = "#" + "".join("/" + p for p in _escaped(ref))
         return node, pointer
 
@@ -128,10 +126,10 @@ class SchemaBuilder:
     def _type_of_resolved(self, node: dict[str, Any], pointer: str) -> TypeRef:
         if pointer in self._named:
             name = self._names[pointer]
-            kind = self._named[pointer].kind
+            named_kind = self._named[pointer].kind
             self._ensure_built(pointer)
             return TypeRef(
-                kind="model" if kind == "object" else "enum",
+                kind="model" if named_kind == "object" else "enum",
                 annotation=name,
                 name=name,
                 models=(name,),
@@ -142,9 +140,7 @@ class SchemaBuilder:
         for key in ("oneOf", "anyOf"):
             variants = node.get(key)
             if isinstance(variants, list) and variants:
-                return union(
-                    [self.type_of(v, pointer_join(pointer, key, i)) for i, v in enumerate(variants)]
-                )
+                return union([self.type_of(v, pointer_join(pointer, key, i)) for i, v in enumerate(variants)])
         types = [t for t in _types(node) if t != "null"]
         if len(types) > 1:
             return union([self._type_of_resolved({**node, "type": t}, pointer) for t in types])
@@ -165,9 +161,7 @@ class SchemaBuilder:
             fmt = node.get("format")
             if kind == "string" and isinstance(fmt, str) and fmt in _FORMATS:
                 annotation, import_line = _FORMATS[fmt]
-                return TypeRef(
-                    "primitive", annotation, name=annotation, imports=_nonempty(import_line)
-                )
+                return TypeRef("primitive", annotation, name=annotation, imports=_nonempty(import_line))
             if kind == "number" and fmt == "decimal":
                 return TypeRef("primitive", "Decimal", "Decimal", imports=("from decimal import Decimal",))
             return TypeRef("primitive", _PRIMITIVES[kind], name=_PRIMITIVES[kind])
@@ -237,9 +231,7 @@ class SchemaBuilder:
             fields=tuple(fields),
         )
 
-    def _merged(
-        self, node: dict[str, Any], pointer: str
-    ) -> tuple[dict[str, tuple[Any, str]], set[str], str]:
+    def _merged(self, node: dict[str, Any], pointer: str) -> tuple[dict[str, tuple[Any, str]], set[str], str]:
         """Flattens allOf: properties in order (a later definition of a name wins), required united."""
         properties: dict[str, tuple[Any, str]] = {}
         required: set[str] = set()
@@ -302,18 +294,14 @@ class SchemaBuilder:
         return next(s for s in self._schemas.values() if s.class_name == class_name)
 
     def _error(self, pointer: str, message: str) -> GeneratorError:
-        return GeneratorError(
-            [Diagnostic(self.doc.source, pointer, message, line=self.doc.line_of(pointer))]
-        )
+        return GeneratorError([Diagnostic(self.doc.source, pointer, message, line=self.doc.line_of(pointer))])
 
 
 def optional(t: TypeRef) -> TypeRef:
     """`t | None`, unless it already admits None."""
     if t.nullable or t.kind == "any" or t.annotation == "None":
         return t
-    return TypeRef(
-        t.kind, f"{t.annotation} | None", t.name, t.args, True, t.models, t.imports
-    )
+    return TypeRef(t.kind, f"{t.annotation} | None", t.name, t.args, True, t.models, t.imports)
 
 
 def union(variants: list[TypeRef]) -> TypeRef:
@@ -461,9 +449,7 @@ def _example_repr(prop: Any, target: Any) -> str | None:
 
 
 def _is_scalar(value: Any) -> bool:
-    return isinstance(value, str | int | float | bool) and not (
-        isinstance(value, float) and value != value
-    )
+    return isinstance(value, str | int | float | bool) and not (isinstance(value, float) and value != value)
 
 
 def _strongly_connected(graph: dict[str, list[str]]) -> list[list[str]]:

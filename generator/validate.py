@@ -7,7 +7,7 @@ dicts), so every problem carries a full JSON pointer from the root.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
@@ -112,10 +112,9 @@ def _check_refs(doc: Document) -> Iterator[Diagnostic]:
 
 def _spec_errors(doc: Document, version: str) -> Iterator[Diagnostic]:
     base = OpenAPIV31SpecValidator if version.startswith("3.1.") else OpenAPIV30SpecValidator
-    located = {name: _located(cls) for name, cls in base.keyword_validators.items()}
-    validator_cls = type("LocatedSpecValidator", (base,), {"keyword_validators": located})
-    validator = validator_cls(doc.data)
-    validator.keyword_validators_registry.pointers = _index_nodes(doc.data)  # type: ignore[attr-defined]
+    pointers = _index_nodes(doc.data)
+    located = {name: _located(cls, pointers) for name, cls in base.keyword_validators.items()}
+    validator = type("LocatedSpecValidator", (base,), {"keyword_validators": located})(doc.data)
     seen: set[tuple[str, str]] = set()
     try:
         for err in validator.iter_errors():
@@ -126,26 +125,25 @@ def _spec_errors(doc: Document, version: str) -> Iterator[Diagnostic]:
                 yield _diag(doc, pointer, message)
     except RecursionError:
         yield _diag(doc, "#", "the document nests too deeply to validate")
-    except Exception as exc:  # noqa: BLE001 - the validator's own failure must not become a traceback
+    except Exception as exc:
         yield _diag(doc, "#", f"openapi-spec-validator stopped: {_short(str(exc))}")
 
 
-def _located(cls: type[KeywordValidator]) -> type[KeywordValidator]:
+def _located(cls: type[KeywordValidator], pointers: dict[int, str]) -> type[KeywordValidator]:
     """A subclass of a keyword validator that stamps each error with the checked node's pointer."""
+    parent_call: Callable[..., Iterator[ValidationError]] = cls.__call__
 
     def __call__(self: KeywordValidator, *args: Any, **kwargs: Any) -> Iterator[ValidationError]:
         where = next((a for a in args if isinstance(a, SchemaPath)), None)
-        pointers: dict[int, str] = self.registry.pointers  # type: ignore[attr-defined]
         base = pointers.get(id(where.read_value())) if where is not None else None
-        for err in super(located, self).__call__(*args, **kwargs):  # type: ignore[misc]
+        for err in parent_call(self, *args, **kwargs):
             if not isinstance(err, OpenAPIValidationError):
                 err = OpenAPIValidationError.create_from(err)
             if base is not None and not hasattr(err, "sdkgen_pointer"):
                 err.sdkgen_pointer = pointer_join(base, *err.absolute_path)  # type: ignore[attr-defined]
             yield err
 
-    located: type[KeywordValidator] = type(cls.__name__, (cls,), {"__call__": __call__})
-    return located
+    return type(cls.__name__, (cls,), {"__call__": __call__})
 
 
 def _index_nodes(data: Any) -> dict[int, str]:

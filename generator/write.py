@@ -19,7 +19,7 @@ from generator.render import MARKER
 
 # What tools leave in the output folder (installs, linters), never part of the comparison.
 _IGNORED = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build"})
-_MODE = black.Mode(line_length=100, target_versions={black.TargetVersion.PY310})
+_MODE = black.Mode(line_length=120, target_versions={black.mode.TargetVersion.PY310})
 
 
 def format_files(files: dict[str, str]) -> dict[str, bytes]:
@@ -29,9 +29,16 @@ def format_files(files: dict[str, str]) -> dict[str, bytes]:
         if path.endswith(".py"):
             try:
                 text = black.format_str(text, mode=_MODE)
-            except black.InvalidInput as exc:
+            except black.parsing.InvalidInput as exc:
                 raise GeneratorError(
-                    [Diagnostic(path, "#", f"generated code does not parse: {exc}", hint="a template bug")]
+                    [
+                        Diagnostic(
+                            path,
+                            "#",
+                            f"generated code does not parse: {exc}",
+                            hint="a template bug",
+                        )
+                    ]
                 ) from None
         result[path] = text.encode("utf-8")
     return result
@@ -49,8 +56,11 @@ def stale_files(out: Path, files: dict[str, bytes]) -> list[str]:
         elif existing[path].read_bytes() != files[path]:
             old = existing[path].read_text("utf-8", "replace").splitlines()
             new = files[path].decode("utf-8").splitlines()
-            changed = sum(1 for line in difflib.unified_diff(old, new, lineterm="", n=0)
-                          if line[:1] in "+-" and not line.startswith(("+++", "---")))
+            changed = sum(
+                1
+                for line in difflib.unified_diff(old, new, lineterm="", n=0)
+                if line[:1] in "+-" and not line.startswith(("+++", "---"))
+            )
             report.append(f"changed: {path} ({changed} lines differ)")
     return report
 
@@ -95,7 +105,8 @@ def _tree(root: Path) -> dict[str, Path]:
     return {
         p.relative_to(root).as_posix(): p
         for p in root.rglob("*")
-        if p.is_file() and not _IGNORED.intersection(p.relative_to(root).parts)
+        if p.is_file()
+        and not _IGNORED.intersection(p.relative_to(root).parts)
         and not any(part.endswith(".egg-info") for part in p.parts)
         and not p.name.endswith(".pyc")
     }

@@ -72,7 +72,7 @@ class CodatAccounting(SyncAPIClient):
             http_client=http_client,
             timeout=timeout,
             default_headers=default_headers,
-            **_settings(auth_header, server_url, max_retries, retry_config),  # type: ignore[arg-type]
+            **_settings(auth_header, server_url, max_retries, retry_config),
         )
 
     @cached_property
@@ -105,7 +105,7 @@ class AsyncCodatAccounting(AsyncAPIClient):
             http_client=http_client,
             timeout=timeout,
             default_headers=default_headers,
-            **_settings(auth_header, server_url, max_retries, retry_config),  # type: ignore[arg-type]
+            **_settings(auth_header, server_url, max_retries, retry_config),
         )
 
     @cached_property

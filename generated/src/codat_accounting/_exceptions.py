@@ -52,9 +52,7 @@ class APIStatusError(APIError):
         detail = self.error.error if self.error is not None and self.error.error else None
         if detail is None:
             detail = response.content[:200].decode("utf-8", "replace") or response.reason_phrase
-        super().__init__(
-            f"{response.status_code} {response.reason_phrase}: {detail}", response.request
-        )
+        super().__init__(f"{response.status_code} {response.reason_phrase}: {detail}", response.request)
 
 
 class BadRequestError(APIStatusError):

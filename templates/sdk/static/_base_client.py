@@ -44,7 +44,7 @@ class RequestOptions:
     content_type: str | None = None
     accept: str = "application/json"
     timeout: Timeout | NotGiven = NOT_GIVEN
-    retries: RetryConfig | int | None | NotGiven = NOT_GIVEN
+    retries: RetryConfig | int | NotGiven | None = NOT_GIVEN
     extra_headers: Mapping[str, str] | None = None
 
 
@@ -121,16 +121,13 @@ class BaseClient:
         return wait if policy.allows(retry, time.monotonic() - started, wait) else None
 
     def _parse(self, response: httpx.Response, cast_to: type[T], options: RequestOptions) -> T:
-        if cast_to is type(None):
-            return cast(T, None)
-        if cast_to is bytes:
-            return cast(T, response.content)
-        if cast_to is str:
-            return cast(T, response.text)
+        raw: Any = {type(None): None, bytes: response.content, str: None}.get(cast_to, response)
+        if raw is not response:
+            return cast(T, response.text if cast_to is str else raw)
         try:
             if isinstance(cast_to, type) and issubclass(cast_to, BaseModel):
-                return cast(T, cast_to.model_validate_json(response.content))
-            return cast(T, _adapter(cast_to).validate_json(response.content))
+                return cast_to.model_validate_json(response.content)
+            return cast(T, _adapter(cast(Any, cast_to)).validate_json(response.content))
         except pydantic.ValidationError as exc:
             preview = response.content[:_PREVIEW_BYTES]
             raise ResponseValidationError(
@@ -255,9 +252,8 @@ def serialize_body(body: object, model: type[BaseModel]) -> object:
     """A request body as JSON data: a model as set, a dict checked against the model first."""
     if body is None:
         return None
-    if not isinstance(body, BaseModel):
-        body = model.model_validate(body)
-    return cast(BaseModel, body).to_wire()
+    checked = body if isinstance(body, BaseModel) else model.model_validate(body)
+    return checked.to_wire()
 
 
 def _path_segment(value: object) -> str:

@@ -14,7 +14,7 @@ __all__ = [
 class AccountingAddress(BaseModel):
     """A postal address."""
 
-    type: AccountingAddressType
+    type: AccountingAddressType = Field(alias="type")
     """What the address is used for."""
 
     line_1: str | None = Field(default=None, alias="line1")
@@ -23,13 +23,13 @@ class AccountingAddress(BaseModel):
     line_2: str | None = Field(default=None, alias="line2")
     """Second line of the address."""
 
-    city: str | None = None
+    city: str | None = Field(default=None, alias="city")
     """Town or city."""
 
-    region: str | None = None
+    region: str | None = Field(default=None, alias="region")
     """County, state or other region."""
 
-    country: str | None = None
+    country: str | None = Field(default=None, alias="country")
     """Country."""
 
     postal_code: str | None = Field(default=None, alias="postalCode")

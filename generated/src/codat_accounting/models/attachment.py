@@ -13,10 +13,10 @@ __all__ = [
 class Attachment(BaseModel):
     """A file attached to a record in the accounting software."""
 
-    id: str | None = None
+    id: str | None = Field(default=None, alias="id")
     """The attachment's identifier."""
 
-    name: str | None = None
+    name: str | None = Field(default=None, alias="name")
     """The file's name."""
 
     content_type: str | None = Field(default=None, alias="contentType")

@@ -14,4 +14,4 @@ __all__ = [
 class AttachmentsDataset(BaseModel):
     """AttachmentsDataset."""
 
-    attachments: list[Attachment] | None = None
+    attachments: list[Attachment] | None = Field(default=None, alias="attachments")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from uuid import UUID
+
 from pydantic import Field
 
 from .._models import BaseModel
@@ -19,10 +20,10 @@ __all__ = [
 class CreateCustomerResponse(BaseModel):
     """CreateCustomerResponse."""
 
-    data: Customer | None = None
+    data: Customer | None = Field(default=None, alias="data")
     """A person or organisation that buys from the company."""
 
-    changes: list[PushOperationChange] | None = None
+    changes: list[PushOperationChange] | None = Field(default=None, alias="changes")
 
     data_type: DataType | None = Field(default=None, alias="dataType")
     """The kind of record a push operation writes."""
@@ -43,7 +44,7 @@ class CreateCustomerResponse(BaseModel):
     timeout_in_minutes: int | None = Field(default=None, alias="timeoutInMinutes")
     """How long the write may run, in minutes."""
 
-    status: PushOperationStatus
+    status: PushOperationStatus = Field(alias="status")
 
     status_code: int = Field(alias="statusCode")
     """The HTTP status the accounting software returned for the write."""
@@ -51,5 +52,5 @@ class CreateCustomerResponse(BaseModel):
     error_message: str | None = Field(default=None, alias="errorMessage")
     """Why the write failed, when it did."""
 
-    validation: Validation | None = None
+    validation: Validation | None = Field(default=None, alias="validation")
     """Problems the accounting software found with the record."""

@@ -18,7 +18,7 @@ __all__ = [
 class Customer(BaseModel):
     """A person or organisation that buys from the company."""
 
-    id: str | None = None
+    id: str | None = Field(default=None, alias="id")
     """The customer's identifier in the accounting software."""
 
     customer_name: str | None = Field(default=None, alias="customerName")
@@ -30,7 +30,7 @@ class Customer(BaseModel):
     email_address: str | None = Field(default=None, alias="emailAddress")
     """The customer's main email address."""
 
-    phone: str | None = None
+    phone: str | None = Field(default=None, alias="phone")
     """The customer's main phone number."""
 
     default_currency: str | None = Field(default=None, alias="defaultCurrency")
@@ -42,14 +42,14 @@ class Customer(BaseModel):
     tax_number: str | None = Field(default=None, alias="taxNumber")
     """The customer's tax (e.g. VAT) number."""
 
-    addresses: list[AccountingAddress] | None = None
+    addresses: list[AccountingAddress] | None = Field(default=None, alias="addresses")
 
-    contacts: list[CustomerContact] | None = None
+    contacts: list[CustomerContact] | None = Field(default=None, alias="contacts")
 
-    status: CustomerStatus
+    status: CustomerStatus = Field(alias="status")
     """Whether the customer is still in use."""
 
-    metadata: Metadata | None = None
+    metadata: Metadata | None = Field(default=None, alias="metadata")
     """Facts Codat keeps about a record beyond its own fields."""
 
     supplemental_data: SupplementalData | None = Field(default=None, alias="supplementalData")

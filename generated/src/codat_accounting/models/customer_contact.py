@@ -16,18 +16,18 @@ __all__ = [
 class CustomerContact(BaseModel):
     """A person to contact at the customer."""
 
-    name: str | None = None
+    name: str | None = Field(default=None, alias="name")
     """The contact's name."""
 
-    email: str | None = None
+    email: str | None = Field(default=None, alias="email")
     """The contact's email address."""
 
-    phone: list[PhoneNumber] | None = None
+    phone: list[PhoneNumber] | None = Field(default=None, alias="phone")
 
-    address: AccountingAddress | None = None
+    address: AccountingAddress | None = Field(default=None, alias="address")
     """A postal address."""
 
-    status: CustomerStatus
+    status: CustomerStatus = Field(alias="status")
     """Whether the customer is still in use."""
 
     modified_date: str | None = Field(default=None, alias="modifiedDate")

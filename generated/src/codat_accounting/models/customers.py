@@ -15,7 +15,7 @@ __all__ = [
 class Customers(BaseModel):
     """One page of customers."""
 
-    results: list[Customer] | None = None
+    results: list[Customer] | None = Field(default=None, alias="results")
 
     page_number: int = Field(alias="pageNumber")
     """This page's number, counting from 1."""

@@ -17,16 +17,16 @@ class ErrorMessage(BaseModel):
     status_code: int | None = Field(default=None, alias="statusCode")
     """The HTTP status code, repeated."""
 
-    service: str | None = None
+    service: str | None = Field(default=None, alias="service")
     """Which Codat service answered."""
 
-    error: str | None = None
+    error: str | None = Field(default=None, alias="error")
     """What went wrong, for a person to read."""
 
     correlation_id: str | None = Field(default=None, alias="correlationId")
     """Quote this identifier when asking Codat's support about the request."""
 
-    validation: ErrorValidation | None = None
+    validation: ErrorValidation | None = Field(default=None, alias="validation")
     """Field-level problems found in a request."""
 
     can_be_retried: str | None = Field(default=None, alias="canBeRetried")

@@ -14,6 +14,6 @@ __all__ = [
 class ErrorValidation(BaseModel):
     """Field-level problems found in a request."""
 
-    errors: list[ErrorValidationItem] | None = None
+    errors: list[ErrorValidationItem] | None = Field(default=None, alias="errors")
 
-    warnings: list[ErrorValidationItem] | None = None
+    warnings: list[ErrorValidationItem] | None = Field(default=None, alias="warnings")

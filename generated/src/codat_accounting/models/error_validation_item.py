@@ -16,7 +16,7 @@ class ErrorValidationItem(BaseModel):
     item_id: str | None = Field(default=None, alias="itemId")
     """The record the problem concerns."""
 
-    message: str | None = None
+    message: str | None = Field(default=None, alias="message")
     """The problem, for a person to read."""
 
     validator_name: str | None = Field(default=None, alias="validatorName")

@@ -13,5 +13,5 @@ __all__ = [
 class HalRef(BaseModel):
     """HalRef."""
 
-    href: str | None = None
+    href: str | None = Field(default=None, alias="href")
     """A link relative to the API's root."""

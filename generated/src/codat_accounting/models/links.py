@@ -14,10 +14,10 @@ __all__ = [
 class Links(BaseModel):
     """Links to this page and its neighbours."""
 
-    self: HalRef
+    self: HalRef = Field(alias="self")
 
-    current: HalRef
+    current: HalRef = Field(alias="current")
 
-    next: HalRef | None = None
+    next: HalRef | None = Field(default=None, alias="next")
 
-    previous: HalRef | None = None
+    previous: HalRef | None = Field(default=None, alias="previous")

@@ -14,8 +14,8 @@ __all__ = [
 class PhoneNumber(BaseModel):
     """PhoneNumber."""
 
-    number: str | None
+    number: str | None = Field(alias="number")
     """The number as the accounting software holds it."""
 
-    type: PhoneNumberType
+    type: PhoneNumberType = Field(alias="type")
     """What kind of line the number is."""

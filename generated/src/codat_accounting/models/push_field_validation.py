@@ -13,11 +13,11 @@ __all__ = [
 class PushFieldValidation(BaseModel):
     """PushFieldValidation."""
 
-    field: str | None = None
+    field: str | None = Field(default=None, alias="field")
     """The field the rule applies to."""
 
-    details: str
+    details: str = Field(alias="details")
     """The rule, for a person to read."""
 
-    ref: str | None = None
+    ref: str | None = Field(default=None, alias="ref")
     """A link to more about the rule."""

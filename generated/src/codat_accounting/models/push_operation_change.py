@@ -15,7 +15,7 @@ __all__ = [
 class PushOperationChange(BaseModel):
     """One record the write changed."""
 
-    type: PushChangeType | None = None
+    type: PushChangeType | None = Field(default=None, alias="type")
 
     record_ref: PushOperationRef | None = Field(default=None, alias="recordRef")
 

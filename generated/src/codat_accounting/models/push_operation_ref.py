@@ -14,7 +14,7 @@ __all__ = [
 class PushOperationRef(BaseModel):
     """PushOperationRef."""
 
-    id: str | None = None
+    id: str | None = Field(default=None, alias="id")
     """The changed record's identifier."""
 
     data_type: DataType | None = Field(default=None, alias="dataType")

@@ -20,14 +20,14 @@ class PushOption(BaseModel):
     display_name: str = Field(alias="displayName")
     """The record kind's name, for a person to read."""
 
-    description: str | None = None
+    description: str | None = Field(default=None, alias="description")
 
-    required: bool
+    required: bool = Field(alias="required")
 
-    type: PushOptionType
+    type: PushOptionType = Field(alias="type")
 
-    properties: dict[str, PushOptionProperty] | None = None
+    properties: dict[str, PushOptionProperty] | None = Field(default=None, alias="properties")
 
-    options: list[PushOptionChoice] | None = None
+    options: list[PushOptionChoice] | None = Field(default=None, alias="options")
 
-    validation: PushValidationInfo | None = None
+    validation: PushValidationInfo | None = Field(default=None, alias="validation")

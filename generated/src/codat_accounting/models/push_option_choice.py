@@ -17,9 +17,9 @@ class PushOptionChoice(BaseModel):
     display_name: str | None = Field(default=None, alias="displayName")
     """The value's name, for a person to read."""
 
-    value: str | None = None
+    value: str | None = Field(default=None, alias="value")
     """The value to send."""
 
-    required: bool | None = None
+    required: bool | None = Field(default=None, alias="required")
 
-    type: PushOptionType | None = None
+    type: PushOptionType | None = Field(default=None, alias="type")

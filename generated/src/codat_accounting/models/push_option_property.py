@@ -18,14 +18,14 @@ class PushOptionProperty(BaseModel):
 
     display_name: str = Field(alias="displayName")
 
-    description: str
+    description: str = Field(alias="description")
 
-    required: bool
+    required: bool = Field(alias="required")
 
-    type: PushOptionType
+    type: PushOptionType = Field(alias="type")
 
-    properties: dict[str, PushOptionProperty] | None = None
+    properties: dict[str, PushOptionProperty] | None = Field(default=None, alias="properties")
 
-    options: list[PushOptionChoice] | None = None
+    options: list[PushOptionChoice] | None = Field(default=None, alias="options")
 
-    validation: PushValidationInfo | None = None
+    validation: PushValidationInfo | None = Field(default=None, alias="validation")

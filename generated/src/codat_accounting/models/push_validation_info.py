@@ -14,6 +14,6 @@ __all__ = [
 class PushValidationInfo(BaseModel):
     """PushValidationInfo."""
 
-    warnings: list[PushFieldValidation] | None = None
+    warnings: list[PushFieldValidation] | None = Field(default=None, alias="warnings")
 
-    information: list[PushFieldValidation] | None = None
+    information: list[PushFieldValidation] | None = Field(default=None, alias="information")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from typing import Any
+
 from pydantic import Field
 
 from .._models import BaseModel
@@ -14,4 +15,4 @@ __all__ = [
 class SupplementalData(BaseModel):
     """Extra fields read from or written to the accounting software, by name."""
 
-    content: dict[str, dict[str, Any]] | None = None
+    content: dict[str, dict[str, Any]] | None = Field(default=None, alias="content")

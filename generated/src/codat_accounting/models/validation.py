@@ -14,6 +14,6 @@ __all__ = [
 class Validation(BaseModel):
     """Problems the accounting software found with the record."""
 
-    errors: list[ValidationItem] | None = None
+    errors: list[ValidationItem] | None = Field(default=None, alias="errors")
 
-    warnings: list[ValidationItem] | None = None
+    warnings: list[ValidationItem] | None = Field(default=None, alias="warnings")

@@ -15,6 +15,6 @@ class ValidationItem(BaseModel):
 
     item_id: str | None = Field(default=None, alias="itemId")
 
-    message: str | None = None
+    message: str | None = Field(default=None, alias="message")
 
     validator_name: str | None = Field(default=None, alias="validatorName")

@@ -31,7 +31,7 @@ class Customers:
         timeout_in_minutes: int | None = None,
         customer: models.Customer | dict[str, Any],
         timeout: Timeout | NotGiven = NOT_GIVEN,
-        retries: RetryConfig | int | None | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> models.CreateCustomerResponse:
         """Create customer.
@@ -68,7 +68,7 @@ class Customers:
         customer_id: str,
         attachment_id: str,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-        retries: RetryConfig | int | None | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> bytes:
         """Download customer attachment.
@@ -101,7 +101,7 @@ class Customers:
         company_id: str,
         customer_id: str,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-        retries: RetryConfig | int | None | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> models.Customer:
         """Get customer.
@@ -134,7 +134,7 @@ class Customers:
         customer_id: str,
         attachment_id: str,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-        retries: RetryConfig | int | None | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> models.Attachment:
         """Get customer attachment.
@@ -167,7 +167,7 @@ class Customers:
         company_id: str,
         connection_id: str,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-        retries: RetryConfig | int | None | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> models.PushOption:
         """Get create/update customer model.
@@ -201,7 +201,7 @@ class Customers:
         query: str | None = None,
         order_by: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-        retries: RetryConfig | int | None | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> models.Customers:
         """List customers.
@@ -237,7 +237,7 @@ class Customers:
         connection_id: str,
         customer_id: str,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-        retries: RetryConfig | int | None | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> models.AttachmentsDataset:
         """List customer attachments.
@@ -273,7 +273,7 @@ class Customers:
         force_update: bool | None = None,
         customer: models.Customer | dict[str, Any] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-        retries: RetryConfig | int | None | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> models.UpdateCustomerResponse:
         """Update customer.
@@ -319,7 +319,7 @@ class AsyncCustomers:
         timeout_in_minutes: int | None = None,
         customer: models.Customer | dict[str, Any],
         timeout: Timeout | NotGiven = NOT_GIVEN,
-        retries: RetryConfig | int | None | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> models.CreateCustomerResponse:
         """Create customer.
@@ -356,7 +356,7 @@ class AsyncCustomers:
         customer_id: str,
         attachment_id: str,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-        retries: RetryConfig | int | None | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> bytes:
         """Download customer attachment.
@@ -389,7 +389,7 @@ class AsyncCustomers:
         company_id: str,
         customer_id: str,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-        retries: RetryConfig | int | None | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> models.Customer:
         """Get customer.
@@ -422,7 +422,7 @@ class AsyncCustomers:
         customer_id: str,
         attachment_id: str,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-        retries: RetryConfig | int | None | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> models.Attachment:
         """Get customer attachment.
@@ -455,7 +455,7 @@ class AsyncCustomers:
         company_id: str,
         connection_id: str,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-        retries: RetryConfig | int | None | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> models.PushOption:
         """Get create/update customer model.
@@ -489,7 +489,7 @@ class AsyncCustomers:
         query: str | None = None,
         order_by: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-        retries: RetryConfig | int | None | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> models.Customers:
         """List customers.
@@ -525,7 +525,7 @@ class AsyncCustomers:
         connection_id: str,
         customer_id: str,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-        retries: RetryConfig | int | None | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> models.AttachmentsDataset:
         """List customer attachments.
@@ -561,7 +561,7 @@ class AsyncCustomers:
         force_update: bool | None = None,
         customer: models.Customer | dict[str, Any] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-        retries: RetryConfig | int | None | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
     ) -> models.UpdateCustomerResponse:
         """Update customer.

@@ -1,0 +1,32 @@
+"""Shared fixtures: paths of the project, the shared real document, and a local HTTP server."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.httpserver import TestServer, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "spec" / "codat-accounting.yaml"
+GENERATED = ROOT / "generated"
+REAL_DOC = ROOT.parent / "shared" / "specs" / "codat-accounting.json"
+
+# The SDK tests drive the committed generated package, straight from its source folder.
+sys.path.insert(0, str(GENERATED / "src"))
+
+
+@pytest.fixture
+def server() -> Iterator[TestServer]:
+    with serve() as running:
+        yield running
+
+
+@pytest.fixture
+def real_doc() -> Path:
+    if not REAL_DOC.is_file():
+        pytest.fail(f"the shared real document is missing: {REAL_DOC}")
+    return REAL_DOC

@@ -1,0 +1,118 @@
+"""A real HTTP server on 127.0.0.1 for SDK tests: canned responses in, recorded requests out."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+
+@dataclass(frozen=True)
+class Recorded:
+    method: str
+    raw_path: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Canned:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class TestServer:
+    """Answers each request with the next canned response for its method and path (the last repeats)."""
+
+    __test__ = False
+
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self._routes: dict[tuple[str, str], deque[Canned]] = {}
+        self._lock = threading.Lock()
+        self.url = ""
+
+    def add(
+        self,
+        method: str,
+        path: str,
+        status: int = 200,
+        json_body: Any = None,
+        *,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        if body is None:
+            body = b"" if json_body is None else json.dumps(json_body).encode()
+        canned_headers = dict(headers or {})
+        if json_body is not None:
+            canned_headers.setdefault("Content-Type", "application/json")
+        with self._lock:
+            self._routes.setdefault((method, path), deque()).append(Canned(status, body, canned_headers))
+
+    def _answer(self, method: str, path: str) -> Canned:
+        with self._lock:
+            queue = self._routes.get((method, path))
+            if not queue:
+                return Canned(599, b'{"error": "no canned response"}', {"Content-Type": "application/json"})
+            return queue.popleft() if len(queue) > 1 else queue[0]
+
+
+@contextmanager
+def serve() -> Iterator[TestServer]:
+    state = TestServer()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            parts = urlsplit(self.path)
+
+            record = Recorded(
+                self.command,
+                parts.path,
+                unquote(parts.path),
+                parse_qs(parts.query),
+                {k.lower(): v for k, v in self.headers.items()},
+                body,
+            )
+            with state._lock:
+                state.requests.append(record)
+            canned = state._answer(self.command, parts.path)
+            self.send_response(canned.status)
+            for name, value in canned.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(canned.body)))
+            self.end_headers()
+            self.wfile.write(canned.body)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
