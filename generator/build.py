@@ -196,7 +196,7 @@ def _operation(
     return Operation(
         operation_id=operation_id,
         method_name=method_name,
-        anchor=method_name.replace("_", ""),
+        anchor=_slug(method_name),
         http_method=method.upper(),
         path=path,
         summary=_text(op.get("summary")),
@@ -414,6 +414,11 @@ def _retry_policy(doc: Document) -> RetryPolicy:
         status_codes=tuple(str(s).upper() for s in raw.get("statusCodes") or default.status_codes),
         retry_connection_errors=bool(raw.get("retryConnectionErrors", True)),
     )
+
+
+def _slug(heading: str) -> str:
+    """The anchor GitHub gives a markdown heading: lower case, punctuation but `-` and `_` dropped."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -72,7 +72,7 @@ def singular(word: str) -> str:
         return word[:-3] + "y"
     if word.endswith(("sses", "xes", "ches", "shes")):
         return word[:-2]
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 1:
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 1:
         return word[:-1]
     return word
 

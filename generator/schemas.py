@@ -141,7 +141,10 @@ class SchemaBuilder:
             variants = node.get(key)
             if isinstance(variants, list) and variants:
                 return union([self.type_of(v, pointer_join(pointer, key, i)) for i, v in enumerate(variants)])
-        types = [t for t in _types(node) if t != "null"]
+        declared = _types(node)
+        if declared == ["null"]:
+            return TypeRef("primitive", "None", name="None")
+        types = [t for t in declared if t != "null"]
         if len(types) > 1:
             return union([self._type_of_resolved({**node, "type": t}, pointer) for t in types])
         kind = types[0] if types else ("object" if "additionalProperties" in node else "")
@@ -165,8 +168,6 @@ class SchemaBuilder:
             if kind == "number" and fmt == "decimal":
                 return TypeRef("primitive", "Decimal", "Decimal", imports=("from decimal import Decimal",))
             return TypeRef("primitive", _PRIMITIVES[kind], name=_PRIMITIVES[kind])
-        if kind == "null":
-            return TypeRef("primitive", "None", name="None")
         return ANY
 
     def _ensure_built(self, pointer: str) -> None:

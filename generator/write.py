@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -19,29 +20,33 @@ from generator.render import MARKER
 
 # What tools leave in the output folder (installs, linters), never part of the comparison.
 _IGNORED = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build"})
+_PYTHON_BLOCK = re.compile(r"(```python\n)(.*?)(```)", re.S)
 _MODE = black.Mode(line_length=120, target_versions={black.mode.TargetVersion.PY310})
 
 
 def format_files(files: dict[str, str]) -> dict[str, bytes]:
-    """Every file's final bytes; Python files pass through black."""
+    """Every file's final bytes; Python files and the Python examples in markdown pass through black."""
     result: dict[str, bytes] = {}
     for path, text in sorted(files.items()):
         if path.endswith(".py"):
-            try:
-                text = black.format_str(text, mode=_MODE)
-            except black.parsing.InvalidInput as exc:
-                raise GeneratorError(
-                    [
-                        Diagnostic(
-                            path,
-                            "#",
-                            f"generated code does not parse: {exc}",
-                            hint="a template bug",
-                        )
-                    ]
-                ) from None
+            text = _black(text, path)
+        elif path.endswith(".md"):
+            text = _format_examples(text, path)
         result[path] = text.encode("utf-8")
     return result
+
+
+def _format_examples(markdown: str, path: str) -> str:
+    return _PYTHON_BLOCK.sub(lambda m: m.group(1) + _black(m.group(2), path) + m.group(3), markdown)
+
+
+def _black(code: str, path: str) -> str:
+    try:
+        return black.format_str(code, mode=_MODE)
+    except black.parsing.InvalidInput as exc:
+        raise GeneratorError(
+            [Diagnostic(path, "#", f"generated code does not parse: {exc}", hint="a template bug")]
+        ) from None
 
 
 def stale_files(out: Path, files: dict[str, bytes]) -> list[str]:

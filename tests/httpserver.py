@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -41,6 +42,7 @@ class TestServer:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self._routes: dict[tuple[str, str], deque[Canned]] = {}
+        self._templates: list[tuple[str, re.Pattern[str]]] = []
         self._lock = threading.Lock()
         self.url = ""
 
@@ -62,9 +64,27 @@ class TestServer:
         with self._lock:
             self._routes.setdefault((method, path), deque()).append(Canned(status, body, canned_headers))
 
+    def add_template(
+        self,
+        method: str,
+        template: str,
+        json_body: Any = None,
+        *,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Answers any path matching an OpenAPI path template such as `/things/{thingId}`."""
+        pattern = "^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)) + "$"
+        self.add(method, pattern, json_body=json_body, body=body, headers=headers)
+        with self._lock:
+            self._templates.append((method, re.compile(pattern)))
+
     def _answer(self, method: str, path: str) -> Canned:
         with self._lock:
             queue = self._routes.get((method, path))
+            if queue is None:
+                key = next((p.pattern for m, p in self._templates if m == method and p.match(path)), None)
+                queue = self._routes.get((method, key)) if key else None
             if not queue:
                 return Canned(599, b'{"error": "no canned response"}', {"Content-Type": "application/json"})
             return queue.popleft() if len(queue) > 1 else queue[0]

@@ -1,0 +1,192 @@
+"""The command as users run it: exit codes, located one-line errors, and an output folder left intact."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from tests.conftest import ROOT, SPEC
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def existing_output(tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(SPEC), "--out", str(out)]) == 0
+    return out
+
+
+def test_validate_our_document_is_clean() -> None:
+    result = run("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 errors" in result.stderr
+
+
+def test_validate_the_real_document_reports_the_item_error(real_doc: Path) -> None:
+    result = run("validate", "--spec", str(real_doc))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{real_doc}: #/components/schemas/Item/definitions/itemType/type: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_the_real_document_generates_customers_with_a_warning_and_imports(real_doc: Path, tmp_path: Path) -> None:
+    out = tmp_path / "real"
+    result = run("generate", "--spec", str(real_doc), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "warning:" in result.stderr and "#/components/schemas/Item/definitions/itemType/type" in result.stderr
+    assert "8 operations" in result.stdout
+    probe = (
+        "import codat_accounting as sdk, inspect;"
+        "from codat_accounting.resources.customers import Customers;"
+        "names = sorted(n for n in vars(Customers) if not n.startswith('_'));"
+        "print(names);"
+        "print(inspect.signature(Customers.create).return_annotation);"
+        "print(sdk.models.Customer.model_validate({'status': 'Active'}).status)"
+    )
+    imported = subprocess.run(
+        [sys.executable, "-W", "error", "-c", probe],
+        cwd=out / "src",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert imported.returncode == 0, imported.stderr
+    names, created, status = imported.stdout.splitlines()
+    assert names == str(
+        [
+            "create",
+            "download_attachment",
+            "get",
+            "get_attachment",
+            "get_create_update_model",
+            "list",
+            "list_attachments",
+            "update",
+        ]
+    )
+    assert created == "models.CreateCustomerResponse"
+    assert status == "CustomerStatus.ACTIVE"
+    compiled = subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(out / "src")], capture_output=True, timeout=60
+    )
+    assert compiled.returncode == 0
+
+
+def test_strict_makes_problems_outside_the_tag_fatal(real_doc: Path, tmp_path: Path) -> None:
+    result = run("generate", "--strict", "--spec", str(real_doc), "--out", str(tmp_path / "x"))
+    assert result.returncode == 1
+    assert not (tmp_path / "x").exists()
+
+
+def test_ir_prints_the_model_as_json() -> None:
+    result = run("ir", "--tag", "Customers")
+    assert result.returncode == 0, result.stderr
+    api = json.loads(result.stdout)
+    assert sorted(o["method_name"] for o in api["resources"][0]["operations"]) == [
+        "create",
+        "download_attachment",
+        "get",
+        "get_attachment",
+        "get_create_update_model",
+        "list",
+        "list_attachments",
+        "update",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("openapi: 3.1.0\ninfo: {title: T\n", "invalid YAML"),
+        ("[1, 2, 3]", "not a mapping"),
+    ],
+)
+def test_unreadable_documents_fail_in_one_line_and_leave_the_output(
+    tmp_path: Path, existing_output: Path, content: str, expected: str
+) -> None:
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(content)
+    before = snapshot(existing_output)
+    result = run("generate", "--spec", str(spec), "--out", str(existing_output))
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and expected in result.stderr and str(spec) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(existing_output) == before
+
+
+def test_missing_reference_target_is_located_with_its_line(tmp_path: Path, existing_output: Path) -> None:
+    text = SPEC.read_text().replace(
+        "$ref: '#/components/schemas/Metadata'", "$ref: '#/components/schemas/Metadatum'", 1
+    )
+    line = next(n for n, text_line in enumerate(text.splitlines(), 1) if "Metadatum" in text_line)
+    spec = tmp_path / "broken.yaml"
+    spec.write_text(text)
+    before = snapshot(existing_output)
+    result = run("generate", "--spec", str(spec), "--out", str(existing_output))
+    assert result.returncode == 1
+    assert f"{spec}:{line}: #/components/schemas/Customer/allOf/0/properties/metadata/$ref: " in result.stderr
+    assert "points at nothing" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(existing_output) == before
+
+
+def test_unknown_tag_fails_with_the_known_tags(existing_output: Path) -> None:
+    before = snapshot(existing_output)
+    result = run("generate", "--tag", "Invoices", "--out", str(existing_output))
+    assert result.returncode == 1
+    assert "#/tags: unknown tag 'Invoices' (known tags: Customers, Suppliers)" in result.stderr
+    assert snapshot(existing_output) == before
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run("generate", "--bogus").returncode == 2
+    assert run().returncode == 2
+
+
+def test_refuses_to_replace_a_folder_it_did_not_create(tmp_path: Path) -> None:
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    result = run("generate", "--out", str(precious))
+    assert result.returncode == 1 and "refusing to replace" in result.stderr
+    assert (precious / "notes.txt").read_text() == "keep me"
+    assert [p.name for p in tmp_path.iterdir()] == ["precious"]
+
+
+def test_a_failure_while_writing_leaves_the_old_tree_and_no_temp_folder(
+    existing_output: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.write as write
+
+    before = snapshot(existing_output)
+    calls = {"n": 0}
+    real_write_bytes = Path.write_bytes
+
+    def failing_write_bytes(self: Path, data: bytes) -> int:
+        calls["n"] += 1
+        if calls["n"] == 10:
+            raise OSError(28, "No space left on device")
+        return real_write_bytes(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing_write_bytes)
+    files = {"a.txt": b"a", **{f"f{i}.txt": b"x" for i in range(20)}}
+    with pytest.raises(OSError):
+        write.write_tree(existing_output, {".codat-sdkgen": b"m", **files})
+    assert snapshot(existing_output) == before
+    assert [p.name for p in existing_output.parent.iterdir()] == ["out"]

@@ -1,0 +1,106 @@
+"""The committed generated/ is exactly what spec/ + templates/ produce, byte for byte, on every run."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.pipeline import generate
+from tests.conftest import GENERATED, ROOT, SPEC
+
+FIX = "run `make generate` and commit generated/"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts and ".egg-info" not in str(p) and "_cache" not in str(p)
+    }
+
+
+def test_committed_output_matches_a_fresh_generation(tmp_path: Path) -> None:
+    assert main(["generate", "--spec", str(SPEC), "--out", str(tmp_path / "out")]) == 0
+    fresh, committed = _tree(tmp_path / "out"), _tree(GENERATED)
+    assert sorted(fresh) == sorted(committed), FIX
+    for path, content in fresh.items():
+        if content != committed[path]:
+            diff = difflib.unified_diff(
+                committed[path].decode().splitlines(),
+                content.decode().splitlines(),
+                f"generated/{path}",
+                "fresh",
+                lineterm="",
+            )
+            pytest.fail(f"{path} is stale ({FIX}):\n" + "\n".join(list(diff)[:40]))
+
+
+def test_check_passes_on_the_committed_tree(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["generate", "--check", "--spec", str(SPEC), "--out", str(GENERATED)]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_check_reports_stale_files_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(SPEC), "--out", str(out)]) == 0
+    (out / "README.md").write_text("edited by hand\n")
+    (out / "src" / "codat_accounting" / "_version.py").unlink()
+    (out / "stray.txt").write_text("x")
+    before = _tree(out)
+    assert main(["generate", "--check", "--spec", str(SPEC), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "changed: README.md" in err
+    assert "missing: src/codat_accounting/_version.py" in err
+    assert "extra: stray.txt" in err
+    assert _tree(out) == before
+
+
+def test_two_generations_in_separate_processes_are_byte_identical(tmp_path: Path) -> None:
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [sys.executable, "-m", "generator", "generate", "--spec", str(SPEC), "--out", str(out)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        outs.append(_tree(out))
+    assert outs[0] == outs[1]
+
+
+def test_in_memory_generation_matches_the_written_tree() -> None:
+    result = generate(SPEC, ("Customers",), "codat_accounting")
+    assert result.files == _tree(GENERATED)
+    assert result.warnings == ()
+
+
+def test_choosing_a_tag_matters(tmp_path: Path) -> None:
+    result = generate(SPEC, ("Suppliers",), "codat_accounting")
+    resources = [(r.attr_name, [o.method_name for o in r.operations]) for r in result.api.resources]
+    assert resources == [
+        (
+            "suppliers",
+            [
+                "create",
+                "download_attachment",
+                "get",
+                "get_attachment",
+                "get_create_update_model",
+                "list",
+                "list_attachments",
+                "update",
+            ],
+        )
+    ]
+    assert "src/codat_accounting/resources/suppliers.py" in result.files
+    assert not any("customers" in path for path in result.files)

@@ -1,0 +1,301 @@
+"""build: the IR from small inline documents, compared with hand-written values."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+import pytest
+
+from generator.build import BuildOptions, build_api
+from generator.errors import GeneratorError
+from generator.ir import Api, Field, Schema, TypeRef
+from tests.unit.docs import as_document, minimal
+
+
+def build(data: dict[str, Any], *tags: str) -> Api:
+    return build_api(as_document(data), BuildOptions(tags=tags or ("Things",)))
+
+
+def schemas(api: Api) -> dict[str, Schema]:
+    return {s.class_name: s for m in api.modules for s in m.schemas}
+
+
+def field(api: Api, class_name: str, wire_name: str) -> Field:
+    return next(f for f in schemas(api)[class_name].fields if f.wire_name == wire_name)
+
+
+def test_operation_ir_for_a_single_get() -> None:
+    api = build(minimal())
+    (resource,) = api.resources
+    (op,) = resource.operations
+    assert (resource.attr_name, resource.class_name, resource.async_class_name) == ("things", "Things", "AsyncThings")
+    assert (op.method_name, op.http_method, op.path, op.operation_id) == (
+        "get",
+        "GET",
+        "/things/{thingId}",
+        "get-thing",
+    )
+    assert [(p.py_name, p.wire_name, p.type.annotation, p.required) for p in op.path_params] == [
+        ("thing_id", "thingId", "str", True)
+    ]
+    assert op.response.kind == "model" and op.response.type == TypeRef("model", "Thing", "Thing", models=("Thing",))
+    assert api.server_url == "https://api.example.test"
+    assert api.security.header_name == "Authorization" and api.security.env_var == "CODAT_ACCOUNTING_AUTH_HEADER"
+
+
+def test_refs_deep_into_other_schemas_and_definitions_get_names_from_their_place() -> None:
+    data = minimal(
+        {
+            "Thing": {
+                "type": "object",
+                "definitions": {
+                    "contact": {"type": "object", "properties": {"name": {"type": "string"}}},
+                    "thingStatus": {"type": "string", "enum": ["On", "Off"]},
+                },
+                "properties": {
+                    "contact": {"$ref": "#/components/schemas/Thing/definitions/contact"},
+                    "status": {"$ref": "#/components/schemas/Thing/definitions/thingStatus"},
+                    "address": {"$ref": "#/components/schemas/Company/properties/addresses/items"},
+                    "extra": {"$ref": "#/components/schemas/Bill/allOf/0/properties/supplementalData"},
+                    "inline": {"type": "string", "enum": ["x", "y"]},
+                },
+            },
+            "Company": {
+                "type": "object",
+                "properties": {
+                    "addresses": {
+                        "type": "array",
+                        "items": {"type": "object", "properties": {"city": {"type": "string"}}},
+                    }
+                },
+            },
+            "Bill": {
+                "allOf": [
+                    {
+                        "type": "object",
+                        "properties": {
+                            "supplementalData": {"type": "object", "properties": {"content": {"type": "object"}}}
+                        },
+                    }
+                ]
+            },
+        }
+    )
+    api = build(data)
+    assert sorted(schemas(api)) == [
+        "CompanyAddress",
+        "SupplementalData",
+        "Thing",
+        "ThingContact",
+        "ThingInline",
+        "ThingStatus",
+    ]
+    assert field(api, "Thing", "address").type.annotation == "CompanyAddress | None"
+    assert schemas(api)["ThingStatus"].kind == "enum"
+    assert [m.value for m in schemas(api)["ThingStatus"].members] == ["On", "Off"]
+
+
+def test_all_of_is_merged_and_both_null_spellings_mean_optional() -> None:
+    data = minimal(
+        {
+            "Thing": {
+                "allOf": [
+                    {
+                        "type": "object",
+                        "properties": {"a": {"type": ["string", "null"]}, "b": {"type": "integer"}},
+                        "required": ["a", "b"],
+                    },
+                    {"$ref": "#/components/schemas/Dates"},
+                ]
+            },
+            "Dates": {
+                "type": "object",
+                "properties": {
+                    "when": {"type": "string", "format": "date-time", "nullable": True},
+                    "c": {"type": "number"},
+                },
+                "required": ["when"],
+            },
+        }
+    )
+    api = build(data)
+    assert [(f.wire_name, f.type.annotation, f.required, f.default_repr) for f in schemas(api)["Thing"].fields] == [
+        ("a", "str | None", True, None),
+        ("b", "int", True, None),
+        ("when", "datetime.datetime | None", True, None),
+        ("c", "float | None", False, "None"),
+    ]
+    module = next(m for m in api.modules if m.module_name == "thing")
+    assert module.std_imports == ("import datetime",)
+
+
+def test_collections_dicts_unions_and_free_form_objects() -> None:
+    data = minimal(
+        {
+            "Thing": {
+                "type": "object",
+                "properties": {
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "scores": {"type": "object", "additionalProperties": {"type": "integer"}},
+                    "blob": {"type": "object"},
+                    "either": {"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]},
+                    "key": {"type": "string", "format": "uuid"},
+                },
+                "required": ["tags", "scores", "blob", "either", "key"],
+            }
+        }
+    )
+    api = build(data)
+    assert {f.wire_name: f.type.annotation for f in schemas(api)["Thing"].fields} == {
+        "tags": "list[str]",
+        "scores": "dict[str, int]",
+        "blob": "dict[str, Any]",
+        "either": "str | int | None",
+        "key": "UUID",
+    }
+
+
+def test_self_reference_and_mutual_cycles_share_a_module() -> None:
+    data = minimal(
+        {
+            "Thing": {
+                "type": "object",
+                "properties": {
+                    "children": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}},
+                    "owner": {"$ref": "#/components/schemas/Owner"},
+                },
+            },
+            "Owner": {
+                "type": "object",
+                "properties": {"things": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}},
+            },
+        }
+    )
+    api = build(data)
+    (module,) = api.modules
+    assert [s.class_name for s in module.schemas] == ["Owner", "Thing"]
+    assert module.model_imports == ()
+
+
+def test_field_names_are_safe_and_keep_the_wire_name() -> None:
+    data = minimal(
+        {
+            "Thing": {
+                "type": "object",
+                "properties": {
+                    "class": {"type": "string"},
+                    "list": {"type": "string"},
+                    "2fa": {"type": "boolean"},
+                    "fooBar": {"type": "string"},
+                    "foo_bar": {"type": "string"},
+                },
+            }
+        }
+    )
+    api = build(data)
+    assert [(f.py_name, f.wire_name) for f in schemas(api)["Thing"].fields] == [
+        ("class_", "class"),
+        ("list_", "list"),
+        ("field_2_fa", "2fa"),
+        ("foo_bar", "fooBar"),
+        ("foo_bar_2", "foo_bar"),
+    ]
+
+
+def test_names_do_not_depend_on_document_order() -> None:
+    data = minimal(
+        {
+            "Thing": {
+                "type": "object",
+                "properties": {
+                    "a": {"$ref": "#/components/schemas/Thing/definitions/value"},
+                    "b": {"$ref": "#/components/schemas/Other/definitions/value"},
+                },
+                "definitions": {"value": {"type": "object", "properties": {"x": {"type": "string"}}}},
+            },
+            "Other": {
+                "type": "object",
+                "definitions": {"value": {"type": "object", "properties": {"y": {"type": "string"}}}},
+            },
+        }
+    )
+    forward = build(data)
+    data["components"]["schemas"] = dict(reversed(list(data["components"]["schemas"].items())))
+    props = data["components"]["schemas"]["Thing"]["properties"]
+    data["components"]["schemas"]["Thing"]["properties"] = dict(reversed(list(props.items())))
+    assert sorted(schemas(build(data))) == sorted(schemas(forward)) == ["OtherValue", "Thing", "ThingValue"]
+    assert field(forward, "Thing", "b").type.annotation == "OtherValue | None"
+
+
+def test_colliding_method_names_are_resolved_deterministically() -> None:
+    paths = {
+        "/things": {
+            "post": {"tags": ["Things"], "operationId": "create-thing", "responses": {"204": {"description": "ok"}}},
+            "put": {"tags": ["Things"], "operationId": "create-things", "responses": {"204": {"description": "ok"}}},
+        }
+    }
+    api = build(minimal(paths=paths))
+    assert sorted(o.method_name for o in api.resources[0].operations) == ["create", "create_things", "get"]
+
+
+def test_name_override_extension_wins() -> None:
+    data = minimal()
+    data["paths"]["/things/{thingId}"]["get"]["x-speakeasy-name-override"] = "fetch"
+    assert build(data).resources[0].operations[0].method_name == "fetch"
+
+
+def test_query_parameters_defaults_and_bodies() -> None:
+    paths = {
+        "/things": {
+            "post": {
+                "tags": ["Things"],
+                "operationId": "create-thing",
+                "parameters": [
+                    {"name": "page", "in": "query", "required": True, "schema": {"type": "integer", "default": 1}},
+                    {"name": "dryRun", "in": "query", "schema": {"type": "boolean", "default": False}},
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
+                },
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                    }
+                },
+            }
+        }
+    }
+    op = next(o for o in build(minimal(paths=paths)).resources[0].operations if o.method_name == "create")
+    assert [(p.py_name, p.type.annotation, p.required, p.default_repr) for p in op.query_params] == [
+        ("page", "int", False, "1"),
+        ("dry_run", "bool | None", False, "None"),
+    ]
+    assert op.body is not None
+    assert (op.body.py_name, op.body.annotation, op.body.required) == ("thing", "models.Thing | dict[str, Any]", True)
+    assert op.response.kind == "bytes"
+
+
+def test_unknown_tag_names_the_known_ones() -> None:
+    with pytest.raises(GeneratorError) as caught:
+        build(minimal(), "Nope")
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.pointer == "#/tags" and "'Nope'" in diagnostic.message and "Things" in diagnostic.hint
+
+
+def test_missing_reference_target_is_a_located_error() -> None:
+    data = minimal({"Thing": {"type": "object", "properties": {"x": {"$ref": "#/components/schemas/Gone"}}}})
+    with pytest.raises(GeneratorError) as caught:
+        build(data)
+    assert caught.value.diagnostics[0].pointer == "#/components/schemas/Thing/properties/x/$ref"
+
+
+def test_ir_is_frozen_and_dumps_as_json() -> None:
+    api = build(minimal())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        api.title = "x"  # type: ignore[misc]
+    dumped = json.loads(json.dumps(dataclasses.asdict(api)))
+    assert dumped["resources"][0]["operations"][0]["method_name"] == "get"

@@ -1,0 +1,103 @@
+"""naming: pure string rules, as tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator import naming
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "method", "path", "expected"),
+    [
+        ("create-customer", "post", "/c/{companyId}/push/customers", "create"),
+        ("download-customer-attachment", "get", "/a/{attachmentId}/download", "download_attachment"),
+        ("get-create-update-customers-model", "get", "/c/{c}/options/customers", "get_create_update_model"),
+        ("list-customers", "get", "/c/{companyId}/data/customers", "list"),
+        ("list-customer-attachments", "get", "/c/{customerId}/attachments", "list_attachments"),
+        ("get-customer-attachment", "get", "/c/{customerId}/attachments/{attachmentId}", "get_attachment"),
+        ("update-customer", "put", "/c/{customerId}", "update"),
+        ("get-customer", "get", "/c/data/customers/{customerId}", "get"),
+        # The real document's names: a GET of a collection reads a list.
+        ("get-customers", "get", "/c/{companyId}/data/customers", "list"),
+        ("get-customer-attachments", "get", "/c/{customerId}/attachments", "list_attachments"),
+    ],
+)
+def test_method_name_drops_the_tag_noun(operation_id: str, method: str, path: str, expected: str) -> None:
+    assert naming.method_name(operation_id, "Customers", method, path) == expected
+
+
+def test_method_name_handles_multi_word_tags() -> None:
+    assert naming.method_name("create-bank-account", "Bank accounts", "post", "/x") == "create"
+    assert naming.method_name("get-bank-account-transactions", "Bank account transactions", "get", "/x/{y}") == "get"
+
+
+def test_method_name_keeps_the_whole_id_when_only_the_noun_is_left() -> None:
+    assert naming.method_name("customers", "Customers", "get", "/customers/{id}") == "customers"
+
+
+@pytest.mark.parametrize(
+    ("text", "snake", "pascal"),
+    [
+        ("customerName", "customer_name", "CustomerName"),
+        ("_links", "links", "Links"),
+        ("banking-accountBalances", "banking_account_balances", "BankingAccountBalances"),
+        ("Push Option Choice", "push_option_choice", "PushOptionChoice"),
+        ("HTTPStatusCode", "http_status_code", "HttpStatusCode"),
+        ("Ünïcode näme", "unicode_name", "UnicodeName"),
+        ("ISO4217", "iso_4217", "Iso4217"),
+    ],
+)
+def test_case_conversions(text: str, snake: str, pascal: str) -> None:
+    assert naming.snake(text) == snake
+    assert naming.pascal(text) == pascal
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("class", "class_"),
+        ("from", "from_"),
+        ("1099code", "value_1099_code"),
+        ("", "value"),
+        ("json", "json_"),
+        ("list", "list_"),
+        ("model_config", "model_config_"),
+        ("type", "type"),
+        ("id", "id"),
+        ("match", "match_"),
+    ],
+)
+def test_safe_snake_avoids_keywords_reserved_names_and_leading_digits(text: str, expected: str) -> None:
+    assert naming.safe_snake(text, naming.MODEL_RESERVED) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("customers", "customer"),
+        ("addresses", "address"),
+        ("categories", "category"),
+        ("taxes", "tax"),
+        ("address", "address"),
+        ("status", "status"),
+        ("analysis", "analysis"),
+    ],
+)
+def test_singular(word: str, expected: str) -> None:
+    assert naming.singular(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("TimedOut", "TIMED_OUT"), ("banking-accounts", "BANKING_ACCOUNTS"), ("1099", "VALUE_1099"), ("", "EMPTY")],
+)
+def test_enum_member(value: str, expected: str) -> None:
+    assert naming.enum_member(value) == expected
+
+
+def test_qualify_prefixes_whole_names_only() -> None:
+    annotation = "list[Customer] | dict[str, CustomerStatus] | None"
+    assert naming.qualify(annotation, ("Customer", "CustomerStatus"), "models.") == (
+        "list[models.Customer] | dict[str, models.CustomerStatus] | None"
+    )

@@ -1,0 +1,77 @@
+"""validate: every problem located by a full JSON pointer, from the validator and from our own checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.load import load_document, parse_document
+from generator.validate import is_within, reached_pointers, validate_document
+from tests.unit.docs import as_document, minimal
+
+
+def test_a_valid_document_has_no_problems() -> None:
+    assert validate_document(as_document(minimal())) == []
+
+
+def test_schema_errors_carry_the_pointer_of_the_broken_schema() -> None:
+    data = minimal({"Broken": {"type": "object", "definitions": {"kind": {"type": {"enum": ["a"]}}}}})
+    problems = validate_document(as_document(data))
+    assert [p.pointer for p in problems] == ["#/components/schemas/Broken/definitions/kind/type"]
+
+
+def test_yaml_problems_carry_the_line() -> None:
+    text = (
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+        "    Broken:\n      type: 12\n"
+    )
+    (problem,) = validate_document(parse_document(text.encode(), "spec.yaml"))
+    assert problem.pointer == "#/components/schemas/Broken/type"
+    assert problem.line == 7
+    assert problem.render().startswith("spec.yaml:7: #/components/schemas/Broken/type: ")
+
+
+def test_dangling_and_external_references_are_reported_where_they_are() -> None:
+    data = minimal(
+        {
+            "Uses": {
+                "type": "object",
+                "properties": {"a": {"$ref": "#/components/schemas/Nope"}, "b": {"$ref": "other.yaml#/X"}},
+            }
+        }
+    )
+    problems = {p.pointer: p for p in validate_document(as_document(data))}
+    assert "points at nothing" in problems["#/components/schemas/Uses/properties/a/$ref"].message
+    external = problems["#/components/schemas/Uses/properties/b/$ref"]
+    assert "not fetched" in external.message and external.hint
+
+
+def test_percent_encoded_references_resolve() -> None:
+    data = minimal(
+        {"Alias": {"$ref": "#/paths/~1things~1%7BthingId%7D/get/responses/200/content/application~1json/schema"}}
+    )
+    assert validate_document(as_document(data)) == []
+
+
+def test_unsupported_versions_are_named() -> None:
+    (problem,) = validate_document(as_document({"swagger": "2.0", "info": {}, "paths": {}}))
+    assert problem.pointer == "#" and "OpenAPI 3.0 and 3.1" in problem.hint
+
+
+def test_reach_follows_references_from_the_operations() -> None:
+    data = minimal(
+        {
+            "Other": {"type": "object"},
+            "Thing": {"type": "object", "properties": {"x": {"$ref": "#/components/schemas/Inner"}}},
+            "Inner": {"type": "string"},
+        }
+    )
+    doc = as_document(data)
+    reached = reached_pointers(doc, ["#/paths/~1things~1{thingId}/get"])
+    assert is_within("#/components/schemas/Inner", reached)
+    assert is_within("#/components/schemas/Thing/properties/x", reached)
+    assert not is_within("#/components/schemas/Other", reached)
+
+
+def test_the_real_document_fails_only_at_the_item_schema(real_doc: Path) -> None:
+    problems = validate_document(load_document(real_doc))
+    assert [p.pointer for p in problems] == ["#/components/schemas/Item/definitions/itemType/type"]
