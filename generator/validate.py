@@ -37,7 +37,8 @@ def validate_document(doc: Document) -> list[Diagnostic]:
             )
         )
         return problems
-    return problems + list(_spec_errors(doc, version))
+    # The validator stops at a dangling reference; ours already says where it is, so its crash is dropped.
+    return problems + list(_spec_errors(doc, version, report_crash=not problems))
 
 
 def reached_pointers(doc: Document, operation_pointers: Iterable[str]) -> set[str]:
@@ -110,7 +111,7 @@ def _check_refs(doc: Document) -> Iterator[Diagnostic]:
             stack.extend((v, pointer_join(pointer, i)) for i, v in enumerate(node))
 
 
-def _spec_errors(doc: Document, version: str) -> Iterator[Diagnostic]:
+def _spec_errors(doc: Document, version: str, report_crash: bool) -> Iterator[Diagnostic]:
     base = OpenAPIV31SpecValidator if version.startswith("3.1.") else OpenAPIV30SpecValidator
     pointers = _index_nodes(doc.data)
     located = {name: _located(cls, pointers) for name, cls in base.keyword_validators.items()}
@@ -126,7 +127,8 @@ def _spec_errors(doc: Document, version: str) -> Iterator[Diagnostic]:
     except RecursionError:
         yield _diag(doc, "#", "the document nests too deeply to validate")
     except Exception as exc:
-        yield _diag(doc, "#", f"openapi-spec-validator stopped: {_short(str(exc))}")
+        if report_crash:
+            yield _diag(doc, "#", f"openapi-spec-validator stopped: {_short(str(exc))}")
 
 
 def _located(cls: type[KeywordValidator], pointers: dict[int, str]) -> type[KeywordValidator]:

@@ -141,7 +141,8 @@ def test_missing_reference_target_is_located_with_its_line(tmp_path: Path, exist
     before = snapshot(existing_output)
     result = run("generate", "--spec", str(spec), "--out", str(existing_output))
     assert result.returncode == 1
-    assert f"{spec}:{line}: #/components/schemas/Customer/allOf/0/properties/metadata/$ref: " in result.stderr
+    assert result.stderr.startswith(f"{spec}:{line}: #/components/schemas/Customer/allOf/0/properties/metadata/$ref: ")
+    assert result.stderr.count("\n") == 1
     assert "points at nothing" in result.stderr and "Traceback" not in result.stderr
     assert snapshot(existing_output) == before
 
