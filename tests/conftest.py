@@ -14,6 +14,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "codat-accounting.yaml"
 GENERATED = ROOT / "generated"
 REAL_DOC = ROOT.parent / "shared" / "specs" / "codat-accounting.json"
+# The eight operations of the Customers (and Suppliers) tag, as methods, in the order the SDK lists them.
+METHODS = [
+    "create",
+    "download_attachment",
+    "get",
+    "get_attachment",
+    "get_create_update_model",
+    "list",
+    "list_attachments",
+    "update",
+]
 
 # The SDK tests drive the committed generated package, straight from its source folder.
 sys.path.insert(0, str(GENERATED / "src"))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from tests.conftest import ROOT, SPEC
+from tests.conftest import METHODS, ROOT, SPEC
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -69,18 +69,7 @@ def test_the_real_document_generates_customers_with_a_warning_and_imports(real_d
     )
     assert imported.returncode == 0, imported.stderr
     names, created, status = imported.stdout.splitlines()
-    assert names == str(
-        [
-            "create",
-            "download_attachment",
-            "get",
-            "get_attachment",
-            "get_create_update_model",
-            "list",
-            "list_attachments",
-            "update",
-        ]
-    )
+    assert names == str(METHODS)
     assert created == "models.CreateCustomerResponse"
     assert status == "CustomerStatus.ACTIVE"
     compiled = subprocess.run(
@@ -99,16 +88,7 @@ def test_ir_prints_the_model_as_json() -> None:
     result = run("ir", "--tag", "Customers")
     assert result.returncode == 0, result.stderr
     api = json.loads(result.stdout)
-    assert sorted(o["method_name"] for o in api["resources"][0]["operations"]) == [
-        "create",
-        "download_attachment",
-        "get",
-        "get_attachment",
-        "get_create_update_model",
-        "list",
-        "list_attachments",
-        "update",
-    ]
+    assert sorted(o["method_name"] for o in api["resources"][0]["operations"]) == METHODS
 
 
 @pytest.mark.parametrize(

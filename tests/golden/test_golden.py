@@ -12,7 +12,7 @@ import pytest
 
 from generator.cli import main
 from generator.pipeline import generate
-from tests.conftest import GENERATED, ROOT, SPEC
+from tests.conftest import GENERATED, METHODS, ROOT, SPEC
 
 FIX = "run `make generate` and commit generated/"
 
@@ -90,16 +90,7 @@ def test_choosing_a_tag_matters(tmp_path: Path) -> None:
     assert resources == [
         (
             "suppliers",
-            [
-                "create",
-                "download_attachment",
-                "get",
-                "get_attachment",
-                "get_create_update_model",
-                "list",
-                "list_attachments",
-                "update",
-            ],
+            METHODS,
         )
     ]
     assert "src/codat_accounting/resources/suppliers.py" in result.files
