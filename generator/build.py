@@ -15,6 +15,7 @@ from generator.ir import (
     Body,
     ErrorResponse,
     Operation,
+    Pagination,
     Param,
     Resource,
     Response,
@@ -35,6 +36,8 @@ _STATUS_ERRORS = {
     "422": "UnprocessableEntityError",
     "429": "RateLimitError",
 }
+_NONE = TypeRef("primitive", "None", name="None")
+ResponseKind = Literal["model", "adapter", "stream", "text", "none"]
 # Used when the document states no retry policy: the one Codat publishes.
 _DEFAULT_RETRIES = RetryPolicy(500, 60_000, 3_600_000, 1.5, ("408", "429", "5XX"), True)
 
@@ -193,6 +196,7 @@ def _operation(
     query = tuple(p for p in params if p.location == "query")
     headers = tuple(p for p in params if p.location == "header")
     example = example_args(schemas, (*path_params, *query, *headers), body)
+    pagination = _pagination(schemas, method_name, query, response) if method == "get" else None
     return Operation(
         operation_id=operation_id,
         method_name=method_name,
@@ -210,6 +214,7 @@ def _operation(
         errors=errors,
         example=example,
         example_uses_models=any("models." in arg.source for arg in example),
+        pagination=pagination,
     )
 
 
@@ -310,7 +315,7 @@ def _outcomes(
                 if error_type.kind == "model":
                     error_types.append(error_type.name)
     if success is None:
-        success = Response("none", TypeRef("primitive", "None", name="None"), "", "", "")
+        success = _response("none", _NONE, "", "", "")
     return success, tuple(errors)
 
 
@@ -322,16 +327,58 @@ def _success(
     description: str,
 ) -> Response:
     if not media:
-        return Response("none", TypeRef("primitive", "None", name="None"), status, "", description)
+        return _response("none", _NONE, status, "", description)
     schema, media_pointer = media[0][0].get("schema", {}), media[0][1]
     if _is_json(content_type):
         result = schemas.type_of(schema, pointer_join(media_pointer, "schema"))
-        if result.kind == "model":
-            return Response("model", result, status, content_type, description)
-        return Response("adapter", result, status, content_type, description)
+        return _response("model" if result.kind == "model" else "adapter", result, status, content_type, description)
     if content_type.startswith("text/"):
-        return Response("text", TypeRef("primitive", "str", name="str"), status, content_type, description)
-    return Response("bytes", TypeRef("primitive", "bytes", name="bytes"), status, content_type, description)
+        return _response("text", TypeRef("primitive", "str", name="str"), status, content_type, description)
+    return _response("stream", TypeRef("primitive", "bytes", name="bytes"), status, content_type, description)
+
+
+def _response(kind: ResponseKind, result: TypeRef, status: str, content_type: str, description: str) -> Response:
+    """A success response with the return annotation and parse target each client flavour uses."""
+    if kind == "stream":
+        sync, async_ = "BinaryResponse", "AsyncBinaryResponse"
+        parse_sync, parse_async = sync, async_
+    else:
+        sync = async_ = naming.qualify(result.annotation, result.models, "models.")
+        parse_sync = parse_async = {"none": "type(None)", "text": "str"}.get(kind, sync)
+    return Response(kind, result, status, content_type, description, sync, async_, parse_sync, parse_async)
+
+
+def _pagination(
+    schemas: SchemaBuilder, method_name: str, query: tuple[Param, ...], response: Response
+) -> Pagination | None:
+    """Paging, when a GET takes a `page` number and returns a model holding one list of items."""
+    page = next((p for p in query if p.wire_name == "page" and p.type.name == "int"), None)
+    if page is None or response.kind != "model":
+        return None
+    fields = {f.wire_name: f for f in schemas.schema_named(response.type.name).fields}
+    lists = [f for f in fields.values() if f.type.kind == "list" and f.type.args]
+    items = fields.get("results") if "results" in fields and fields["results"] in lists else None
+    if items is None and len(lists) == 1:
+        items = lists[0]
+    if items is None:
+        return None
+    item_type = items.type.args[0]
+    size = next((p.py_name for p in query if p.wire_name == "pageSize"), None)
+
+    def named(wire: str) -> str | None:
+        return fields[wire].py_name if wire in fields else None
+
+    return Pagination(
+        method_name=f"{method_name}_all",
+        page_param=page.py_name,
+        page_size_param=size,
+        items_field=items.py_name,
+        item_type=item_type,
+        item_annotation=naming.qualify(item_type.annotation, item_type.models, "models."),
+        page_number_field=named("pageNumber"),
+        page_size_field=named("pageSize"),
+        total_field=named("totalResults"),
+    )
 
 
 def _responses(schemas: SchemaBuilder, op: dict[str, Any], pointer: str) -> list[tuple[str, dict[str, Any], str]]:

@@ -84,11 +84,32 @@ class Body:
 
 @dataclass(frozen=True, slots=True)
 class Response:
-    kind: Literal["model", "adapter", "bytes", "text", "none"]
+    """The success response; `returns`/`parse_as` are spelled as the resources module writes them."""
+
+    kind: Literal["model", "adapter", "stream", "text", "none"]
     type: TypeRef
     status: str
     content_type: str
     description: str
+    returns: str
+    async_returns: str
+    parse_as: str
+    async_parse_as: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """How a paged list operation walks its pages: `page` in, items and paging facts out."""
+
+    method_name: str
+    page_param: str
+    page_size_param: str | None
+    items_field: str
+    item_type: TypeRef
+    item_annotation: str
+    page_number_field: str | None
+    page_size_field: str | None
+    total_field: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +144,7 @@ class Operation:
     errors: tuple[ErrorResponse, ...]
     example: tuple[ExampleArg, ...]
     example_uses_models: bool
+    pagination: Pagination | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,8 @@ import json
 import re
 import threading
 from collections import deque
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +33,10 @@ class Canned:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    # A body made on the fly, chunk by chunk, and its length: large downloads never sit in memory here.
+    chunks: Callable[[], Iterator[bytes]] | None = None
+    length: int = 0
+    delay: float = 0.0
 
 
 class TestServer:
@@ -55,6 +60,9 @@ class TestServer:
         *,
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
+        chunks: Callable[[], Iterator[bytes]] | None = None,
+        length: int = 0,
+        delay: float = 0.0,
     ) -> None:
         if body is None:
             body = b"" if json_body is None else json.dumps(json_body).encode()
@@ -62,7 +70,8 @@ class TestServer:
         if json_body is not None:
             canned_headers.setdefault("Content-Type", "application/json")
         with self._lock:
-            self._routes.setdefault((method, path), deque()).append(Canned(status, body, canned_headers))
+            canned = Canned(status, body, canned_headers, chunks, length, delay)
+            self._routes.setdefault((method, path), deque()).append(canned)
 
     def add_template(
         self,
@@ -116,12 +125,22 @@ def serve() -> Iterator[TestServer]:
             with state._lock:
                 state.requests.append(record)
             canned = state._answer(self.command, parts.path)
-            self.send_response(canned.status)
-            for name, value in canned.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(canned.body)))
-            self.end_headers()
-            self.wfile.write(canned.body)
+            if canned.delay:
+                time.sleep(canned.delay)
+            try:
+                self.send_response(canned.status)
+                for name, value in canned.headers.items():
+                    self.send_header(name, value)
+                length = canned.length if canned.chunks is not None else len(canned.body)
+                self.send_header("Content-Length", str(length))
+                self.end_headers()
+                if canned.chunks is None:
+                    self.wfile.write(canned.body)
+                else:
+                    for chunk in canned.chunks():
+                        self.wfile.write(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
 

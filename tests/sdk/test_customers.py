@@ -219,7 +219,9 @@ def test_attachments_list_get_and_download(server: TestServer) -> None:
     with client_for(server) as client:
         listed = client.customers.list_attachments(**ids)
         one = client.customers.get_attachment(**ids, attachment_id=ATTACHMENT)
-        data = client.customers.download_attachment(**ids, attachment_id=ATTACHMENT)
+        with client.customers.download_attachment(**ids, attachment_id=ATTACHMENT) as download:
+            assert download.content_type == "application/octet-stream"
+            data = download.read()
     assert listed.attachments is not None and listed.attachments[0].file_size == 1024
     assert one.name == "statement.pdf" and one.include_when_sent is True
     assert data == content
@@ -329,9 +331,10 @@ def test_async_client_runs_every_kind_of_operation(server: TestServer) -> None:
             created = await client.customers.create(
                 company_id=COMPANY, connection_id=CONNECTION, customer={"status": "Active"}
             )
-            data = await client.customers.download_attachment(
+            download = await client.customers.download_attachment(
                 company_id=COMPANY, connection_id=CONNECTION, customer_id="C-1042", attachment_id=ATTACHMENT
             )
+            data = await download.read()
             with pytest.raises(codat_accounting.NotFoundError):
                 await client.customers.get(company_id=COMPANY, customer_id="gone")
             return page, created, data

@@ -22,6 +22,7 @@ from ._exceptions import (
 )
 from ._models import BaseModel
 from ._retries import RetryConfig
+from ._streaming import AsyncBinaryResponse, BinaryResponse
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
 T = TypeVar("T")
@@ -39,6 +40,7 @@ class RequestOptions:
     operation_id: str
     path_params: Mapping[str, object] = field(default_factory=dict)
     query: Mapping[str, object] = field(default_factory=dict)
+    headers: Mapping[str, object] = field(default_factory=dict)
     json_body: object | None = None
     content: bytes | None = None
     content_type: str | None = None
@@ -81,6 +83,7 @@ class BaseClient:
         headers = {**self._default_headers, "Accept": options.accept, **self._auth_headers}
         if options.content_type is not None:
             headers["Content-Type"] = options.content_type
+        headers.update(_query(options.headers))
         headers.update(options.extra_headers or {})
         timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
         return client.build_request(
@@ -121,9 +124,16 @@ class BaseClient:
         return wait if policy.allows(retry, time.monotonic() - started, wait) else None
 
     def _parse(self, response: httpx.Response, cast_to: type[T], options: RequestOptions) -> T:
-        raw: Any = {type(None): None, bytes: response.content, str: None}.get(cast_to, response)
-        if raw is not response:
-            return cast(T, response.text if cast_to is str else raw)
+        stream: type[BinaryResponse | AsyncBinaryResponse] | None = (
+            BinaryResponse
+            if cast_to is BinaryResponse
+            else AsyncBinaryResponse if cast_to is AsyncBinaryResponse else None
+        )
+        if stream is not None:
+            return cast(T, stream(response))
+        if cast_to is type(None) or cast_to is bytes or cast_to is str:
+            raw: Any = None if cast_to is type(None) else response.content if cast_to is bytes else response.text
+            return cast(T, raw)
         try:
             if isinstance(cast_to, type) and issubclass(cast_to, BaseModel):
                 return cast_to.model_validate_json(response.content)
@@ -179,7 +189,7 @@ class SyncAPIClient(BaseClient):
             request = self._build_request(self._http, options)
             sent_at = time.monotonic()
             try:
-                response = self._http.send(request)
+                response = self._http.send(request, stream=cast_to is BinaryResponse)
             except httpx.TransportError as exc:
                 self._log(options, request, type(exc).__name__, sent_at, retry + 1)
                 wait = self._next_wait(policy, retry, started, None)
@@ -193,6 +203,7 @@ class SyncAPIClient(BaseClient):
                 return self._parse(response, cast_to, options)
             wait = self._next_wait(policy, retry, started, response)
             if wait is None:
+                response.read()
                 raise make_status_error(response)
             response.close()
             self._sleep(wait)
@@ -228,7 +239,7 @@ class AsyncAPIClient(BaseClient):
             request = self._build_request(self._http, options)
             sent_at = time.monotonic()
             try:
-                response = await self._http.send(request)
+                response = await self._http.send(request, stream=cast_to is AsyncBinaryResponse)
             except httpx.TransportError as exc:
                 self._log(options, request, type(exc).__name__, sent_at, retry + 1)
                 wait = self._next_wait(policy, retry, started, None)
@@ -242,6 +253,7 @@ class AsyncAPIClient(BaseClient):
                 return self._parse(response, cast_to, options)
             wait = self._next_wait(policy, retry, started, response)
             if wait is None:
+                await response.aread()
                 raise make_status_error(response)
             await response.aclose()
             await self._sleep(wait)
@@ -265,6 +277,7 @@ def _path_segment(value: object) -> str:
 
 
 def _query(query: Mapping[str, object]) -> dict[str, str]:
+    """Query or header parameters as text; None means "not sent"."""
     params: dict[str, str] = {}
     for name, value in query.items():
         if value is None:

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from .. import models
 from .._base_client import RequestOptions, serialize_body
+from .._pagination import AsyncPager, PageInfo, SyncPager
 from .._retries import RetryConfig
+from .._streaming import AsyncBinaryResponse, BinaryResponse
 from .._types import NOT_GIVEN, NotGiven, Timeout
 
 if TYPE_CHECKING:
@@ -56,7 +58,8 @@ class Customers:
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            extra_headers={**(extra_headers or {})},
+            headers={},
+            extra_headers=extra_headers,
         )
         return self._client.request(options, models.CreateCustomerResponse)
 
@@ -70,7 +73,7 @@ class Customers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
-    ) -> bytes:
+    ) -> BinaryResponse:
         """Download customer attachment.
 
         Returns the content of one file attached to a customer, as raw bytes.
@@ -91,9 +94,10 @@ class Customers:
             accept="application/octet-stream",
             timeout=timeout,
             retries=retries,
-            extra_headers={**(extra_headers or {})},
+            headers={},
+            extra_headers=extra_headers,
         )
-        return self._client.request(options, bytes)
+        return self._client.request(options, BinaryResponse)
 
     def get(
         self,
@@ -122,7 +126,8 @@ class Customers:
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            extra_headers={**(extra_headers or {})},
+            headers={},
+            extra_headers=extra_headers,
         )
         return self._client.request(options, models.Customer)
 
@@ -157,7 +162,8 @@ class Customers:
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            extra_headers={**(extra_headers or {})},
+            headers={},
+            extra_headers=extra_headers,
         )
         return self._client.request(options, models.Attachment)
 
@@ -188,7 +194,8 @@ class Customers:
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            extra_headers={**(extra_headers or {})},
+            headers={},
+            extra_headers=extra_headers,
         )
         return self._client.request(options, models.PushOption)
 
@@ -226,9 +233,50 @@ class Customers:
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            extra_headers={**(extra_headers or {})},
+            headers={},
+            extra_headers=extra_headers,
         )
         return self._client.request(options, models.Customers)
+
+    def list_all(
+        self,
+        *,
+        company_id: str,
+        page: int = 1,
+        page_size: int | None = None,
+        query: str | None = None,
+        order_by: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> SyncPager[models.Customers, models.Customer]:
+        """Every item of `list` across pages, starting at page `page`.
+
+        Pages are fetched lazily, one request each, as iteration reaches them; iteration stops after
+        an empty page, a short page, or the page that reaches the reported total.
+        """
+
+        def fetch(number: int) -> models.Customers:
+            return self.list(
+                company_id=company_id,
+                page=number,
+                page_size=page_size,
+                query=query,
+                order_by=order_by,
+                timeout=timeout,
+                retries=retries,
+                extra_headers=extra_headers,
+            )
+
+        def read(result: models.Customers) -> PageInfo[models.Customer]:
+            return PageInfo(
+                result.results or [],
+                result.page_number,
+                result.page_size,
+                result.total_results,
+            )
+
+        return SyncPager(fetch, read, start=page, page_size=page_size)
 
     def list_attachments(
         self,
@@ -259,7 +307,8 @@ class Customers:
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            extra_headers={**(extra_headers or {})},
+            headers={},
+            extra_headers=extra_headers,
         )
         return self._client.request(options, models.AttachmentsDataset)
 
@@ -300,7 +349,8 @@ class Customers:
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            extra_headers={**(extra_headers or {})},
+            headers={},
+            extra_headers=extra_headers,
         )
         return self._client.request(options, models.UpdateCustomerResponse)
 
@@ -344,7 +394,8 @@ class AsyncCustomers:
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            extra_headers={**(extra_headers or {})},
+            headers={},
+            extra_headers=extra_headers,
         )
         return await self._client.request(options, models.CreateCustomerResponse)
 
@@ -358,7 +409,7 @@ class AsyncCustomers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
-    ) -> bytes:
+    ) -> AsyncBinaryResponse:
         """Download customer attachment.
 
         Returns the content of one file attached to a customer, as raw bytes.
@@ -379,9 +430,10 @@ class AsyncCustomers:
             accept="application/octet-stream",
             timeout=timeout,
             retries=retries,
-            extra_headers={**(extra_headers or {})},
+            headers={},
+            extra_headers=extra_headers,
         )
-        return await self._client.request(options, bytes)
+        return await self._client.request(options, AsyncBinaryResponse)
 
     async def get(
         self,
@@ -410,7 +462,8 @@ class AsyncCustomers:
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            extra_headers={**(extra_headers or {})},
+            headers={},
+            extra_headers=extra_headers,
         )
         return await self._client.request(options, models.Customer)
 
@@ -445,7 +498,8 @@ class AsyncCustomers:
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            extra_headers={**(extra_headers or {})},
+            headers={},
+            extra_headers=extra_headers,
         )
         return await self._client.request(options, models.Attachment)
 
@@ -476,7 +530,8 @@ class AsyncCustomers:
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            extra_headers={**(extra_headers or {})},
+            headers={},
+            extra_headers=extra_headers,
         )
         return await self._client.request(options, models.PushOption)
 
@@ -514,9 +569,50 @@ class AsyncCustomers:
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            extra_headers={**(extra_headers or {})},
+            headers={},
+            extra_headers=extra_headers,
         )
         return await self._client.request(options, models.Customers)
+
+    def list_all(
+        self,
+        *,
+        company_id: str,
+        page: int = 1,
+        page_size: int | None = None,
+        query: str | None = None,
+        order_by: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPager[models.Customers, models.Customer]:
+        """Every item of `list` across pages, starting at page `page`.
+
+        Pages are fetched lazily, one request each, as iteration reaches them; iteration stops after
+        an empty page, a short page, or the page that reaches the reported total.
+        """
+
+        async def fetch(number: int) -> models.Customers:
+            return await self.list(
+                company_id=company_id,
+                page=number,
+                page_size=page_size,
+                query=query,
+                order_by=order_by,
+                timeout=timeout,
+                retries=retries,
+                extra_headers=extra_headers,
+            )
+
+        def read(result: models.Customers) -> PageInfo[models.Customer]:
+            return PageInfo(
+                result.results or [],
+                result.page_number,
+                result.page_size,
+                result.total_results,
+            )
+
+        return AsyncPager(fetch, read, start=page, page_size=page_size)
 
     async def list_attachments(
         self,
@@ -547,7 +643,8 @@ class AsyncCustomers:
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            extra_headers={**(extra_headers or {})},
+            headers={},
+            extra_headers=extra_headers,
         )
         return await self._client.request(options, models.AttachmentsDataset)
 
@@ -588,6 +685,7 @@ class AsyncCustomers:
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            extra_headers={**(extra_headers or {})},
+            headers={},
+            extra_headers=extra_headers,
         )
         return await self._client.request(options, models.UpdateCustomerResponse)

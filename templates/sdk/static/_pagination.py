@@ -1,0 +1,86 @@
+"""Lazy iteration over paged list operations: one request per page, only when iteration reaches it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from typing import Generic, NamedTuple, TypeVar
+
+T = TypeVar("T")
+P = TypeVar("P")
+
+
+class PageInfo(NamedTuple, Generic[T]):
+    """What a page says about itself; None where the page model does not say it."""
+
+    items: Sequence[T]
+    page_number: int | None
+    page_size: int | None
+    total: int | None
+
+
+def is_last_page(info: PageInfo[T], requested_size: int | None) -> bool:
+    """An empty page, a page that reaches the reported total, or a short page ends the walk."""
+    if not info.items:
+        return True
+    if info.total is not None and info.page_number is not None and info.page_size:
+        return info.page_number * info.page_size >= info.total
+    size = requested_size or info.page_size
+    return size is not None and len(info.items) < size
+
+
+class SyncPager(Generic[P, T]):
+    """Iterates every item across pages; `pages()` yields the page models themselves."""
+
+    def __init__(
+        self, fetch: Callable[[int], P], read: Callable[[P], PageInfo[T]], *, start: int, page_size: int | None
+    ) -> None:
+        self._fetch = fetch
+        self._read = read
+        self._start = start
+        self._page_size = page_size
+
+    def pages(self) -> Iterator[P]:
+        """Each page in turn, fetched when the previous one has been consumed."""
+        number = self._start
+        while True:
+            page = self._fetch(number)
+            yield page
+            if is_last_page(self._read(page), self._page_size):
+                return
+            number += 1
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.pages():
+            yield from self._read(page).items
+
+
+class AsyncPager(Generic[P, T]):
+    """Iterates every item across pages with `async for`; `pages()` yields the page models."""
+
+    def __init__(
+        self,
+        fetch: Callable[[int], Awaitable[P]],
+        read: Callable[[P], PageInfo[T]],
+        *,
+        start: int,
+        page_size: int | None,
+    ) -> None:
+        self._fetch = fetch
+        self._read = read
+        self._start = start
+        self._page_size = page_size
+
+    async def pages(self) -> AsyncIterator[P]:
+        """Each page in turn, fetched when the previous one has been consumed."""
+        number = self._start
+        while True:
+            page = await self._fetch(number)
+            yield page
+            if is_last_page(self._read(page), self._page_size):
+                return
+            number += 1
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.pages():
+            for item in self._read(page).items:
+                yield item
