@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections import deque
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
