@@ -48,6 +48,7 @@ class TestServer:
         self.requests: list[Recorded] = []
         self._routes: dict[tuple[str, str], deque[Canned]] = {}
         self._templates: list[tuple[str, re.Pattern[str]]] = []
+        self._handlers: dict[tuple[str, str], Callable[[Recorded], Canned]] = {}
         self._lock = threading.Lock()
         self.url = ""
 
@@ -88,7 +89,15 @@ class TestServer:
         with self._lock:
             self._templates.append((method, re.compile(pattern)))
 
-    def _answer(self, method: str, path: str) -> Canned:
+    def add_handler(self, method: str, path: str, handler: Callable[[Recorded], Canned]) -> None:
+        """Answers a route by computing the response from the request (e.g. from its query)."""
+        with self._lock:
+            self._handlers[(method, path)] = handler
+
+    def _answer(self, method: str, path: str, record: Recorded) -> Canned:
+        handler = self._handlers.get((method, path))
+        if handler is not None:
+            return handler(record)
         with self._lock:
             queue = self._routes.get((method, path))
             if queue is None:
@@ -124,7 +133,7 @@ def serve() -> Iterator[TestServer]:
             )
             with state._lock:
                 state.requests.append(record)
-            canned = state._answer(self.command, parts.path)
+            canned = state._answer(self.command, parts.path, record)
             if canned.delay:
                 time.sleep(canned.delay)
             try:

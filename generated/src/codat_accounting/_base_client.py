@@ -68,6 +68,8 @@ class BaseClient:
         self.retry_config = retry_config
         self._auth_headers = dict(auth_headers)
         self._default_headers = {"User-Agent": user_agent, **(default_headers or {})}
+        # The retry loop's clock; tests replace it together with the sleep function.
+        self._clock: Callable[[], float] = time.monotonic
 
     def __repr__(self) -> str:
         # Never the credentials: a repr ends up in logs and tracebacks.
@@ -121,7 +123,7 @@ class BaseClient:
         if response is None and not policy.retry_connection_errors:
             return None
         wait = policy.delay(retry, response)
-        return wait if policy.allows(retry, time.monotonic() - started, wait) else None
+        return wait if policy.allows(retry, self._clock() - started, wait) else None
 
     def _parse(self, response: httpx.Response, cast_to: type[T], options: RequestOptions) -> T:
         stream: type[BinaryResponse | AsyncBinaryResponse] | None = (
@@ -183,7 +185,7 @@ class SyncAPIClient(BaseClient):
     def request(self, options: RequestOptions, cast_to: type[T]) -> T:
         """Sends one operation call, retrying as the policy allows, and parses the answer."""
         policy = self._policy(options)
-        started = time.monotonic()
+        started = self._clock()
         retry = 0
         while True:
             request = self._build_request(self._http, options)
@@ -233,7 +235,7 @@ class AsyncAPIClient(BaseClient):
     async def request(self, options: RequestOptions, cast_to: type[T]) -> T:
         """Sends one operation call, retrying as the policy allows, and parses the answer."""
         policy = self._policy(options)
-        started = time.monotonic()
+        started = self._clock()
         retry = 0
         while True:
             request = self._build_request(self._http, options)

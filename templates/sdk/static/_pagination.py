@@ -23,7 +23,8 @@ def is_last_page(info: PageInfo[T], requested_size: int | None) -> bool:
     if not info.items:
         return True
     if info.total is not None and info.page_number is not None and info.page_size:
-        return info.page_number * info.page_size >= info.total
+        if info.page_number * info.page_size >= info.total:
+            return True
     size = requested_size or info.page_size
     return size is not None and len(info.items) < size
 

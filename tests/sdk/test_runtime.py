@@ -1,0 +1,371 @@
+"""Runtime behaviour of the generated SDK, sync and async, against real servers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import hashlib
+import itertools
+import json
+import logging
+import socket
+import time
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import codat_accounting
+import pytest
+from codat_accounting import AsyncCodatAccounting, CodatAccounting, RetryConfig, models
+
+from tests.httpserver import Canned, Recorded, TestServer
+from tests.sdk.test_customers import AUTH, BASE, COMPANY, CONNECTION, CUSTOMER, PAGE
+
+GET_PATH = f"{BASE}/data/customers/C-1042"
+LIST_PATH = f"{BASE}/data/customers"
+DOWNLOAD_PATH = f"{BASE}/connections/{CONNECTION}/data/customers/C-1042/attachments/a1/download"
+DOWNLOAD_IDS = {"company_id": COMPANY, "connection_id": CONNECTION, "customer_id": "C-1042", "attachment_id": "a1"}
+
+
+class FakeTime:
+    """A sleep that only advances a clock, so retry delays are checked without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.waits: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+    async def async_sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+    def clock(self) -> float:
+        return self.now
+
+
+def sync_client(server: TestServer, clock: FakeTime | None = None, **kwargs: Any) -> CodatAccounting:
+    client = CodatAccounting(auth_header=AUTH, server_url=server.url, **kwargs)
+    if clock is not None:
+        client._sleep, client._clock = clock.sleep, clock.clock
+    return client
+
+
+def async_client(server: TestServer, clock: FakeTime | None = None, **kwargs: Any) -> AsyncCodatAccounting:
+    client = AsyncCodatAccounting(auth_header=AUTH, server_url=server.url, **kwargs)
+    if clock is not None:
+        client._sleep, client._clock = clock.async_sleep, clock.clock
+    return client
+
+
+def page(number: int, size: int, total: int, count: int) -> dict[str, Any]:
+    results = [{**CUSTOMER, "id": f"C-{number}-{i}"} for i in range(count)]
+    return {**PAGE, "results": results, "pageNumber": number, "pageSize": size, "totalResults": total}
+
+
+# ---- pagination ---------------------------------------------------------------------------------
+
+
+def serve_pages(server: TestServer, size: int, counts: dict[int, int]) -> None:
+    """Serves page N (from the `page` query) with counts[N] customers, of sum(counts) in all."""
+
+    def answer(request: Recorded) -> Canned:
+        number = int(request.query["page"][0])
+        body = page(number, size, sum(counts.values()), counts.get(number, 0))
+        return Canned(200, json.dumps(body).encode(), {"Content-Type": "application/json"})
+
+    server.add_handler("GET", LIST_PATH, answer)
+
+
+def test_list_all_walks_every_page_lazily_and_stops_at_the_total(server: TestServer) -> None:
+    serve_pages(server, 2, {1: 2, 2: 2, 3: 1})
+    with sync_client(server) as client:
+        pager = client.customers.list_all(company_id=COMPANY, page_size=2)
+        assert server.requests == []  # nothing is fetched before iteration
+        first_two = list(itertools.islice(pager, 2))
+        assert [c.id for c in first_two] == ["C-1-0", "C-1-1"] and len(server.requests) == 1
+        every = [c.id for c in client.customers.list_all(company_id=COMPANY, page_size=2)]
+    assert every == ["C-1-0", "C-1-1", "C-2-0", "C-2-1", "C-3-0"]
+    assert [r.query["page"] for r in server.requests[1:]] == [["1"], ["2"], ["3"]]
+    assert all(r.query["pageSize"] == ["2"] for r in server.requests)
+
+
+@pytest.mark.parametrize(
+    ("pages", "expected_requests"),
+    [
+        ([page(1, 2, 99, 2), page(2, 2, 99, 0)], 2),  # an empty page ends it, whatever the total says
+        ([page(1, 3, 99, 2)], 1),  # a short page ends it
+        ([page(1, 2, 2, 2)], 1),  # the page that reaches the total ends it
+    ],
+)
+def test_list_all_stops_on_the_last_page(
+    server: TestServer, pages: list[dict[str, Any]], expected_requests: int
+) -> None:
+    for body in pages:
+        server.add("GET", LIST_PATH, json_body=body)
+    with sync_client(server) as client:
+        items = list(client.customers.list_all(company_id=COMPANY, page_size=pages[0]["pageSize"]))
+    assert len(server.requests) == expected_requests
+    assert len(items) == sum(len(p["results"]) for p in pages)
+
+
+def test_async_list_all_and_pages(server: TestServer) -> None:
+    serve_pages(server, 2, {1: 2, 2: 2, 3: 2, 4: 1})
+
+    async def scenario() -> tuple[list[str], int]:
+        async with async_client(server) as client:
+            ids = [c.id async for c in client.customers.list_all(company_id=COMPANY, page=3, page_size=2)]
+            pages = [p async for p in client.customers.list_all(company_id=COMPANY, page=3, page_size=2).pages()]
+            return [i for i in ids if i], len(pages)
+
+    ids, page_count = asyncio.run(scenario())
+    assert ids == ["C-3-0", "C-3-1", "C-4-0"] and page_count == 2
+    assert [r.query["page"] for r in server.requests] == [["3"], ["4"], ["3"], ["4"]]
+
+
+# ---- streaming downloads ------------------------------------------------------------------------
+
+SIZE = 50 * 1024 * 1024
+BLOCK = bytes(range(256)) * 256  # 64 KiB, reused: the server side allocates nothing per chunk
+
+
+def blocks() -> Iterator[bytes]:
+    for _ in range(SIZE // len(BLOCK)):
+        yield BLOCK
+
+
+def test_a_50_mb_download_streams_to_a_file_in_bounded_memory(server: TestServer, tmp_path: Path) -> None:
+    server.add("GET", DOWNLOAD_PATH, chunks=blocks, length=SIZE, headers={"Content-Type": "application/octet-stream"})
+    target = tmp_path / "statement.bin"
+    with sync_client(server, max_retries=0) as client:
+        tracemalloc.start()
+        try:
+            written = client.customers.download_attachment(**DOWNLOAD_IDS).write_to(target)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert written == SIZE == target.stat().st_size
+    assert peak < 8 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB while streaming 50 MiB"
+    expected = hashlib.sha256()
+    for block in blocks():
+        expected.update(block)
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == expected.hexdigest()
+
+
+def test_download_iterates_in_chunks_and_async_streams_too(server: TestServer) -> None:
+    size = 1024 * 1024
+    server.add("GET", DOWNLOAD_PATH, chunks=lambda: iter([BLOCK] * 16), length=size)
+    with sync_client(server) as client:
+        chunks = list(client.customers.download_attachment(**DOWNLOAD_IDS).iter_bytes(chunk_size=4096))
+    assert sum(map(len, chunks)) == size and max(map(len, chunks)) <= 4096
+
+    async def scenario() -> int:
+        async with async_client(server) as client:
+            download = await client.customers.download_attachment(**DOWNLOAD_IDS)
+            return sum([len(chunk) async for chunk in download])
+
+    assert asyncio.run(scenario()) == size
+
+
+def test_a_failed_download_raises_with_the_error_body(server: TestServer) -> None:
+    server.add("GET", DOWNLOAD_PATH, status=404, json_body={"statusCode": 404, "error": "no such file"})
+    with sync_client(server, max_retries=0) as client, pytest.raises(codat_accounting.NotFoundError) as caught:
+        client.customers.download_attachment(**DOWNLOAD_IDS)
+    assert caught.value.error is not None and caught.value.error.error == "no such file"
+
+
+# ---- typed errors -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "error_class"),
+    [
+        (400, codat_accounting.BadRequestError),
+        (401, codat_accounting.AuthenticationError),
+        (402, codat_accounting.PaymentRequiredError),
+        (403, codat_accounting.PermissionDeniedError),
+        (404, codat_accounting.NotFoundError),
+        (409, codat_accounting.ConflictError),
+        (422, codat_accounting.UnprocessableEntityError),
+        (429, codat_accounting.RateLimitError),
+        (500, codat_accounting.InternalServerError),
+        (503, codat_accounting.InternalServerError),
+        (418, codat_accounting.APIStatusError),
+    ],
+)
+def test_each_status_family_raises_its_error(server: TestServer, status: int, error_class: type[Exception]) -> None:
+    body = {"statusCode": status, "service": "PublicApi", "error": f"failed with {status}", "correlationId": "c-1"}
+    server.add("GET", GET_PATH, status=status, json_body=body)
+    with sync_client(server, max_retries=0) as client, pytest.raises(error_class) as caught:
+        client.customers.get(company_id=COMPANY, customer_id="C-1042")
+    exc = caught.value
+    assert type(exc) is error_class and isinstance(exc, codat_accounting.CodatError)
+    assert isinstance(exc, codat_accounting.APIStatusError)
+    assert exc.status_code == status and exc.response.status_code == status
+    assert exc.error is not None and exc.error.error == f"failed with {status}"
+    assert exc.body.startswith(b"{") and f"failed with {status}" in str(exc)
+
+
+def test_a_success_that_is_not_json_names_the_operation_and_shows_the_bytes(server: TestServer) -> None:
+    server.add("GET", GET_PATH, body=b"<html>maintenance</html>", headers={"Content-Type": "text/html"})
+    with sync_client(server) as client, pytest.raises(codat_accounting.ResponseValidationError) as caught:
+        client.customers.get(company_id=COMPANY, customer_id="C-1042")
+    message = str(caught.value)
+    assert "get-customer" in message and "<html>maintenance" in message
+    assert caught.value.response.status_code == 200
+
+
+def unused_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_connection_errors_are_retried_then_raised() -> None:
+    clock = FakeTime()
+    client = CodatAccounting(auth_header=AUTH, server_url=f"http://127.0.0.1:{unused_port()}", max_retries=3)
+    client._sleep, client._clock = clock.sleep, clock.clock
+    with client, pytest.raises(codat_accounting.APIConnectionError) as caught:
+        client.customers.get(company_id=COMPANY, customer_id="C-1042")
+    assert not isinstance(caught.value, codat_accounting.APITimeoutError)
+    assert len(clock.waits) == 3
+    no_retry = RetryConfig(retry_connection_errors=False)
+    with CodatAccounting(auth_header=AUTH, server_url=f"http://127.0.0.1:{unused_port()}", retry_config=no_retry) as c2:
+        c2._sleep = clock.sleep
+        with pytest.raises(codat_accounting.APIConnectionError):
+            c2.customers.get(company_id=COMPANY, customer_id="C-1042")
+    assert len(clock.waits) == 3
+
+
+def test_timeouts_client_default_and_per_call(server: TestServer) -> None:
+    server.add("GET", GET_PATH, json_body=CUSTOMER, delay=0.5)
+    with sync_client(server, timeout=0.1, max_retries=0) as client:
+        with pytest.raises(codat_accounting.APITimeoutError):
+            client.customers.get(company_id=COMPANY, customer_id="C-1042")
+        customer = client.customers.get(company_id=COMPANY, customer_id="C-1042", timeout=5.0)
+    assert customer.id == "C-1042"
+
+
+# ---- retries ------------------------------------------------------------------------------------
+
+
+def test_backoff_grows_by_the_documented_exponent_within_jitter(server: TestServer) -> None:
+    clock = FakeTime()
+    for _ in range(4):
+        server.add("GET", GET_PATH, status=503, json_body={"statusCode": 503})
+    server.add("GET", GET_PATH, json_body=CUSTOMER)
+    with sync_client(server, clock) as client:
+        client.customers.get(company_id=COMPANY, customer_id="C-1042")
+    assert len(server.requests) == 5
+    for attempt, wait in enumerate(clock.waits):
+        base = 0.5 * 1.5**attempt
+        assert 0.75 * base <= wait <= base
+
+
+def test_retry_after_in_seconds_and_as_a_date_is_honoured(server: TestServer) -> None:
+    clock = FakeTime()
+    when = email.utils.format_datetime(
+        __import__("datetime").datetime.fromtimestamp(time.time() + 5, tz=__import__("datetime").timezone.utc),
+        usegmt=True,
+    )
+    server.add("GET", GET_PATH, status=429, json_body={"statusCode": 429}, headers={"Retry-After": "3"})
+    server.add("GET", GET_PATH, status=503, json_body={"statusCode": 503}, headers={"Retry-After": when})
+    server.add("GET", GET_PATH, json_body=CUSTOMER)
+    with sync_client(server, clock) as client:
+        client.customers.get(company_id=COMPANY, customer_id="C-1042")
+    assert clock.waits[0] == 3.0
+    assert 3.0 <= clock.waits[1] <= 5.0
+
+
+def test_the_elapsed_time_cap_ends_retrying(server: TestServer) -> None:
+    clock = FakeTime()
+    server.add("GET", GET_PATH, status=500, json_body={"statusCode": 500})
+    policy = RetryConfig(
+        max_retries=100, initial_interval=1.0, exponent=2.0, max_interval=60.0, max_elapsed_time=10.0, jitter=0
+    )
+    with sync_client(server, clock, retry_config=policy) as client, pytest.raises(codat_accounting.InternalServerError):
+        client.customers.get(company_id=COMPANY, customer_id="C-1042")
+    assert clock.waits == [1.0, 2.0, 4.0]  # the next wait (8 s) would pass 10 s in all
+    assert len(server.requests) == 4
+
+
+def test_per_call_retries_override_the_client(server: TestServer) -> None:
+    clock = FakeTime()
+    server.add("GET", GET_PATH, status=500, json_body={"statusCode": 500})
+    with sync_client(server, clock, max_retries=5) as client:
+        for retries, expected in ((0, 1), (None, 1), (2, 3)):
+            server.requests.clear()
+            with pytest.raises(codat_accounting.InternalServerError):
+                client.customers.get(company_id=COMPANY, customer_id="C-1042", retries=retries)
+            assert len(server.requests) == expected, retries
+        server.requests.clear()
+        server.add("GET", f"{BASE}/data/customers/new", status=404, json_body={"statusCode": 404})
+        only_404 = RetryConfig(max_retries=1, status_codes=("404",), jitter=0)
+        with pytest.raises(codat_accounting.NotFoundError):
+            client.customers.get(company_id=COMPANY, customer_id="new", retries=only_404)
+        assert len(server.requests) == 2
+
+
+def test_statuses_outside_the_policy_are_not_retried(server: TestServer) -> None:
+    clock = FakeTime()
+    server.add("GET", GET_PATH, status=400, json_body={"statusCode": 400})
+    with sync_client(server, clock) as client, pytest.raises(codat_accounting.BadRequestError):
+        client.customers.get(company_id=COMPANY, customer_id="C-1042")
+    assert len(server.requests) == 1 and clock.waits == []
+
+
+def test_async_retries_with_the_same_policy(server: TestServer) -> None:
+    clock = FakeTime()
+    server.add("GET", GET_PATH, status=502, json_body={"statusCode": 502})
+    server.add("GET", GET_PATH, status=408, json_body={"statusCode": 408})
+    server.add("GET", GET_PATH, json_body=CUSTOMER)
+
+    async def scenario() -> models.Customer:
+        async with async_client(server, clock) as client:
+            return await client.customers.get(company_id=COMPANY, customer_id="C-1042")
+
+    assert asyncio.run(scenario()).id == "C-1042"
+    assert len(server.requests) == 3 and len(clock.waits) == 2
+
+
+# ---- logging, secrets, lifecycle ----------------------------------------------------------------
+
+
+def test_debug_log_names_each_attempt_and_never_the_credentials(
+    server: TestServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = FakeTime()
+    server.add("GET", GET_PATH, status=503, json_body={"statusCode": 503})
+    server.add("GET", GET_PATH, json_body=CUSTOMER)
+    with caplog.at_level(logging.DEBUG, logger="codat_accounting"), sync_client(server, clock) as client:
+        client.customers.get(company_id=COMPANY, customer_id="C-1042")
+    records = [r for r in caplog.records if r.name == "codat_accounting"]
+    messages = [r.getMessage() for r in records]
+    assert len(messages) == 2
+    assert messages[0].startswith(f"GET {server.url}{GET_PATH} -> 503 in ") and "attempt 1" in messages[0]
+    assert " -> 200 in " in messages[1] and "attempt 2" in messages[1] and "get-customer" in messages[1]
+    assert all(AUTH not in m and "c2VjcmV0" not in m for m in messages)
+
+
+def test_clients_close_their_own_http_client_but_not_a_callers() -> None:
+    with CodatAccounting(auth_header=AUTH) as client:
+        pass
+    assert client._http.is_closed
+
+    async def scenario() -> bool:
+        async with AsyncCodatAccounting(auth_header=AUTH) as async_client_:
+            pass
+        return async_client_._http.is_closed
+
+    assert asyncio.run(scenario())
+
+
+def test_default_headers_and_extra_headers_are_sent(server: TestServer) -> None:
+    server.add("GET", GET_PATH, json_body=CUSTOMER)
+    with sync_client(server, default_headers={"X-Team": "ledger"}) as client:
+        client.customers.get(company_id=COMPANY, customer_id="C-1042", extra_headers={"X-Trace": "t-1"})
+    headers = server.requests[-1].headers
+    assert headers["x-team"] == "ledger" and headers["x-trace"] == "t-1"
+    assert headers["user-agent"] == f"codat-accounting-python/{codat_accounting.__version__}"
