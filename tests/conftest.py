@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.contract import Contract
 from tests.httpserver import TestServer, serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,8 +33,10 @@ sys.path.insert(0, str(GENERATED / "src"))
 
 @pytest.fixture
 def server() -> Iterator[TestServer]:
-    with serve() as running:
+    """A server on 127.0.0.1 that checks every exchange against spec/ (see tests/contract.py)."""
+    with serve(Contract(SPEC)) as running:
         yield running
+    assert not running.violations, "exchanges that break spec/:\n" + "\n".join(running.violations)
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tests.contract import Contract
+
 
 @dataclass(frozen=True)
 class Recorded:
@@ -37,6 +39,8 @@ class Canned:
     chunks: Callable[[], Iterator[bytes]] | None = None
     length: int = 0
     delay: float = 0.0
+    # Set on responses a test serves off the document on purpose (robustness tests); the rest must match it.
+    off_contract: bool = False
 
 
 class TestServer:
@@ -44,8 +48,10 @@ class TestServer:
 
     __test__ = False
 
-    def __init__(self) -> None:
+    def __init__(self, contract: Contract | None = None) -> None:
         self.requests: list[Recorded] = []
+        self.contract = contract
+        self.violations: list[str] = []
         self._routes: dict[tuple[str, str], deque[Canned]] = {}
         self._templates: list[tuple[str, re.Pattern[str]]] = []
         self._handlers: dict[tuple[str, str], Callable[[Recorded], Canned]] = {}
@@ -64,6 +70,7 @@ class TestServer:
         chunks: Callable[[], Iterator[bytes]] | None = None,
         length: int = 0,
         delay: float = 0.0,
+        off_contract: bool = False,
     ) -> None:
         if body is None:
             body = b"" if json_body is None else json.dumps(json_body).encode()
@@ -71,7 +78,7 @@ class TestServer:
         if json_body is not None:
             canned_headers.setdefault("Content-Type", "application/json")
         with self._lock:
-            canned = Canned(status, body, canned_headers, chunks, length, delay)
+            canned = Canned(status, body, canned_headers, chunks, length, delay, off_contract)
             self._routes.setdefault((method, path), deque()).append(canned)
 
     def add_template(
@@ -89,6 +96,17 @@ class TestServer:
         with self._lock:
             self._templates.append((method, re.compile(pattern)))
 
+    def _check(self, record: Recorded, canned: Canned) -> None:
+        if self.contract is None:
+            return
+        body = canned.body if canned.chunks is None else next(iter(canned.chunks()), b"")
+        served = None if canned.off_contract else (canned.status, canned.headers, body)
+        problems = self.contract.check(
+            record.method, record.raw_path, record.query, record.headers, record.body, served
+        )
+        with self._lock:
+            self.violations.extend(problems)
+
     def add_handler(self, method: str, path: str, handler: Callable[[Recorded], Canned]) -> None:
         """Answers a route by computing the response from the request (e.g. from its query)."""
         with self._lock:
@@ -104,13 +122,15 @@ class TestServer:
                 key = next((p.pattern for m, p in self._templates if m == method and p.match(path)), None)
                 queue = self._routes.get((method, key)) if key else None
             if not queue:
-                return Canned(599, b'{"error": "no canned response"}', {"Content-Type": "application/json"})
+                return Canned(
+                    599, b'{"error": "no canned response"}', {"Content-Type": "application/json"}, off_contract=True
+                )
             return queue.popleft() if len(queue) > 1 else queue[0]
 
 
 @contextmanager
-def serve() -> Iterator[TestServer]:
-    state = TestServer()
+def serve(contract: Contract | None = None) -> Iterator[TestServer]:
+    state = TestServer(contract)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -134,6 +154,7 @@ def serve() -> Iterator[TestServer]:
             with state._lock:
                 state.requests.append(record)
             canned = state._answer(self.command, parts.path, record)
+            state._check(record, canned)
             if canned.delay:
                 time.sleep(canned.delay)
             try:

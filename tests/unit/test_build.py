@@ -276,7 +276,11 @@ def test_query_parameters_defaults_and_bodies() -> None:
     ]
     assert op.body is not None
     assert (op.body.py_name, op.body.annotation, op.body.required) == ("thing", "models.Thing | dict[str, Any]", True)
-    assert op.response.kind == "bytes"
+    assert (op.response.kind, op.response.returns, op.response.async_returns) == (
+        "stream",
+        "BinaryResponse",
+        "AsyncBinaryResponse",
+    )
 
 
 def test_unknown_tag_names_the_known_ones() -> None:
