@@ -383,3 +383,42 @@ def test_default_headers_and_extra_headers_are_sent(server: TestServer) -> None:
     headers = server.requests[-1].headers
     assert headers["x-team"] == "ledger" and headers["x-trace"] == "t-1"
     assert headers["user-agent"] == f"codat-accounting-python/{codat_accounting.__version__}"
+
+
+def test_a_timed_out_attempt_is_retried(server: TestServer) -> None:
+    clock = FakeTime()
+    server.add("GET", GET_PATH, json_body=CUSTOMER, delay=0.5)
+    server.add("GET", GET_PATH, json_body=CUSTOMER)
+    with sync_client(server, clock, timeout=0.1) as client:
+        assert client.customers.get(company_id=COMPANY, customer_id="C-1042").id == "C-1042"
+    assert len(clock.waits) == 1
+
+
+def test_async_failures_timeouts_and_a_callers_client(server: TestServer) -> None:
+    import httpx
+
+    clock = FakeTime()
+    server.add("GET", GET_PATH, json_body=CUSTOMER, delay=0.5)
+    server.add("GET", f"{BASE}/data/customers/busy", status=503, json_body={"statusCode": 503})
+
+    async def scenario() -> tuple[bool, int]:
+        http = httpx.AsyncClient()
+        async with async_client(server, clock, timeout=0.1, http_client=http) as client:
+            with pytest.raises(codat_accounting.APITimeoutError):
+                await client.customers.get(company_id=COMPANY, customer_id="C-1042", retries=0)
+            with pytest.raises(codat_accounting.InternalServerError):
+                await client.customers.get(company_id=COMPANY, customer_id="busy", retries=0)
+        unreachable = AsyncCodatAccounting(
+            auth_header=AUTH, server_url=f"http://127.0.0.1:{unused_port()}", max_retries=2
+        )
+        unreachable._sleep, unreachable._clock = clock.async_sleep, clock.clock
+        async with unreachable:
+            with pytest.raises(codat_accounting.APIConnectionError):
+                await unreachable.customers.get(company_id=COMPANY, customer_id="C-1042")
+        left_open = not http.is_closed
+        await http.aclose()
+        return left_open, len(clock.waits)
+
+    left_open, waits = asyncio.run(scenario())
+    assert left_open and waits == 2
+    assert [r.path.rsplit("/", 1)[-1] for r in server.requests] == ["C-1042", "busy"]
