@@ -71,7 +71,8 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
             _discover_operation(doc, schemas, pointer, op)
     schemas.assign_names()
     error_types: list[str] = []
-    resources = tuple(_resource(doc, schemas, tag, operations, error_types) for tag, operations in selected.items())
+    built = (_resource(doc, schemas, tag, operations, error_types) for tag, operations in selected.items())
+    resources = tuple(sorted(built, key=lambda r: r.module_name))
     error_model = max(set(error_types), key=lambda n: (error_types.count(n), n)) if error_types else None
     info = _mapping(doc.data.get("info"))
     title = _text(info.get("title")) or "API"
@@ -280,7 +281,9 @@ def _body(schemas: SchemaBuilder, op: dict[str, Any], pointer: str) -> Body | No
         request_body, _ = schemas.deref(op["requestBody"], body_pointer)
         required = request_body.get("required") is True
         description = _text(request_body.get("description"))
+        kind: Literal["json", "raw", "multipart"]
         if _is_json(content_type):
+            kind = "json"
             body_type = schemas.type_of(media.get("schema", {}), pointer_join(media_pointer, "schema"))
             if body_type.kind == "model":
                 name = naming.safe_snake(body_type.name, _PER_CALL, "body")
@@ -288,12 +291,16 @@ def _body(schemas: SchemaBuilder, op: dict[str, Any], pointer: str) -> Body | No
             else:
                 name = "body"
                 annotation = naming.qualify(body_type.annotation, body_type.models, "models.")
+        elif content_type.startswith("multipart/"):
+            # Codat's uploads declare no parts (`schema: {}`): the body is one file, sent as part `file`.
+            kind, name, annotation = "multipart", "file", "FileContent"
+            body_type = TypeRef("primitive", "FileContent", name="FileContent")
         else:
+            kind, name, annotation = "raw", "content", "bytes"
             body_type = TypeRef("primitive", "bytes", name="bytes")
-            name, annotation = "content", "bytes"
         if not required:
             annotation += " | None"
-        return Body(name, body_type, annotation, content_type, required, description)
+        return Body(kind, name, body_type, annotation, content_type, required, description)
     return None
 
 

@@ -34,8 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    tags = tuple(args.tag or ["Customers"])
-    result = generate(args.spec, tags, args.package, strict=args.strict)
+    result = generate(args.spec, _tags(args), args.package, strict=args.strict)
     for warning in result.warnings:
         print(warning.render(), file=sys.stderr)
     if args.check:
@@ -66,12 +65,25 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _ir(args: argparse.Namespace) -> int:
-    api, _, warnings = checked_api(args.spec, tuple(args.tag or ["Customers"]), args.package, False)
+    api, _, warnings = checked_api(args.spec, _tags(args), args.package, False)
     for warning in warnings:
         print(warning.render(), file=sys.stderr)
     json.dump(dataclasses.asdict(api), sys.stdout, indent=2)
     print()
     return 0
+
+
+def _tags(args: argparse.Namespace) -> tuple[str, ...] | None:
+    if args.all_tags:
+        if args.tag:
+            raise SystemExit(_usage_error("--tag and --all-tags exclude each other"))
+        return None
+    return tuple(args.tag or ["Customers"])
+
+
+def _usage_error(message: str) -> int:
+    print(f"codat-sdkgen: error: {message}", file=sys.stderr)
+    return 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -89,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
 
     gen = command("generate", "write the SDK and docs into --out", _generate)
     gen.add_argument("--tag", action="append", help="tag to generate (repeatable; default Customers)")
+    gen.add_argument("--all-tags", action="store_true", help="generate every tag of the document")
     gen.add_argument("--out", type=Path, default=Path("generated"))
     gen.add_argument("--package", default="codat_accounting", help="import name of the SDK")
     gen.add_argument("--check", action="store_true", help="write nothing; exit 1 when --out is stale")
@@ -96,5 +109,6 @@ def _parser() -> argparse.ArgumentParser:
     command("validate", "report every problem in the document", _validate)
     ir = command("ir", "print the intermediate model as JSON", _ir)
     ir.add_argument("--tag", action="append", help="tag to model (repeatable; default Customers)")
+    ir.add_argument("--all-tags", action="store_true", help="model every tag of the document")
     ir.add_argument("--package", default="codat_accounting")
     return parser

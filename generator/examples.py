@@ -9,7 +9,14 @@ from generator.ir import Body, ExampleArg, Param, Schema, TypeRef
 if TYPE_CHECKING:
     from generator.schemas import SchemaBuilder
 
-_PLACEHOLDERS = {"int": "1", "float": "1.0", "bool": "True", "str": "'string'", "bytes": "b'...'"}
+_PLACEHOLDERS = {
+    "int": "1",
+    "float": "1.0",
+    "bool": "True",
+    "str": "'string'",
+    "bytes": "b'...'",
+    "FileContent": "('statement.pdf', b'%PDF-1.7', 'application/pdf')",
+}
 _FORMAT_EXAMPLES = {
     "uuid": "8a210b68-6988-11ed-a1eb-0242ac120002",
     "date-time": "2022-10-23T00:00:00Z",

@@ -74,6 +74,9 @@ class Param:
 
 @dataclass(frozen=True, slots=True)
 class Body:
+    """A request body: JSON (a model or a dict of its shape), raw bytes, or a multipart file upload."""
+
+    kind: Literal["json", "raw", "multipart"]
     py_name: str
     type: TypeRef
     annotation: str

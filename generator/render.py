@@ -18,6 +18,20 @@ from generator.ir import Api, TypeRef
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 MARKER = ".codat-sdkgen"
 
+_ASCII_PUNCTUATION = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+        "\u00a0": " ",
+        "\u00d7": "x",
+    }
+)
+_RELATIVE_LINK = re.compile(r"\[([^\]]*)\]\((?!https?://|mailto:)[^)]*\)")
 # C0/C1 controls (tab and newline aside), and the Unicode line and paragraph separators.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
@@ -86,8 +100,12 @@ def _pyrepr(value: object) -> str:
 
 
 def _docstring(text: str, indent: str = "") -> str:
-    """Text made safe inside a triple-quoted docstring, continuation lines indented."""
-    clean = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Text made safe inside a triple-quoted docstring, continuation lines indented.
+
+    Typographic punctuation becomes ASCII here (the markdown docs keep it): in code it reads as a
+    look-alike of a different character, which linters rightly flag.
+    """
+    clean = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")).translate(_ASCII_PUNCTUATION)
     clean = clean.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     lines = [line.rstrip() for line in clean.strip().split("\n")]
     body = ("\n" + indent).join(lines).replace("\n" + indent + "\n", "\n\n")
@@ -103,7 +121,12 @@ def _qualify(annotation: str, t: TypeRef) -> str:
 
 
 def _md_escape(text: str) -> str:
-    return _CONTROL.sub(" ", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Document text for markdown: raw HTML shown as text, and its relative links reduced to their text.
+
+    A relative link in a description points into the page it was written for; on ours it would dangle.
+    """
+    text = _RELATIVE_LINK.sub(r"\1", _CONTROL.sub(" ", text))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _md_cell(text: str) -> str:

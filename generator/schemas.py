@@ -66,7 +66,7 @@ class SchemaBuilder:
             except KeyError:
                 raise self._error(pointer_join(pointer, "$ref"), f"reference {ref!r} points at nothing") from None
             pointer = "#" + "".join("/" + p for p in _escaped(ref))
-        return node, pointer
+        return _repaired(node), pointer
 
     # ---- pass 1: discovery ------------------------------------------------------------------
 
@@ -217,7 +217,7 @@ class SchemaBuilder:
                     required=is_required,
                     default_repr=None if is_required else "None",
                     description=_text(prop.get("description") if isinstance(prop, dict) else None)
-                    or _text(target.get("description") if isinstance(target, dict) else None),
+                    or self._inherited_description(target, field_type),
                     deprecated=bool(isinstance(prop, dict) and prop.get("deprecated")),
                     example_repr=_example_repr(prop, target),
                 )
@@ -231,6 +231,13 @@ class SchemaBuilder:
             description=description,
             fields=tuple(fields),
         )
+
+    def _inherited_description(self, target: Any, field_type: TypeRef) -> str:
+        """A field without its own description borrows its type's, unless that type is a model: the
+        model's page says it, and repeating a long model description in every field says it too often."""
+        if field_type.kind == "model" or not isinstance(target, dict):
+            return ""
+        return _text(target.get("description"))
 
     def _merged(self, node: dict[str, Any], pointer: str) -> tuple[dict[str, tuple[Any, str]], set[str], str]:
         """Flattens allOf: properties in order (a later definition of a name wins), required united."""
@@ -296,6 +303,17 @@ class SchemaBuilder:
 
     def _error(self, pointer: str, message: str) -> GeneratorError:
         return GeneratorError([Diagnostic(self.doc.source, pointer, message, line=self.doc.line_of(pointer))])
+
+
+def nested_type_schema(node: Any) -> bool:
+    """A schema whose `type` holds a whole schema: an authoring slip we read as that schema."""
+    return isinstance(node, dict) and isinstance(node.get("type"), dict)
+
+
+def _repaired(node: Any) -> Any:
+    if nested_type_schema(node):
+        return {**{k: v for k, v in node.items() if k != "type"}, **node["type"]}
+    return node
 
 
 def optional(t: TypeRef) -> TypeRef:

@@ -44,3 +44,13 @@ def real_doc() -> Path:
     if not REAL_DOC.is_file():
         pytest.fail(f"the shared real document is missing: {REAL_DOC}")
     return REAL_DOC
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.golden import test_every_tag
+
+    lines = test_every_tag.pytest_terminal_summary_lines()
+    if lines:
+        terminalreporter.section("real document: timings per tag")
+        for line in lines:
+            terminalreporter.write_line(line)

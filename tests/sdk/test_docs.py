@@ -11,11 +11,11 @@ import pytest
 
 from generator.pipeline import generate
 from tests.conftest import GENERATED, SPEC
+from tests.doclinks import broken_links
 from tests.httpserver import TestServer
 from tests.sdk.test_customers import ATTACHMENT_BODY, CUSTOMER, PAGE, PUSH_OPTION, PUSH_SUMMARY
 
 DOCS = sorted([GENERATED / "README.md", *(GENERATED / "docs").rglob("*.md")])
-LINK = re.compile(r"\]\(([^)\s]+)\)")
 CODE = re.compile(r"```python\n(.*?)```", re.S)
 OPERATION_CALL = re.compile(r"client\.\w+\.\w+\(")
 
@@ -31,11 +31,6 @@ CANNED: dict[str, dict[str, Any]] = {
 }
 
 
-def slugs(markdown: str) -> set[str]:
-    headings = re.findall(r"^#+ (.+)$", markdown, re.M)
-    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
-
-
 def test_every_page_of_the_layout_exists() -> None:
     page = (GENERATED / "docs" / "sdks" / "customers" / "README.md").read_text()
     order = [line for line in page.splitlines() if line.startswith("#")]
@@ -47,16 +42,7 @@ def test_every_page_of_the_layout_exists() -> None:
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.relative_to(GENERATED).as_posix())
 def test_relative_links_and_anchors_resolve(doc: Path) -> None:
-    text = doc.read_text()
-    for target in LINK.findall(text):
-        if target.startswith(("http://", "https://", "mailto:")):
-            continue
-        path, _, anchor = target.partition("#")
-        page = (doc.parent / path).resolve() if path else doc
-        assert page.is_file(), f"{doc.name}: broken link {target}"
-        assert not path.endswith("/.md"), target
-        if anchor:
-            assert anchor in slugs(page.read_text()), f"{doc.name}: no anchor #{anchor} in {page.name}"
+    assert broken_links(doc) == []
 
 
 def test_every_python_example_runs_against_a_local_server(

@@ -28,7 +28,10 @@ from ._types import Timeout
 if TYPE_CHECKING:
     from .resources.customers import AsyncCustomers, Customers
 
-__all__ = ["AsyncCodatAccounting", "CodatAccounting"]
+__all__ = [
+    "AsyncCodatAccounting",
+    "CodatAccounting",
+]
 
 
 def _settings(

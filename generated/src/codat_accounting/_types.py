@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal, TypeAlias
+from typing import IO, Final, Literal, TypeAlias
 
 import httpx
 
@@ -20,3 +20,6 @@ class NotGiven:
 NOT_GIVEN: Final = NotGiven()
 
 Timeout: TypeAlias = float | httpx.Timeout | None
+
+# A file to upload: its bytes or an open binary file, optionally with a file name and a media type.
+FileContent: TypeAlias = bytes | IO[bytes] | tuple[str, bytes | IO[bytes]] | tuple[str, bytes | IO[bytes], str]

@@ -23,7 +23,7 @@ from ._exceptions import (
 from ._models import BaseModel
 from ._retries import RetryConfig
 from ._streaming import AsyncBinaryResponse, BinaryResponse
-from ._types import NOT_GIVEN, NotGiven, Timeout
+from ._types import NOT_GIVEN, FileContent, NotGiven, Timeout
 
 T = TypeVar("T")
 log = logging.getLogger(__package__ or "codat")
@@ -43,6 +43,7 @@ class RequestOptions:
     headers: Mapping[str, object] = field(default_factory=dict)
     json_body: object | None = None
     content: bytes | None = None
+    files: Mapping[str, FileContent] | None = None
     content_type: str | None = None
     accept: str = "application/json"
     timeout: Timeout | NotGiven = NOT_GIVEN
@@ -95,6 +96,7 @@ class BaseClient:
             headers=headers,
             json=options.json_body,
             content=options.content,
+            files=options.files,
             timeout=timeout if timeout is not None else httpx.Timeout(None),
         )
 

@@ -21,7 +21,6 @@ class CreateCustomerResponse(BaseModel):
     """CreateCustomerResponse."""
 
     data: Customer | None = Field(default=None, alias="data")
-    """A person or organisation that buys from the company."""
 
     changes: list[PushOperationChange] | None = Field(default=None, alias="changes")
 
@@ -53,4 +52,3 @@ class CreateCustomerResponse(BaseModel):
     """Why the write failed, when it did."""
 
     validation: Validation | None = Field(default=None, alias="validation")
-    """Problems the accounting software found with the record."""

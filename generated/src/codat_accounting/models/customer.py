@@ -50,10 +50,8 @@ class Customer(BaseModel):
     """Whether the customer is still in use."""
 
     metadata: Metadata | None = Field(default=None, alias="metadata")
-    """Facts Codat keeps about a record beyond its own fields."""
 
     supplemental_data: SupplementalData | None = Field(default=None, alias="supplementalData")
-    """Extra fields read from or written to the accounting software, by name."""
 
     modified_date: str | None = Field(default=None, alias="modifiedDate")
     """When Codat last saw this record change."""

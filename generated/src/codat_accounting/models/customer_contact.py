@@ -25,7 +25,6 @@ class CustomerContact(BaseModel):
     phone: list[PhoneNumber] | None = Field(default=None, alias="phone")
 
     address: AccountingAddress | None = Field(default=None, alias="address")
-    """A postal address."""
 
     status: CustomerStatus = Field(alias="status")
     """Whether the customer is still in use."""

@@ -27,4 +27,3 @@ class Customers(BaseModel):
     """How many records match, over all pages."""
 
     links: Links = Field(alias="_links")
-    """Links to this page and its neighbours."""

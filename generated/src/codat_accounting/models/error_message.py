@@ -27,7 +27,6 @@ class ErrorMessage(BaseModel):
     """Quote this identifier when asking Codat's support about the request."""
 
     validation: ErrorValidation | None = Field(default=None, alias="validation")
-    """Field-level problems found in a request."""
 
     can_be_retried: str | None = Field(default=None, alias="canBeRetried")
     """Whether sending the same request again may succeed."""

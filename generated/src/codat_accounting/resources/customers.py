@@ -16,7 +16,10 @@ from .._types import NOT_GIVEN, NotGiven, Timeout
 if TYPE_CHECKING:
     from .._base_client import AsyncAPIClient, SyncAPIClient
 
-__all__ = ["AsyncCustomers", "Customers"]
+__all__ = [
+    "AsyncCustomers",
+    "Customers",
+]
 
 
 class Customers:
