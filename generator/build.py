@@ -152,6 +152,7 @@ def _resource(
         module_name=naming.safe_snake(tag, fallback="resource"),
         description=_text(tag_node.get("description")),
         operations=tuple(built),
+        uses_models=any(_operation_models(op) for op in built),
     )
 
 
@@ -468,6 +469,14 @@ def _retry_policy(doc: Document) -> RetryPolicy:
         status_codes=tuple(str(s).upper() for s in raw.get("statusCodes") or default.status_codes),
         retry_connection_errors=bool(raw.get("retryConnectionErrors", True)),
     )
+
+
+def _operation_models(op: Operation) -> tuple[str, ...]:
+    """The model classes an operation's signature or body handling names."""
+    types = [p.type for p in (*op.path_params, *op.query_params, *op.header_params)] + [op.response.type]
+    if op.body is not None:
+        types.append(op.body.type)
+    return tuple(m for t in types for m in t.models)
 
 
 def _slug(heading: str) -> str:

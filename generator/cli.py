@@ -60,8 +60,9 @@ def _validate(args: argparse.Namespace) -> int:
     problems = validate_document(doc)
     for problem in problems:
         print(problem.render())
-    print(f"{len(problems)} errors, 0 warnings", file=sys.stderr)
-    return 1 if problems else 0
+    errors = sum(1 for p in problems if p.severity == "error")
+    print(f"{errors} errors, {len(problems) - errors} warnings", file=sys.stderr)
+    return 1 if errors else 0
 
 
 def _ir(args: argparse.Namespace) -> int:

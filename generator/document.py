@@ -9,6 +9,8 @@ from urllib.parse import unquote
 
 from generator.errors import pointer_join, pointer_parts
 
+# Operations without a tag are generated under this one, so that none is silently left out.
+UNTAGGED = "default"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -65,12 +67,24 @@ class Document:
         for tag in self.data.get("tags") or []:
             if isinstance(tag, dict) and isinstance(tag.get("name"), str):
                 names.append(tag["name"])
+        untagged = False
         for _, _, _, op in self.operations():
-            for name in op.get("tags") or []:
-                if isinstance(name, str) and name not in names:
+            untagged = untagged or not _tags_of(op)
+            for name in _tags_of(op):
+                if name not in names:
                     names.append(name)
+        if untagged and UNTAGGED not in names:
+            names.append(UNTAGGED)
         return names
 
     def tag_operations(self, tag: str) -> list[tuple[str, str, str, dict[str, Any]]]:
-        """The operations tagged `tag`."""
-        return [entry for entry in self.operations() if tag in (entry[3].get("tags") or [])]
+        """The operations tagged `tag`; the `default` tag also holds those with no tag."""
+        return [
+            entry
+            for entry in self.operations()
+            if tag in _tags_of(entry[3]) or (tag == UNTAGGED and not _tags_of(entry[3]))
+        ]
+
+
+def _tags_of(op: dict[str, Any]) -> list[str]:
+    return [t for t in op.get("tags") or [] if isinstance(t, str)]

@@ -31,6 +31,8 @@ class Field:
     description: str
     deprecated: bool
     example_repr: str | None
+    read_only: bool = False
+    write_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,7 @@ class ModelModule:
     schemas: tuple[Schema, ...]
     model_imports: tuple[tuple[str, str], ...]
     std_imports: tuple[str, ...]
+    pydantic_imports: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +162,7 @@ class Resource:
     module_name: str
     description: str
     operations: tuple[Operation, ...]
+    uses_models: bool
 
 
 @dataclass(frozen=True, slots=True)

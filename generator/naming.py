@@ -82,7 +82,8 @@ def safe_snake(text: str, reserved: frozenset[str] = frozenset(), fallback: str 
     name = snake(text) or fallback
     if name[0].isdigit():
         name = f"{fallback}_{name}"
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in reserved:
+    # Soft keywords (match, case, type) are valid names, and their set varies by Python version.
+    if keyword.iskeyword(name) or name in reserved:
         name += "_"
     return name
 

@@ -37,7 +37,10 @@ def checked_api(
     fatal: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
     for problem in problems:
-        if not strict and _repaired(doc, problem):
+        if problem.severity == "warning":
+            if is_within(problem.pointer, reached):
+                warnings.append(problem)
+        elif not strict and _repaired(doc, problem):
             warnings.append(_warning(problem, "its `type` holds a schema; generated as that schema"))
         elif strict or _is_fatal(problem, reached):
             fatal.append(problem)

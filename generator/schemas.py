@@ -205,8 +205,12 @@ class SchemaBuilder:
         for wire_name, (prop, prop_pointer) in properties.items():
             field_type = self.type_of(prop, prop_pointer)
             target, _ = self.deref(prop, prop_pointer)
-            is_required = wire_name in required
-            if not is_required:
+            own = prop if isinstance(prop, dict) else {}
+            read_only, write_only = _flag(own, target, "readOnly"), _flag(own, target, "writeOnly")
+            # A write-only field never comes back, so a response lacking it must still parse.
+            is_required = wire_name in required and not write_only
+            default = self._default_repr(own, target, field_type)
+            if not is_required and default is None:
                 field_type = optional(field_type)
             py_name = naming.safe_snake(wire_name, naming.MODEL_RESERVED, fallback="field")
             fields.append(
@@ -215,11 +219,12 @@ class SchemaBuilder:
                     py_name=_unique(py_name, used, "_"),
                     type=field_type,
                     required=is_required,
-                    default_repr=None if is_required else "None",
-                    description=_text(prop.get("description") if isinstance(prop, dict) else None)
-                    or self._inherited_description(target, field_type),
-                    deprecated=bool(isinstance(prop, dict) and prop.get("deprecated")),
+                    default_repr=None if is_required else (default or "None"),
+                    description=_text(own.get("description")) or self._inherited_description(target, field_type),
+                    deprecated=_flag(own, target, "deprecated"),
                     example_repr=_example_repr(prop, target),
+                    read_only=read_only,
+                    write_only=write_only,
                 )
             )
         class_name = self._names[named.pointer]
@@ -231,6 +236,23 @@ class SchemaBuilder:
             description=description,
             fields=tuple(fields),
         )
+
+    def _default_repr(self, own: dict[str, Any], target: Any, field_type: TypeRef) -> str | None:
+        """The document's default as a Python literal of the field's type, when it has a usable one."""
+        node = own if "default" in own else target if isinstance(target, dict) and "default" in target else None
+        if node is None:
+            return None
+        value = node["default"]
+        if field_type.kind == "enum" and isinstance(value, str):
+            member = next((m for m in self.schema_named(field_type.name).members if m.value == value), None)
+            return f"{field_type.name}.{member.name}" if member else None
+        fits = {
+            "str": isinstance(value, str),
+            "int": isinstance(value, int) and not isinstance(value, bool),
+            "float": isinstance(value, int | float) and not isinstance(value, bool),
+            "bool": isinstance(value, bool),
+        }
+        return repr(value) if fits.get(field_type.name, False) else None
 
     def _inherited_description(self, target: Any, field_type: TypeRef) -> str:
         """A field without its own description borrows its type's, unless that type is a model: the
@@ -277,13 +299,19 @@ class SchemaBuilder:
             for name in group:
                 module_of[name] = module_name
             needed = sorted({d for n in group for d in deps[n]} - set(group))
-            std = sorted({i for s in schemas for f in s.fields for i in f.type.imports})
+            std = {i for s in schemas for f in s.fields for i in f.type.imports}
+            pydantic = ["Field"] if any(s.fields for s in schemas) else []
+            if any(f.read_only for s in schemas for f in s.fields):
+                std.add("from typing import Any")
+                pydantic += ["SerializationInfo", "SerializerFunctionWrapHandler", "model_serializer"]
             modules.append(
                 ModelModule(
                     module_name=module_name,
                     schemas=schemas,
                     model_imports=tuple((by_name[d].module_name, d) for d in needed),
-                    std_imports=tuple(std),
+                    # isort's order: plain imports first, then from-imports, each by module.
+                    std_imports=tuple(sorted(std, key=lambda line: (line.startswith("from "), line.split()[1]))),
+                    pydantic_imports=tuple(pydantic),
                 )
             )
         # Module names were final only now; imports refer to them by the names just fixed.
@@ -293,6 +321,7 @@ class SchemaBuilder:
                 m.schemas,
                 tuple((module_of[cls], cls) for _, cls in m.model_imports),
                 m.std_imports,
+                m.pydantic_imports,
             )
             for m in sorted(modules, key=lambda m: m.module_name)
         )
@@ -436,6 +465,11 @@ def _owner_and_local(doc: Document, parts: list[str]) -> tuple[str, str]:
         local_words = naming.words(local)
         local = " ".join([*local_words[:-1], naming.singular(local_words[-1])])
     return owner, local or "item"
+
+
+def _flag(own: dict[str, Any], target: Any, key: str) -> bool:
+    """A boolean keyword set on the property itself or on the schema it refers to."""
+    return own.get(key) is True or (isinstance(target, dict) and target.get(key) is True)
 
 
 def _unique(name: str, used: set[str], sep: str) -> str:

@@ -38,7 +38,7 @@ def validate_document(doc: Document) -> list[Diagnostic]:
         )
         return problems
     # The validator stops at a dangling reference; ours already says where it is, so its crash is dropped.
-    return problems + list(_spec_errors(doc, version, report_crash=not problems))
+    return problems + list(_spec_errors(doc, version, report_crash=not problems)) + list(_format_warnings(doc))
 
 
 def reached_pointers(doc: Document, operation_pointers: Iterable[str]) -> set[str]:
@@ -84,6 +84,65 @@ def _refs_in(node: Any) -> Iterator[str]:
             stack.extend(current.values())
         elif isinstance(current, list):
             stack.extend(current)
+
+
+# Formats the generator maps to a type of their own, or knows to be text or numbers as they are.
+KNOWN_FORMATS = frozenset(
+    {
+        "date-time",
+        "date",
+        "time",
+        "duration",
+        "uuid",
+        "decimal",
+        "binary",
+        "byte",
+        "password",
+        "uri",
+        "uri-reference",
+        "uri-template",
+        "url",
+        "iri",
+        "iri-reference",
+        "email",
+        "idn-email",
+        "hostname",
+        "idn-hostname",
+        "ipv4",
+        "ipv6",
+        "regex",
+        "json-pointer",
+        "relative-json-pointer",
+        "int32",
+        "int64",
+        "float",
+        "double",
+    }
+)
+
+
+def _format_warnings(doc: Document) -> Iterator[Diagnostic]:
+    """An unknown `format` is tolerated (the value keeps its plain type) but worth a word."""
+    stack: list[tuple[Any, str]] = [(doc.data, "#")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            fmt = node.get("format")
+            if isinstance(fmt, str) and fmt not in KNOWN_FORMATS and "type" in node:
+                where = pointer_join(pointer, "format")
+                yield Diagnostic(
+                    doc.source,
+                    where,
+                    f"unknown format {fmt!r}",
+                    "warning",
+                    doc.line_of(where),
+                    "generated as its plain type",
+                )
+            stack.extend(
+                (v, pointer_join(pointer, k)) for k, v in node.items() if k not in ("example", "examples", "default")
+            )
+        elif isinstance(node, list):
+            stack.extend((v, pointer_join(pointer, i)) for i, v in enumerate(node))
 
 
 def _check_refs(doc: Document) -> Iterator[Diagnostic]:

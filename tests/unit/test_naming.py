@@ -65,7 +65,8 @@ def test_case_conversions(text: str, snake: str, pascal: str) -> None:
         ("model_config", "model_config_"),
         ("type", "type"),
         ("id", "id"),
-        ("match", "match_"),
+        ("match", "match"),
+        ("case", "case"),
     ],
 )
 def test_safe_snake_avoids_keywords_reserved_names_and_leading_digits(text: str, expected: str) -> None:

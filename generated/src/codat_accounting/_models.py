@@ -20,7 +20,7 @@ class BaseModel(pydantic.BaseModel):
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON-ready body for a request: wire names, only the fields that were set."""
-        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True, context={"request": True})
 
 
 class OpenEnum(str, Enum):

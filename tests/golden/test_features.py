@@ -1,0 +1,224 @@
+"""An inline document full of awkward shapes generates an SDK that type-checks, lints and behaves."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.pipeline import generate
+from generator.write import write_tree
+from tests.conftest import ROOT
+
+BIN = Path(sys.executable).parent
+OK = {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}
+
+DOC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Awkward API", "version": "0.1.0"},
+    "servers": [{"url": "https://api.example.test"}],
+    "security": [{"auth_header": []}],
+    "tags": [{"name": "Things"}, {"name": "Other things"}],
+    "paths": {
+        "/things": {
+            "post": {
+                "tags": ["Things", "Other things"],
+                "operationId": "create-thing",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
+                },
+                "responses": OK,
+            },
+            "get": {"operationId": "ping", "responses": {"default": {"description": "anything"}}},
+        },
+        "/things/{thingId}/notes": {
+            "get": {
+                "tags": ["Things"],
+                "operationId": "get-thing-notes",
+                "deprecated": True,
+                "parameters": [{"name": "thingId", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "ok", "content": {"text/plain": {"schema": {"type": "string"}}}}},
+            }
+        },
+        "/things/{thingId}": {
+            "delete": {
+                "tags": ["Things"],
+                "operationId": "delete-thing",
+                "parameters": [{"name": "thingId", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"204": {"description": "gone"}, "default": {"description": "error"}},
+            }
+        },
+    },
+    "components": {
+        "securitySchemes": {"auth_header": {"type": "apiKey", "in": "header", "name": "Authorization"}},
+        "schemas": {
+            "Thing": {
+                "type": "object",
+                "required": ["secret", "kind"],
+                "properties": {
+                    "id": {"type": "string", "readOnly": True},
+                    "secret": {"type": "string", "writeOnly": True},
+                    "count": {"type": "integer", "format": "int64", "default": 5},
+                    "kind": {"type": "string", "enum": ["small", "large", "x-large", "1st"]},
+                    "shade": {"$ref": "#/components/schemas/Shade"},
+                    "legacy": {"type": "string", "deprecated": True},
+                    "class": {"type": "string"},
+                    "2fa": {"type": "boolean"},
+                    "display name": {"type": "string"},
+                    "naïve.value": {"type": "number", "format": "decimal"},
+                    "Case": {"type": "string"},
+                    "case": {"type": "string"},
+                    "when": {"type": "string", "format": "date-time"},
+                    "day": {"type": "string", "format": "date"},
+                    "key": {"type": "string", "format": "uuid"},
+                    "blob": {"type": "string", "format": "binary"},
+                    "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "anything": {},
+                    "either": {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/Shade"}]},
+                    "parent": {"$ref": "#/components/schemas/Thing"},
+                    "partner": {"$ref": "#/components/schemas/Partner"},
+                    "tint": {"$ref": "#/components/schemas/shade"},
+                },
+            },
+            "Partner": {
+                "type": "object",
+                "properties": {"things": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}},
+            },
+            "Shade": {"type": "string", "enum": ["light", "dark"], "default": "light"},
+            "shade": {"type": "object", "properties": {"x": {"type": "string"}}},
+        },
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("awkward")
+    spec = root / "awkward.json"
+    spec.write_text(json.dumps(DOC))
+    write_tree(root / "sdk", generate(spec, None, "awkward").files)
+    return root / "sdk"
+
+
+def run_python(package: Path, code: str) -> str:
+    prelude = f"import sys; sys.path[:0] = [{str(package / 'src')!r}, {str(ROOT)!r}]\n"
+    ran = subprocess.run(
+        [sys.executable, "-c", prelude + code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    return ran.stdout
+
+
+def test_it_type_checks_lints_and_imports_without_warnings(package: Path) -> None:
+    typed = subprocess.run(
+        [str(BIN / "mypy"), "--strict", "src/awkward"], cwd=package, capture_output=True, text=True, timeout=300
+    )
+    assert typed.returncode == 0, typed.stdout[-3000:]
+    linted = subprocess.run(
+        [str(BIN / "ruff"), "check", "--no-cache", "src"], cwd=package, capture_output=True, text=True, timeout=120
+    )
+    assert linted.returncode == 0, linted.stdout
+    run_python(
+        package,
+        "import warnings; warnings.simplefilter('error')\n"
+        "import awkward.models as m; [getattr(m, n) for n in m.__all__]",
+    )
+
+
+def test_names_are_safe_and_keep_the_wire_name(package: Path) -> None:
+    out = run_python(
+        package,
+        "from awkward.models import Thing\n"
+        "print(sorted((n, f.alias) for n, f in Thing.model_fields.items()))\n"
+        "import awkward.models as m; print(m.__all__)",
+    )
+    fields, classes = out.splitlines()
+    assert fields == str(
+        sorted(
+            [
+                ("id", "id"),
+                ("secret", "secret"),
+                ("count", "count"),
+                ("kind", "kind"),
+                ("shade", "shade"),
+                ("legacy", "legacy"),
+                ("class_", "class"),
+                ("field_2_fa", "2fa"),
+                ("display_name", "display name"),
+                ("naive_value", "naïve.value"),
+                ("case", "Case"),
+                ("case_2", "case"),
+                ("when", "when"),
+                ("day", "day"),
+                ("key", "key"),
+                ("blob", "blob"),
+                ("labels", "labels"),
+                ("anything", "anything"),
+                ("either", "either"),
+                ("parent", "parent"),
+                ("partner", "partner"),
+                ("tint", "tint"),
+            ]
+        )
+    )
+    assert classes == str(["Partner", "Shade", "Shade2", "Thing", "ThingKind"])
+
+
+def test_resources_for_several_tags_untagged_operations_and_odd_responses(package: Path) -> None:
+    out = run_python(
+        package,
+        "from awkward.resources import things, other_things, default\n"
+        "print(sorted(n for n in vars(things.Things) if not n.startswith('_')))\n"
+        "print(sorted(n for n in vars(other_things.OtherThings) if not n.startswith('_')))\n"
+        "print(sorted(n for n in vars(default.Default) if not n.startswith('_')))\n"
+        "import inspect\n"
+        "print(inspect.signature(things.Things.list_notes).return_annotation,"
+        " inspect.signature(things.Things.delete).return_annotation)",
+    )
+    assert out.splitlines() == ["['create', 'delete', 'list_notes']", "['create_thing']", "['ping']", "str None"]
+
+
+def test_types_defaults_read_only_and_deprecation_at_run_time(package: Path) -> None:
+    out = run_python(
+        package,
+        "import warnings, datetime, decimal, uuid\n"
+        "from awkward.models import Thing, ThingKind, Shade\n"
+        "t = Thing.model_validate({'id': 'T1', 'kind': 'x-large', 'when': '2024-01-02T03:04:05Z', 'day': '2024-01-02',"
+        " 'key': '8a210b68-6988-11ed-a1eb-0242ac120002', 'naïve.value': '1.10', 'shade': 'dark', 'labels': {'a': 'b'},"
+        " 'parent': {'kind': 'small', 'secret': 's'}, 'partner': {'things': [{'kind': '1st'}]}})\n"
+        "print(t.kind is ThingKind.X_LARGE, t.count, type(t.when).__name__, type(t.day).__name__, type(t.key).__name__,"
+        " t.naive_value == decimal.Decimal('1.10'), t.shade is Shade.DARK, t.parent.kind.name,"
+        " t.partner.things[0].kind.name)\n"
+        "body = Thing(id='T9', secret='s3', kind=ThingKind.SMALL, class_='c').to_wire()\n"
+        "print(sorted(body))\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    t.legacy\n"
+        "print([w.category.__name__ for w in caught])",
+    )
+    assert out.splitlines() == [
+        "True 5 datetime date UUID True True SMALL VALUE_1_ST",
+        "['class', 'kind', 'secret']",
+        "['DeprecationWarning']",
+    ]
+
+
+def test_deprecated_operations_warn(package: Path) -> None:
+    out = run_python(
+        package,
+        "import warnings\n"
+        "from tests.httpserver import serve\n"
+        "from awkward import Awkward\n"
+        "with serve() as server:\n"
+        "    server.add('GET', '/things/t1/notes', body=b'hello', headers={'Content-Type': 'text/plain'})\n"
+        "    client = Awkward(auth_header='k', server_url=server.url)\n"
+        "    with client, warnings.catch_warnings(record=True) as caught:\n"
+        "        warnings.simplefilter('always')\n"
+        "        print(client.things.list_notes(thing_id='t1'), [w.category.__name__ for w in caught])",
+    )
+    assert out.strip() == "hello ['DeprecationWarning']"
