@@ -142,6 +142,9 @@ def _md_text(text: str) -> str:
 
 def _md_type(t: TypeRef, prefix: str) -> str:
     """A type for a docs table, each model linked to its page; safe inside a table cell."""
+    if t.kind == "union" and t.args:
+        arms = " \\| ".join(_md_type(arm, prefix) for arm in t.args)
+        return arms + (" \\| None" if t.nullable else "")
     text = t.annotation.replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
     for name in sorted(t.models, key=len, reverse=True):
         link = f"[{name}]({prefix}{naming.snake(name)}.md)"

@@ -140,7 +140,9 @@ class SchemaBuilder:
         for key in ("oneOf", "anyOf"):
             variants = node.get(key)
             if isinstance(variants, list) and variants:
-                return union([self.type_of(v, pointer_join(pointer, key, i)) for i, v in enumerate(variants)])
+                arms = [self.type_of(v, pointer_join(pointer, key, i)) for i, v in enumerate(variants)]
+                tagged = self._discriminated(node, variants, arms)
+                return tagged if tagged is not None else union(arms)
         declared = _types(node)
         if declared == ["null"]:
             return TypeRef("primitive", "None", name="None")
@@ -169,6 +171,40 @@ class SchemaBuilder:
                 return TypeRef("primitive", "Decimal", "Decimal", imports=("from decimal import Decimal",))
             return TypeRef("primitive", _PRIMITIVES[kind], name=_PRIMITIVES[kind])
         return ANY
+
+    def _discriminated(self, node: dict[str, Any], variants: list[Any], types: list[TypeRef]) -> TypeRef | None:
+        """A union whose `discriminator` names the property that tells its model variants apart.
+
+        Each variant is tagged with its mapping key (or, without a mapping, its component name), and a
+        callable discriminator reads that property from a dict or a model, so variants need no Literal.
+        """
+        discriminator = node.get("discriminator")
+        if not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
+            return None
+        if not types or any(t.kind != "model" or t.nullable for t in types):
+            return None
+        mapping = discriminator.get("mapping")
+        by_ref = (
+            {ref: key for key, ref in (mapping or {}).items() if isinstance(ref, str)}
+            if isinstance(mapping, dict)
+            else {}
+        )
+        tags = []
+        for variant, variant_type in zip(variants, types, strict=True):
+            ref = variant.get("$ref") if isinstance(variant, dict) else None
+            tag = by_ref.get(ref) if ref else None
+            tags.append(tag or (ref.rsplit("/", 1)[-1] if ref else variant_type.name))
+        wire = discriminator["propertyName"]
+        attr = naming.safe_snake(wire, naming.MODEL_RESERVED, fallback="field")
+        arms = " | ".join(f"Annotated[{t.annotation}, Tag({tag!r})]" for t, tag in zip(types, tags, strict=True))
+        reader = f"lambda v: v.get({wire!r}) if isinstance(v, dict) else getattr(v, {attr!r}, None)"
+        return TypeRef(
+            "union",
+            f"Annotated[{arms}, Discriminator({reader})]",
+            args=tuple(types),
+            models=tuple(dict.fromkeys(m for t in types for m in t.models)),
+            imports=("from typing import Annotated", "from pydantic import Discriminator", "from pydantic import Tag"),
+        )
 
     def _ensure_built(self, pointer: str) -> None:
         if pointer in self._schemas or pointer in self._building:
@@ -299,18 +335,20 @@ class SchemaBuilder:
             for name in group:
                 module_of[name] = module_name
             needed = sorted({d for n in group for d in deps[n]} - set(group))
-            std = {i for s in schemas for f in s.fields for i in f.type.imports}
+            lines = {i for s in schemas for f in s.fields for i in f.type.imports}
+            std = {line for line in lines if not line.startswith("from pydantic import ")}
             pydantic = ["Field"] if any(s.fields for s in schemas) else []
+            pydantic += sorted(line.rsplit(" ", 1)[-1] for line in lines - std)
             if any(f.read_only for s in schemas for f in s.fields):
                 std.add("from typing import Any")
                 pydantic += ["SerializationInfo", "SerializerFunctionWrapHandler", "model_serializer"]
+            pydantic = sorted(set(pydantic), key=lambda name: (not name[0].isupper(), name))
             modules.append(
                 ModelModule(
                     module_name=module_name,
                     schemas=schemas,
                     model_imports=tuple((by_name[d].module_name, d) for d in needed),
-                    # isort's order: plain imports first, then from-imports, each by module.
-                    std_imports=tuple(sorted(std, key=lambda line: (line.startswith("from "), line.split()[1]))),
+                    std_imports=_merged_imports(std),
                     pydantic_imports=tuple(pydantic),
                 )
             )
@@ -465,6 +503,17 @@ def _owner_and_local(doc: Document, parts: list[str]) -> tuple[str, str]:
         local_words = naming.words(local)
         local = " ".join([*local_words[:-1], naming.singular(local_words[-1])])
     return owner, local or "item"
+
+
+def _merged_imports(lines: set[str]) -> tuple[str, ...]:
+    """Import lines in isort's order, one from-import per module: plain imports, then from-imports."""
+    plain = sorted(line for line in lines if line.startswith("import "))
+    names: dict[str, set[str]] = {}
+    for line in lines - set(plain):
+        module, _, name = line.removeprefix("from ").partition(" import ")
+        names.setdefault(module, set()).add(name)
+    merged = [f"from {module} import {', '.join(sorted(names[module]))}" for module in sorted(names)]
+    return (*plain, *merged)
 
 
 def _flag(own: dict[str, Any], target: Any, key: str) -> bool:

@@ -29,6 +29,7 @@ def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(args), cwd=cwd, capture_output=True, text=True, timeout=600, check=False)
 
 
+@pytest.mark.realdoc
 @pytest.mark.parametrize("tag", [*TAGS, None], ids=[*TAGS, "all-tags"])
 def test_tag_generates_a_clean_sdk(tag: str | None, tmp_path: Path, real_doc: Path) -> None:
     timing: dict[str, float] = {}

@@ -83,6 +83,7 @@ DOC: dict[str, Any] = {
                     "parent": {"$ref": "#/components/schemas/Thing"},
                     "partner": {"$ref": "#/components/schemas/Partner"},
                     "tint": {"$ref": "#/components/schemas/shade"},
+                    "pet": {"$ref": "#/components/schemas/Pet"},
                 },
             },
             "Partner": {
@@ -90,6 +91,12 @@ DOC: dict[str, Any] = {
                 "properties": {"things": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}},
             },
             "Shade": {"type": "string", "enum": ["light", "dark"], "default": "light"},
+            "Pet": {
+                "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                "discriminator": {"propertyName": "petType", "mapping": {"doggo": "#/components/schemas/Dog"}},
+            },
+            "Cat": {"type": "object", "properties": {"petType": {"type": "string"}, "purr": {"type": "string"}}},
+            "Dog": {"type": "object", "properties": {"petType": {"type": "string"}, "bark": {"type": "string"}}},
             "shade": {"type": "object", "properties": {"x": {"type": "string"}}},
         },
     },
@@ -163,10 +170,11 @@ def test_names_are_safe_and_keep_the_wire_name(package: Path) -> None:
                 ("parent", "parent"),
                 ("partner", "partner"),
                 ("tint", "tint"),
+                ("pet", "pet"),
             ]
         )
     )
-    assert classes == str(["Partner", "Shade", "Shade2", "Thing", "ThingKind"])
+    assert classes == str(["Cat", "Dog", "Partner", "Shade", "Shade2", "Thing", "ThingKind"])
 
 
 def test_resources_for_several_tags_untagged_operations_and_odd_responses(package: Path) -> None:
@@ -196,6 +204,10 @@ def test_types_defaults_read_only_and_deprecation_at_run_time(package: Path) -> 
         " t.partner.things[0].kind.name)\n"
         "body = Thing(id='T9', secret='s3', kind=ThingKind.SMALL, class_='c').to_wire()\n"
         "print(sorted(body))\n"
+        "from awkward.models import Cat, Dog\n"
+        "pets = [Thing.model_validate({'kind': 'small', 'secret': 's', 'pet': p}).pet"
+        " for p in ({'petType': 'doggo', 'bark': 'woof'}, {'petType': 'Cat', 'purr': 'rr'})]\n"
+        "print([type(p).__name__ for p in pets], Thing(kind='small', secret='s', pet=Dog(pet_type='doggo')).pet)\n"
         "with warnings.catch_warnings(record=True) as caught:\n"
         "    warnings.simplefilter('always')\n"
         "    t.legacy\n"
@@ -204,6 +216,7 @@ def test_types_defaults_read_only_and_deprecation_at_run_time(package: Path) -> 
     assert out.splitlines() == [
         "True 5 datetime date UUID True True SMALL VALUE_1_ST",
         "['class', 'kind', 'secret']",
+        "['Dog', 'Cat'] pet_type='doggo' bark=None",
         "['DeprecationWarning']",
     ]
 
