@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 from generator import naming
@@ -46,6 +47,8 @@ _DEFAULT_RETRIES = RetryPolicy(500, 60_000, 3_600_000, 1.5, ("408", "429", "5XX"
 class BuildOptions:
     tags: tuple[str, ...]
     package: str = "codat_accounting"
+    # operationId -> method name, from the user's configuration; wins over x-speakeasy-name-override.
+    operation_names: Mapping[str, str] = field(default_factory=dict)
 
 
 def build_api(doc: Document, options: BuildOptions) -> Api:
@@ -71,7 +74,10 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
             _discover_operation(doc, schemas, pointer, op)
     schemas.assign_names()
     error_types: list[str] = []
-    built = (_resource(doc, schemas, tag, operations, error_types) for tag, operations in selected.items())
+    built = (
+        _resource(doc, schemas, tag, operations, error_types, options.operation_names)
+        for tag, operations in selected.items()
+    )
     resources = tuple(sorted(built, key=lambda r: r.module_name))
     error_model = max(set(error_types), key=lambda n: (error_types.count(n), n)) if error_types else None
     info = _mapping(doc.data.get("info"))
@@ -81,7 +87,8 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
         title=title,
         version=_text(info.get("version")) or "0.0.0",
         description=_text(info.get("description")),
-        source_name=doc.source.replace("\\", "/").rsplit("/", 1)[-1],
+        source_name=_source_name(doc.source),
+        source_sha256=doc.sha256,
         package=options.package,
         dist_name=options.package.replace("_", "-"),
         client_class=client_class,
@@ -94,6 +101,12 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
         resources=resources,
         modules=schemas.modules(),
     )
+
+
+def _source_name(source: str) -> str:
+    """The document's file name, reduced to characters that are plain in a comment of any kind."""
+    name = source.replace("\\", "/").split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return re.sub(r"-{2,}", "-", re.sub(r"[^\w.-]+", "_", name, flags=re.A)) or "document"
 
 
 def _discover_operation(doc: Document, schemas: SchemaBuilder, pointer: str, op: dict[str, Any]) -> None:
@@ -113,17 +126,30 @@ def _resource(
     tag: str,
     operations: list[tuple[str, str, str, dict[str, Any]]],
     error_types: list[str],
+    operation_names: Mapping[str, str],
 ) -> Resource:
     built: list[Operation] = []
     names: dict[str, str] = {}
     for pointer, path, method, op in sorted(operations, key=lambda e: (e[1], e[2])):
         operation_id = _text(op.get("operationId")) or f"{method} {path}"
-        override = op.get("x-speakeasy-name-override")
+        configured = operation_names.get(operation_id)
+        override = configured or op.get("x-speakeasy-name-override")
         name = (
             naming.safe_snake(override)
             if isinstance(override, str) and naming.snake(override)
             else naming.method_name(operation_id, tag, method, path)
         )
+        if configured and (name in names or name in ("with_raw_response",)):
+            raise GeneratorError(
+                [
+                    Diagnostic(
+                        doc.source,
+                        pointer,
+                        f"configured method name {name!r} is taken by {names.get(name, name)!r}",
+                        hint="choose another name under [tool.codat-sdkgen.operation-names]",
+                    )
+                ]
+            )
         if name in names or name in ("with_raw_response",):
             # Deterministic: operations are sorted, so the same one keeps the short name every run.
             name = naming.safe_snake(operation_id, fallback="call")

@@ -5,25 +5,29 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from generator import __version__
+from generator.bundle import bundle_external_refs
+from generator.config import Config, load_config
 from generator.errors import GeneratorError
 from generator.load import load_document
-from generator.pipeline import checked_api, generate
+from generator.pipeline import Options, checked_api, generate
 from generator.validate import validate_document
 from generator.write import stale_files, write_tree
-
-DEFAULT_SPEC = Path("spec/codat-accounting.yaml")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs one command; user errors are printed as located one-line diagnostics, never tracebacks."""
     args = _parser().parse_args(argv)
     try:
-        return int(args.run(args))
+        with _interrupt_on_sigterm():
+            return int(args.run(args, _settings(args)))
     except GeneratorError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic.render(), file=sys.stderr)
@@ -33,30 +37,65 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _generate(args: argparse.Namespace) -> int:
-    result = generate(args.spec, _tags(args), args.package, strict=args.strict)
+def _settings(args: argparse.Namespace) -> Config:
+    """The configuration file's settings, each overridden by the flag given for it."""
+    config = load_config(args.config)
+    tags: list[str] = getattr(args, "tag", None) or []
+    all_tags = getattr(args, "all_tags", False)
+    if tags and all_tags:
+        raise SystemExit(_usage_error("--tag and --all-tags exclude each other"))
+    flags: dict[str, object] = {
+        "spec": args.spec,
+        "out": getattr(args, "out", None),
+        "package": getattr(args, "package", None),
+        "templates": getattr(args, "templates", None),
+        "allow_external_refs": args.allow_external_refs or None,
+        "max_bytes": int(args.max_size * 2**20) if args.max_size is not None else None,
+        "strict": getattr(args, "strict", False) or None,
+    }
+    given = {k: v for k, v in flags.items() if v is not None}
+    if all_tags or tags:
+        given["tags"] = None if all_tags else tuple(tags)
+    return dataclasses.replace(config, **given)  # type: ignore[arg-type]
+
+
+def _options(config: Config) -> Options:
+    return Options(
+        strict=config.strict,
+        templates=config.templates,
+        operation_names=config.operation_names,
+        allow_external_refs=config.allow_external_refs,
+        max_bytes=config.max_bytes,
+    )
+
+
+def _generate(args: argparse.Namespace, config: Config) -> int:
+    result = generate(config.spec, config.tags, config.package, _options(config))
     for warning in result.warnings:
         print(warning.render(), file=sys.stderr)
     if args.check:
-        stale = stale_files(args.out, result.files)
+        stale = stale_files(config.out, result.files)
         if stale:
-            print(f"{args.out} is stale ({len(stale)} files); run `make generate`:", file=sys.stderr)
+            count = sum(1 for line in stale if not line.startswith(" "))
+            print(f"{config.out} is stale ({count} files); run `make generate`:", file=sys.stderr)
             for line in stale:
-                print(f"  {line}", file=sys.stderr)
+                print(line, file=sys.stderr)
             return 1
-        print(f"{args.out} is up to date ({len(result.files)} files)")
+        print(f"{config.out} is up to date ({len(result.files)} files)")
         return 0
-    write_tree(args.out, result.files)
+    write_tree(config.out, result.files)
     operations = sum(len(r.operations) for r in result.api.resources)
     print(
-        f"generated {len(result.files)} files into {args.out}: {operations} operations, "
+        f"generated {len(result.files)} files into {config.out}: {operations} operations, "
         f"{sum(len(m.schemas) for m in result.api.modules)} models"
     )
     return 0
 
 
-def _validate(args: argparse.Namespace) -> int:
-    doc = load_document(args.spec)
+def _validate(args: argparse.Namespace, config: Config) -> int:
+    doc = load_document(config.spec, config.max_bytes)
+    if config.allow_external_refs:
+        doc = bundle_external_refs(doc, config.max_bytes)
     problems = validate_document(doc)
     for problem in problems:
         print(problem.render())
@@ -65,8 +104,8 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def _ir(args: argparse.Namespace) -> int:
-    api, _, warnings = checked_api(args.spec, _tags(args), args.package, False)
+def _ir(args: argparse.Namespace, config: Config) -> int:
+    api, warnings = checked_api(config.spec, config.tags, config.package, _options(config))
     for warning in warnings:
         print(warning.render(), file=sys.stderr)
     json.dump(dataclasses.asdict(api), sys.stdout, indent=2)
@@ -74,12 +113,22 @@ def _ir(args: argparse.Namespace) -> int:
     return 0
 
 
-def _tags(args: argparse.Namespace) -> tuple[str, ...] | None:
-    if args.all_tags:
-        if args.tag:
-            raise SystemExit(_usage_error("--tag and --all-tags exclude each other"))
-        return None
-    return tuple(args.tag or ["Customers"])
+@contextmanager
+def _interrupt_on_sigterm() -> Iterator[None]:
+    """CI cancels a job with SIGTERM: treat it as Ctrl-C, so the atomic write can clean up after itself."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (an embedding program): leave its signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _usage_error(message: str) -> int:
@@ -89,27 +138,33 @@ def _usage_error(message: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="codat-sdkgen", description="Generate a Python SDK from the Codat Accounting document."
+        prog="codat-sdkgen",
+        description="Generate a Python SDK from the Codat Accounting document.",
+        epilog="Defaults come from [tool.codat-sdkgen] in pyproject.toml; flags override them.",
     )
     parser.add_argument("--version", action="version", version=f"codat-sdkgen {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, help_text: str, run: object) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
-        sub.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="the OpenAPI document (YAML or JSON)")
+        sub.add_argument("--spec", help="the OpenAPI document (YAML or JSON): a path or an http(s) URL")
+        sub.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="settings file")
+        sub.add_argument("--allow-external-refs", action="store_true", help="fetch $refs to other files and URLs")
+        sub.add_argument("--max-size", type=float, metavar="MIB", help="largest document read (default 32 MiB)")
         sub.set_defaults(run=run)
         return sub
 
+    def selection(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--tag", action="append", help="tag to generate (repeatable; default Customers)")
+        sub.add_argument("--all-tags", action="store_true", help="every tag of the document")
+        sub.add_argument("--package", help="import name of the SDK (default codat_accounting)")
+        sub.add_argument("--templates", type=Path, help="folder whose templates replace ours by name")
+        sub.add_argument("--strict", action="store_true", help="treat problems outside the tags as errors")
+
     gen = command("generate", "write the SDK and docs into --out", _generate)
-    gen.add_argument("--tag", action="append", help="tag to generate (repeatable; default Customers)")
-    gen.add_argument("--all-tags", action="store_true", help="generate every tag of the document")
-    gen.add_argument("--out", type=Path, default=Path("generated"))
-    gen.add_argument("--package", default="codat_accounting", help="import name of the SDK")
-    gen.add_argument("--check", action="store_true", help="write nothing; exit 1 when --out is stale")
-    gen.add_argument("--strict", action="store_true", help="treat problems outside the tags as errors")
+    selection(gen)
+    gen.add_argument("--out", type=Path, help="output folder (default generated)")
+    gen.add_argument("--check", action="store_true", help="write nothing; exit 1 and show a diff when --out is stale")
     command("validate", "report every problem in the document", _validate)
-    ir = command("ir", "print the intermediate model as JSON", _ir)
-    ir.add_argument("--tag", action="append", help="tag to model (repeatable; default Customers)")
-    ir.add_argument("--all-tags", action="store_true", help="model every tag of the document")
-    ir.add_argument("--package", default="codat_accounting")
+    selection(command("ir", "print the intermediate model as JSON", _ir))
     return parser

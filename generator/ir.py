@@ -189,6 +189,7 @@ class Api:
     version: str
     description: str
     source_name: str
+    source_sha256: str
     package: str
     dist_name: str
     client_class: str

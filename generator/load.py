@@ -11,6 +11,7 @@ import yaml
 
 from generator.document import Document
 from generator.errors import Diagnostic, GeneratorError, pointer_join
+from generator.fetch import DEFAULT_MAX_BYTES, read_source
 
 try:  # The C loader is several times faster; fall back where libyaml is missing.
     from yaml import CSafeLoader as _Loader
@@ -18,14 +19,13 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 
-def load_document(path: Path) -> Document:
-    """Reads and parses `path`; every failure becomes a one-line GeneratorError naming the place."""
-    source = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise GeneratorError([Diagnostic(source, "#", f"cannot read the document: {exc.strerror}")]) from None
-    return parse_document(raw, source)
+# Ten times the nesting of the real Codat document, and shallow enough for every later stage to walk.
+MAX_DEPTH = 256
+
+
+def load_document(spec: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Reads and parses a path or URL; every failure becomes a one-line GeneratorError naming the place."""
+    return parse_document(read_source(str(spec), max_bytes), str(spec))
 
 
 def parse_document(raw: bytes, source: str) -> Document:
@@ -52,7 +52,30 @@ def parse_document(raw: bytes, source: str) -> Document:
                 )
             ]
         )
+    too_deep = _too_deep(data)
+    if too_deep is not None:
+        raise _nested_too_deep(source, too_deep, lines.get(too_deep))
     return Document(source=source, data=data, sha256=sha, lines=lines)
+
+
+def _too_deep(data: Any) -> str | None:
+    """The pointer of the first node below MAX_DEPTH, if any (iterative: the nesting is what is in doubt)."""
+    stack: list[tuple[Any, str, int]] = [(data, "#", 1)]
+    while stack:
+        node, pointer, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return pointer
+        if isinstance(node, dict):
+            stack.extend((v, pointer_join(pointer, k), depth + 1) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, pointer_join(pointer, i), depth + 1) for i, v in enumerate(node))
+    return None
+
+
+def _nested_too_deep(source: str, pointer: str, line: int | None) -> GeneratorError:
+    shown = pointer if len(pointer) <= 160 else f"{pointer[:100]}…{pointer[-50:]}"
+    message = f"the document nests deeper than {MAX_DEPTH} levels"
+    return GeneratorError([Diagnostic(source, shown, message, line=line, hint="move nested schemas into components")])
 
 
 def _parse_json(text: str, source: str) -> Any:
@@ -63,7 +86,7 @@ def _parse_json(text: str, source: str) -> Any:
             [Diagnostic(source, "#", f"invalid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno)]
         ) from None
     except RecursionError:
-        raise GeneratorError([Diagnostic(source, "#", "JSON nested too deeply to read")]) from None
+        raise _nested_too_deep(source, "#", None) from None
 
 
 def _parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.build import BuildOptions, build_api
+from generator.bundle import bundle_external_refs
 from generator.document import Document
 from generator.errors import Diagnostic, GeneratorError
+from generator.fetch import DEFAULT_MAX_BYTES
 from generator.ir import Api
 from generator.load import load_document
-from generator.render import TEMPLATES_DIR, render_api
+from generator.render import render_api
 from generator.schemas import nested_type_schema
 from generator.validate import is_within, reached_pointers, validate_document
 from generator.write import format_files
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to generate, beyond which document and tags: from the CLI and [tool.codat-sdkgen]."""
+
+    strict: bool = False
+    templates: Path | None = None
+    operation_names: Mapping[str, str] = field(default_factory=dict)
+    allow_external_refs: bool = False
+    max_bytes: int = DEFAULT_MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -23,49 +39,75 @@ class Generation:
     warnings: tuple[Diagnostic, ...]
 
 
+# Deep enough for MAX_DEPTH levels of nesting through the validator's and builder's recursion.
+_RECURSION_LIMIT = 4000
+
+
 def checked_api(
-    spec: Path, tags: tuple[str, ...] | None, package: str, strict: bool
-) -> tuple[Api, Document, tuple[Diagnostic, ...]]:
+    spec: str | Path, tags: tuple[str, ...] | None, package: str, options: Options = Options()
+) -> tuple[Api, tuple[Diagnostic, ...]]:
     """The IR, once the document is valid where the tags reach (None: every tag); other problems warn."""
-    doc = load_document(spec)
+    doc = load_document(spec, options.max_bytes)
+    if options.allow_external_refs:
+        doc = bundle_external_refs(doc, options.max_bytes)
     if tags is None:
         tags = tuple(doc.tags())
-    problems = validate_document(doc)
-    known = set(doc.tags())
-    selected = [p for t in tags if t in known for p, *_ in doc.tag_operations(t)]
-    reached = reached_pointers(doc, selected)
-    fatal: list[Diagnostic] = []
-    warnings: list[Diagnostic] = []
-    for problem in problems:
-        if problem.severity == "warning":
-            if is_within(problem.pointer, reached):
-                warnings.append(problem)
-        elif not strict and _repaired(doc, problem):
-            warnings.append(_warning(problem, "its `type` holds a schema; generated as that schema"))
-        elif strict or _is_fatal(problem, reached):
-            fatal.append(problem)
-        else:
-            warnings.append(_warning(problem, "not used by the chosen tags"))
-    if fatal:
-        raise GeneratorError(fatal)
-    try:
-        api = build_api(doc, BuildOptions(tags=tags, package=package))
-    except RecursionError:
-        raise GeneratorError([Diagnostic(doc.source, "#", "schemas nest too deeply to generate from")]) from None
-    return api, doc, tuple(warnings)
+    if next(doc.operations(), None) is None:
+        hint = "an SDK is made of the operations under `paths`"
+        raise GeneratorError([Diagnostic(doc.source, "#/paths", "the document has no operations", hint=hint)])
+    with _recursion_limit(_RECURSION_LIMIT):
+        problems = validate_document(doc)
+        known = set(doc.tags())
+        selected = [p for t in tags if t in known for p, *_ in doc.tag_operations(t)]
+        reached = reached_pointers(doc, selected)
+        fatal: list[Diagnostic] = []
+        warnings: list[Diagnostic] = list(_unknown_operation_names(doc, options.operation_names))
+        for problem in problems:
+            if problem.severity == "warning":
+                if is_within(problem.pointer, reached):
+                    warnings.append(problem)
+            elif not options.strict and _repaired(doc, problem):
+                warnings.append(_warning(problem, "its `type` holds a schema; generated as that schema"))
+            elif options.strict or _is_fatal(problem, reached):
+                fatal.append(problem)
+            else:
+                warnings.append(_warning(problem, "not used by the chosen tags"))
+        if fatal:
+            raise GeneratorError(fatal)
+        try:
+            api = build_api(doc, BuildOptions(tags=tags, package=package, operation_names=options.operation_names))
+        except RecursionError:
+            raise GeneratorError([Diagnostic(doc.source, "#", "schemas nest too deeply to generate from")]) from None
+    return api, tuple(warnings)
 
 
-def generate(
-    spec: Path,
-    tags: tuple[str, ...] | None,
-    package: str,
-    strict: bool = False,
-    templates: Path = TEMPLATES_DIR,
-) -> Generation:
+def generate(spec: str | Path, tags: tuple[str, ...] | None, package: str, options: Options = Options()) -> Generation:
     """Everything the output folder should hold, as bytes, plus the warnings met on the way."""
-    api, doc, warnings = checked_api(spec, tags, package, strict)
-    files = format_files(render_api(api, doc.sha256, templates))
+    api, warnings = checked_api(spec, tags, package, options)
+    files = format_files(render_api(api, options.templates))
     return Generation(api, files, warnings)
+
+
+@contextmanager
+def _recursion_limit(limit: int) -> Iterator[None]:
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, previous))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+def _unknown_operation_names(doc: Document, names: Mapping[str, str]) -> Iterator[Diagnostic]:
+    """A configured name for an operationId the document lacks is most likely a typo: say so."""
+    known = {op.get("operationId") for *_, op in doc.operations()}
+    for operation_id in sorted(set(names) - known):
+        yield Diagnostic(
+            doc.source,
+            "#/paths",
+            f"no operation has the operationId {operation_id!r} named in [tool.codat-sdkgen.operation-names]",
+            "warning",
+        )
 
 
 def _repaired(doc: Document, problem: Diagnostic) -> bool:

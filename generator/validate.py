@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+from urllib.parse import unquote
 
 from jsonschema.exceptions import ValidationError
 from jsonschema_path import SchemaPath
@@ -17,7 +18,7 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from openapi_spec_validator.validation.keywords import KeywordValidator
 
 from generator.document import Document
-from generator.errors import Diagnostic, pointer_join
+from generator.errors import Diagnostic, pointer_join, pointer_parts
 
 _MAX_MESSAGE = 200
 
@@ -26,6 +27,9 @@ def validate_document(doc: Document) -> list[Diagnostic]:
     """Every problem in the document, each as a located error; nothing is raised."""
     problems = list(_check_refs(doc))
     version = doc.data.get("openapi")
+    if "swagger" in doc.data and version is None:
+        hint = "convert it to OpenAPI 3 first (e.g. with swagger2openapi); codat-sdkgen reads 3.0 and 3.1"
+        return [*problems, _diag(doc, "#/swagger", "an OpenAPI 2.0 (Swagger) document", hint=hint)]
     if not isinstance(version, str) or not version.startswith(("3.0.", "3.1.")):
         found = f"`openapi: {version}`" if version is not None else "no `openapi` field"
         problems.append(
@@ -37,6 +41,10 @@ def validate_document(doc: Document) -> list[Diagnostic]:
             )
         )
         return problems
+    cycles = list(_composition_cycles(doc))
+    if cycles:  # the validator would follow them forever, so the rest of the document goes unchecked
+        unchecked = _diag(doc, "#", "not validated further because of the cycles above", hint="break them first")
+        return [*problems, *cycles, unchecked]
     # The validator stops at a dangling reference; ours already says where it is, so its crash is dropped.
     return problems + list(_spec_errors(doc, version, report_crash=not problems)) + list(_format_warnings(doc))
 
@@ -158,7 +166,7 @@ def _check_refs(doc: Document) -> Iterator[Diagnostic]:
                         doc,
                         where,
                         f"external reference {ref!r} is not fetched",
-                        hint="inline the referenced schema into this document",
+                        hint="pass --allow-external-refs to fetch it, or inline it into this document",
                     )
                 else:
                     try:
@@ -168,6 +176,64 @@ def _check_refs(doc: Document) -> Iterator[Diagnostic]:
             stack.extend((v, pointer_join(pointer, k)) for k, v in node.items())
         elif isinstance(node, list):
             stack.extend((v, pointer_join(pointer, i)) for i, v in enumerate(node))
+
+
+_COMPOSITION = ("allOf", "oneOf", "anyOf")
+
+
+def _composition_cycles(doc: Document) -> Iterator[Diagnostic]:
+    """Schemas that are themselves through `$ref`/allOf/oneOf/anyOf alone: no type can be made of them.
+
+    A cycle through a property or an array item is fine (a tree); one through composition only never ends.
+    """
+
+    def successors(pointer: str) -> list[str]:
+        try:
+            node = doc.resolve(pointer)
+        except KeyError:
+            return []
+        if not isinstance(node, dict):
+            return []
+        found = []
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):
+            found.append(pointer_join("#", *pointer_parts(unquote(ref))))
+        for key in _COMPOSITION:
+            arms = node.get(key)
+            if isinstance(arms, list):
+                found.extend(pointer_join(pointer, key, i) for i in range(len(arms)))
+        return found
+
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    reported: set[frozenset[str]] = set()
+    for start in sorted({pointer_join("#", *pointer_parts(unquote(r))) for r in _local_refs(doc.data)}):
+        if start in state:
+            continue
+        path: list[str] = [start]
+        stack: list[Iterator[str]] = [iter(successors(start))]
+        state[start] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                loop = [*path[path.index(nxt) :], nxt]
+                if frozenset(loop) not in reported:
+                    reported.add(frozenset(loop))
+                    shown = " -> ".join(p.removeprefix("#/components/schemas/") for p in loop)
+                    hint = "put an object property or an array item between them"
+                    yield _diag(
+                        doc, loop[0], f"schema is made of itself through $ref/allOf/oneOf/anyOf alone: {shown}", hint
+                    )
+            elif nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(successors(nxt)))
+
+
+def _local_refs(data: Any) -> Iterator[str]:
+    return (r for r in _refs_in(data) if r.startswith("#"))
 
 
 def _spec_errors(doc: Document, version: str, report_crash: bool) -> Iterator[Diagnostic]:

@@ -7,6 +7,7 @@ interrupted run leaves the previous output as it was.
 from __future__ import annotations
 
 import difflib
+import glob
 import os
 import re
 import shutil
@@ -49,8 +50,12 @@ def _black(code: str, path: str) -> str:
         ) from None
 
 
+# Enough of each file's diff to see what changed; the rest is counted, not shown.
+DIFF_LINES_SHOWN = 12
+
+
 def stale_files(out: Path, files: dict[str, bytes]) -> list[str]:
-    """What differs between `out` and `files`: one line per changed, missing or extra file."""
+    """What differs between `out` and `files`: a line per changed, missing or extra file, then its diff."""
     existing = _tree(out)
     report: list[str] = []
     for path in sorted(set(files) | set(existing)):
@@ -61,12 +66,12 @@ def stale_files(out: Path, files: dict[str, bytes]) -> list[str]:
         elif existing[path].read_bytes() != files[path]:
             old = existing[path].read_text("utf-8", "replace").splitlines()
             new = files[path].decode("utf-8").splitlines()
-            changed = sum(
-                1
-                for line in difflib.unified_diff(old, new, lineterm="", n=0)
-                if line[:1] in "+-" and not line.startswith(("+++", "---"))
-            )
+            diff = list(difflib.unified_diff(old, new, f"{out.name}/{path}", f"fresh/{path}", lineterm="", n=1))
+            changed = sum(1 for line in diff[2:] if line[:1] in "+-")
             report.append(f"changed: {path} ({changed} lines differ)")
+            report.extend(f"    {line}" for line in diff[:DIFF_LINES_SHOWN])
+            if len(diff) > DIFF_LINES_SHOWN:
+                report.append(f"    ... {len(diff) - DIFF_LINES_SHOWN} more diff lines")
     return report
 
 
@@ -85,7 +90,8 @@ def write_tree(out: Path, files: dict[str, bytes]) -> None:
             ]
         )
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".sdkgen-{out.name}-", dir=out.parent))
+    _recover(out)
+    staging = Path(tempfile.mkdtemp(prefix=f".sdkgen-{out.name}-{os.getpid()}-", dir=out.parent))
     retired = staging.with_name(staging.name + "-old")
     try:
         for path, content in files.items():
@@ -102,6 +108,32 @@ def write_tree(out: Path, files: dict[str, bytes]) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _recover(out: Path) -> None:
+    """Cleans up after a run that was killed outright (no chance to run its own cleanup).
+
+    Such a run leaves its staging folder, and if it died between its two renames, the previous output
+    under the retired name: that is put back, so the folder is never lost.
+    """
+    for leftover in sorted(out.parent.glob(f".sdkgen-{glob.escape(out.name)}-*")):
+        pid = leftover.name.removeprefix(f".sdkgen-{out.name}-").split("-", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        if leftover.name.endswith("-old") and not out.exists():
+            os.rename(leftover, out)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        pass
+    return True
 
 
 def _tree(root: Path) -> dict[str, Path]:

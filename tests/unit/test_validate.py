@@ -53,8 +53,28 @@ def test_percent_encoded_references_resolve() -> None:
 
 
 def test_unsupported_versions_are_named() -> None:
-    (problem,) = validate_document(as_document({"swagger": "2.0", "info": {}, "paths": {}}))
-    assert problem.pointer == "#" and "OpenAPI 3.0 and 3.1" in problem.hint
+    (swagger,) = validate_document(as_document({"swagger": "2.0", "info": {}, "paths": {}}))
+    assert swagger.pointer == "#/swagger" and "OpenAPI 2.0" in swagger.message and "swagger2openapi" in swagger.hint
+    (future,) = validate_document(as_document({"openapi": "4.0.0", "info": {}, "paths": {}}))
+    assert future.pointer == "#/openapi" and "3.0 and 3.1" in future.hint
+
+
+def test_schemas_made_of_themselves_are_named_not_followed_forever() -> None:
+    data = minimal(
+        {
+            "A": {"allOf": [{"$ref": "#/components/schemas/B"}]},
+            "B": {"$ref": "#/components/schemas/A"},
+            "Tree": {
+                "type": "object",
+                "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}}},
+            },
+        }
+    )
+    problems = validate_document(as_document(data))
+    cycles = [p for p in problems if "made of itself" in p.message]
+    assert [p.pointer for p in cycles] == ["#/components/schemas/A"]
+    assert "A -> A/allOf/0 -> B -> A" in cycles[0].message
+    assert problems[-1].pointer == "#" and "not validated further" in problems[-1].message
 
 
 def test_reach_follows_references_from_the_operations() -> None:

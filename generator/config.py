@@ -1,0 +1,95 @@
+"""Settings from `[tool.codat-sdkgen]` in pyproject.toml; command-line flags override them one by one.
+
+Paths in the file are relative to the file, so the same settings work from any working directory.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.errors import Diagnostic, GeneratorError, pointer_join
+from generator.fetch import DEFAULT_MAX_BYTES, is_url
+
+SECTION = "codat-sdkgen"
+
+
+@dataclass(frozen=True)
+class Config:
+    spec: str = "spec/codat-accounting.yaml"
+    tags: tuple[str, ...] | None = ("Customers",)  # None: every tag
+    out: Path = Path("generated")
+    package: str = "codat_accounting"
+    templates: Path | None = None
+    operation_names: Mapping[str, str] = field(default_factory=dict)
+    allow_external_refs: bool = False
+    max_bytes: int = DEFAULT_MAX_BYTES
+    strict: bool = False
+
+
+def load_config(path: Path) -> Config:
+    """The settings in `path` (a pyproject.toml); defaults when the file or its section is absent."""
+    if not path.is_file():
+        return Config()
+    source = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise GeneratorError([Diagnostic(source, "#", f"cannot read the settings: {exc}")]) from None
+    section = data.get("tool", {}).get(SECTION)
+    if section is None:
+        return Config()
+    where = pointer_join("#/tool", SECTION)
+    if not isinstance(section, dict):
+        raise GeneratorError([Diagnostic(source, where, "must be a table")])
+    return _parse(section, path.parent, source, where)
+
+
+def _parse(section: dict[str, Any], base: Path, source: str, where: str) -> Config:
+    known = {
+        "spec": str,
+        "tags": list,
+        "all-tags": bool,
+        "out": str,
+        "package": str,
+        "templates": str,
+        "operation-names": dict,
+        "allow-external-refs": bool,
+        "max-size-mib": int,
+        "strict": bool,
+    }
+    problems = [
+        Diagnostic(source, pointer_join(where, key), "unknown setting", hint="known: " + ", ".join(known))
+        for key in sorted(set(section) - set(known))
+    ]
+    problems += [
+        Diagnostic(source, pointer_join(where, key), f"must be a {known[key].__name__}")
+        for key, value in sorted(section.items())
+        if key in known and not isinstance(value, known[key])
+    ]
+    names = section.get("operation-names", {})
+    if isinstance(names, dict):
+        problems += [
+            Diagnostic(source, pointer_join(where, "operation-names", k), "must be a method name (a string)")
+            for k, v in sorted(names.items())
+            if not isinstance(v, str) or not v.isidentifier()
+        ]
+    if problems:
+        raise GeneratorError(problems)
+    defaults = Config()
+    spec = section.get("spec", defaults.spec)
+    tags = tuple(str(t) for t in section["tags"]) if "tags" in section else defaults.tags
+    return Config(
+        spec=spec if is_url(spec) or "spec" not in section else str(base / spec),
+        tags=None if section.get("all-tags") else tags,
+        out=base / section["out"] if "out" in section else defaults.out,
+        package=section.get("package", defaults.package),
+        templates=base / section["templates"] if "templates" in section else None,
+        operation_names=dict(names),
+        allow_external_refs=section.get("allow-external-refs", False),
+        max_bytes=section["max-size-mib"] * 2**20 if "max-size-mib" in section else defaults.max_bytes,
+        strict=section.get("strict", False),
+    )
