@@ -15,7 +15,7 @@ from urllib.parse import unquote, urljoin
 
 from generator.document import Document
 from generator.errors import Diagnostic, GeneratorError, pointer_join, pointer_parts
-from generator.fetch import DEFAULT_MAX_BYTES, is_url, read_source
+from generator.fetch import DEFAULT_MAX_BYTES, FETCH_TIMEOUT, is_url, read_source
 from generator.load import parse_document
 
 # A document that pulls in more files than this is more likely a trap than a design.
@@ -26,7 +26,7 @@ _PATH_ITEM = re.compile(r"#/paths/[^/]+/\$ref")
 Target = tuple[str, str]  # (absolute location, JSON pointer fragment)
 
 
-def bundle_external_refs(doc: Document, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def bundle_external_refs(doc: Document, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = FETCH_TIMEOUT) -> Document:
     """A copy of `doc` with every external reference's target inlined under components."""
     data = copy.deepcopy(doc.data)
     if not isinstance(data.setdefault("components", {}), dict):
@@ -42,13 +42,13 @@ def bundle_external_refs(doc: Document, max_bytes: int = DEFAULT_MAX_BYTES) -> D
         target = _absolute(base, ref)
         if _PATH_ITEM.fullmatch(where):
             # Path items are read in place, so an external one is copied over its reference.
-            item = _target_node(documents, target, max_bytes, Diagnostic(doc.source, where, ""))
+            item = _target_node(documents, target, (max_bytes, timeout), Diagnostic(doc.source, where, ""))
             del holder["$ref"]
             holder.update(item)
             pending.extend((h, target[0], where) for h, _ in _ref_holders(item))
             continue
         if target not in placed:
-            node = _target_node(documents, target, max_bytes, Diagnostic(doc.source, where, ""))
+            node = _target_node(documents, target, (max_bytes, timeout), Diagnostic(doc.source, where, ""))
             section, name = _place(data, target)
             placed[target] = f"#/components/{section}/{name}"
             data["components"].setdefault(section, {})[name] = node
@@ -62,14 +62,14 @@ def bundle_external_refs(doc: Document, max_bytes: int = DEFAULT_MAX_BYTES) -> D
     return Document(source=doc.source, data=data, sha256=digest.hexdigest(), lines=doc.lines)
 
 
-def _target_node(documents: dict[str, Document], target: Target, max_bytes: int, place: Diagnostic) -> Any:
+def _target_node(documents: dict[str, Document], target: Target, limits: tuple[int, float], place: Diagnostic) -> Any:
     """A fresh copy of the node a target names, its document read once; `place` says where it was asked for."""
     location, fragment = target
     if location not in documents:
         if len(documents) >= MAX_EXTERNAL_DOCUMENTS:
             message = f"more than {MAX_EXTERNAL_DOCUMENTS} external documents referenced"
             raise GeneratorError([Diagnostic(place.source, place.pointer, message)])
-        documents[location] = parse_document(read_source(location, max_bytes), location)
+        documents[location] = parse_document(read_source(location, *limits), location)
     try:
         return copy.deepcopy(documents[location].resolve("#" + fragment))
     except KeyError:

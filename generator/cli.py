@@ -51,6 +51,7 @@ def _settings(args: argparse.Namespace) -> Config:
         "templates": getattr(args, "templates", None),
         "allow_external_refs": args.allow_external_refs or None,
         "max_bytes": int(args.max_size * 2**20) if args.max_size is not None else None,
+        "fetch_timeout": args.fetch_timeout,
         "strict": getattr(args, "strict", False) or None,
     }
     given = {k: v for k, v in flags.items() if v is not None}
@@ -66,6 +67,7 @@ def _options(config: Config) -> Options:
         operation_names=config.operation_names,
         allow_external_refs=config.allow_external_refs,
         max_bytes=config.max_bytes,
+        fetch_timeout=config.fetch_timeout,
     )
 
 
@@ -93,9 +95,9 @@ def _generate(args: argparse.Namespace, config: Config) -> int:
 
 
 def _validate(args: argparse.Namespace, config: Config) -> int:
-    doc = load_document(config.spec, config.max_bytes)
+    doc = load_document(config.spec, config.max_bytes, config.fetch_timeout)
     if config.allow_external_refs:
-        doc = bundle_external_refs(doc, config.max_bytes)
+        doc = bundle_external_refs(doc, config.max_bytes, config.fetch_timeout)
     problems = validate_document(doc)
     for problem in problems:
         print(problem.render())
@@ -151,6 +153,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="settings file")
         sub.add_argument("--allow-external-refs", action="store_true", help="fetch $refs to other files and URLs")
         sub.add_argument("--max-size", type=float, metavar="MIB", help="largest document read (default 32 MiB)")
+        sub.add_argument("--fetch-timeout", type=float, metavar="S", help="seconds to wait for a URL (default 30)")
         sub.set_defaults(run=run)
         return sub
 

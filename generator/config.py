@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import Diagnostic, GeneratorError, pointer_join
-from generator.fetch import DEFAULT_MAX_BYTES, is_url
+from generator.fetch import DEFAULT_MAX_BYTES, FETCH_TIMEOUT, is_url
 
 SECTION = "codat-sdkgen"
 
@@ -27,6 +27,7 @@ class Config:
     operation_names: Mapping[str, str] = field(default_factory=dict)
     allow_external_refs: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
+    fetch_timeout: float = FETCH_TIMEOUT
     strict: bool = False
 
 
@@ -49,7 +50,7 @@ def load_config(path: Path) -> Config:
 
 
 def _parse(section: dict[str, Any], base: Path, source: str, where: str) -> Config:
-    known = {
+    known: dict[str, type | tuple[type, ...]] = {
         "spec": str,
         "tags": list,
         "all-tags": bool,
@@ -59,6 +60,7 @@ def _parse(section: dict[str, Any], base: Path, source: str, where: str) -> Conf
         "operation-names": dict,
         "allow-external-refs": bool,
         "max-size-mib": int,
+        "fetch-timeout": (int, float),
         "strict": bool,
     }
     problems = [
@@ -66,7 +68,7 @@ def _parse(section: dict[str, Any], base: Path, source: str, where: str) -> Conf
         for key in sorted(set(section) - set(known))
     ]
     problems += [
-        Diagnostic(source, pointer_join(where, key), f"must be a {known[key].__name__}")
+        Diagnostic(source, pointer_join(where, key), f"must be a {getattr(known[key], '__name__', 'number')}")
         for key, value in sorted(section.items())
         if key in known and not isinstance(value, known[key])
     ]
@@ -91,5 +93,6 @@ def _parse(section: dict[str, Any], base: Path, source: str, where: str) -> Conf
         operation_names=dict(names),
         allow_external_refs=section.get("allow-external-refs", False),
         max_bytes=section["max-size-mib"] * 2**20 if "max-size-mib" in section else defaults.max_bytes,
+        fetch_timeout=float(section.get("fetch-timeout", defaults.fetch_timeout)),
         strict=section.get("strict", False),
     )

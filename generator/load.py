@@ -11,7 +11,7 @@ import yaml
 
 from generator.document import Document
 from generator.errors import Diagnostic, GeneratorError, pointer_join
-from generator.fetch import DEFAULT_MAX_BYTES, read_source
+from generator.fetch import DEFAULT_MAX_BYTES, FETCH_TIMEOUT, read_source
 
 try:  # The C loader is several times faster; fall back where libyaml is missing.
     from yaml import CSafeLoader as _Loader
@@ -23,9 +23,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_DEPTH = 256
 
 
-def load_document(spec: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def load_document(spec: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = FETCH_TIMEOUT) -> Document:
     """Reads and parses a path or URL; every failure becomes a one-line GeneratorError naming the place."""
-    return parse_document(read_source(str(spec), max_bytes), str(spec))
+    return parse_document(read_source(str(spec), max_bytes, timeout), str(spec))
 
 
 def parse_document(raw: bytes, source: str) -> Document:

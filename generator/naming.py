@@ -109,7 +109,7 @@ def method_name(operation_id: str, tag: str, http_method: str, path: str) -> str
     A GET whose operationId ends in the collection its path ends in reads a list, so `get` becomes
     `list` there (`get-customers` → `list`), which keeps it apart from the single-record `get`.
     """
-    op_words = words(operation_id)
+    op_words = words(operation_id) or words(f"{http_method} {path}")
     noun = words(tag)
     kept = _without_noun(op_words, noun) if noun else op_words
     if not kept:
@@ -117,7 +117,7 @@ def method_name(operation_id: str, tag: str, http_method: str, path: str) -> str
     last_segment = path.rstrip("/").rsplit("/", 1)[-1]
     collection = (
         http_method == "get"
-        and kept[0] == "get"
+        and kept[:1] == ["get"]
         and not last_segment.startswith("{")
         and bool(op_words)
         and words(last_segment)[-1:] == op_words[-1:]

@@ -12,7 +12,7 @@ from generator.build import BuildOptions, build_api
 from generator.bundle import bundle_external_refs
 from generator.document import Document
 from generator.errors import Diagnostic, GeneratorError
-from generator.fetch import DEFAULT_MAX_BYTES
+from generator.fetch import DEFAULT_MAX_BYTES, FETCH_TIMEOUT
 from generator.ir import Api
 from generator.load import load_document
 from generator.render import render_api
@@ -30,6 +30,7 @@ class Options:
     operation_names: Mapping[str, str] = field(default_factory=dict)
     allow_external_refs: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
+    fetch_timeout: float = FETCH_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,9 @@ def checked_api(
     spec: str | Path, tags: tuple[str, ...] | None, package: str, options: Options = Options()
 ) -> tuple[Api, tuple[Diagnostic, ...]]:
     """The IR, once the document is valid where the tags reach (None: every tag); other problems warn."""
-    doc = load_document(spec, options.max_bytes)
+    doc = load_document(spec, options.max_bytes, options.fetch_timeout)
     if options.allow_external_refs:
-        doc = bundle_external_refs(doc, options.max_bytes)
+        doc = bundle_external_refs(doc, options.max_bytes, options.fetch_timeout)
     if tags is None:
         tags = tuple(doc.tags())
     if next(doc.operations(), None) is None:

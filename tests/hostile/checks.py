@@ -1,0 +1,63 @@
+"""What must hold of any generated tree, whatever the document said: shared by the corpus and property tests."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def python_constants(root: Path) -> tuple[set[str], set[str]]:
+    """Every string enum member value and every field alias in the models, read from the parsed source."""
+    values: set[str] = set()
+    aliases: set[str] = set()
+    for path in (root / "models").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and any(getattr(b, "id", "") == "OpenEnum" for b in node.bases):
+                for item in node.body:
+                    if isinstance(item, ast.Assign) and isinstance(item.value, ast.Constant):
+                        values.add(item.value.value)
+            if isinstance(node, ast.keyword) and node.arg == "alias" and isinstance(node.value, ast.Constant):
+                aliases.add(node.value.value)
+    return values, aliases
+
+
+def compile_tree(root: Path) -> int:
+    """Compiles every Python file (SyntaxError fails the caller); returns how many there were."""
+    files = sorted(root.rglob("*.py"))
+    for path in files:
+        compile(path.read_text(encoding="utf-8"), str(path), "exec")
+    return len(files)
+
+
+def broken_tables(markdown: str) -> Iterator[str]:
+    """Table rows whose cell count differs from their header's: a pipe from the document split a cell."""
+    header: int | None = None
+    for line in markdown.splitlines():
+        if line.startswith("|"):
+            cells = len(_UNESCAPED_PIPE.findall(line))
+            if header is None:
+                header = cells
+            elif cells != header:
+                yield line
+        else:
+            header = None
+
+
+def strings_at(node: Any, key: str) -> Iterator[str]:
+    """Every string under `key` anywhere in a parsed document (e.g. all enum values)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            found = current.get(key)
+            if isinstance(found, list):
+                yield from (v for v in found if isinstance(v, str))
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
