@@ -19,6 +19,8 @@ class Diagnostic:
     severity: Severity = "error"
     line: int | None = None
     hint: str = ""
+    # An error that kept the rest of the document from being checked: fatal wherever it is.
+    blocking: bool = False
 
     def render(self) -> str:
         place = f"{self.source}:{self.line}" if self.line is not None else self.source

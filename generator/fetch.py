@@ -68,6 +68,10 @@ def _too_big(source: str, size: int, max_bytes: int) -> Diagnostic:
     return Diagnostic(
         source,
         "#",
-        f"the document is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:g} MiB limit",
+        f"the document is {_size(size)}, over the {_size(max_bytes)} limit",
         hint="raise the limit with --max-size MIB if the document is trusted",
     )
+
+
+def _size(n: int) -> str:
+    return f"{round(n / 2**20, 1):g} MiB" if n >= 2**20 else f"{n:,} bytes"

@@ -53,9 +53,6 @@ def checked_api(
         doc = bundle_external_refs(doc, options.max_bytes, options.fetch_timeout)
     if tags is None:
         tags = tuple(doc.tags())
-    if next(doc.operations(), None) is None:
-        hint = "an SDK is made of the operations under `paths`"
-        raise GeneratorError([Diagnostic(doc.source, "#/paths", "the document has no operations", hint=hint)])
     with _recursion_limit(_RECURSION_LIMIT):
         problems = validate_document(doc)
         known = set(doc.tags())
@@ -69,12 +66,15 @@ def checked_api(
                     warnings.append(problem)
             elif not options.strict and _repaired(doc, problem):
                 warnings.append(_warning(problem, "its `type` holds a schema; generated as that schema"))
-            elif options.strict or _is_fatal(problem, reached):
+            elif options.strict or problem.blocking or _is_fatal(problem, reached):
                 fatal.append(problem)
             else:
                 warnings.append(_warning(problem, "not used by the chosen tags"))
         if fatal:
             raise GeneratorError(fatal)
+        if next(doc.operations(), None) is None:
+            hint = "an SDK is made of the operations under `paths`"
+            raise GeneratorError([Diagnostic(doc.source, "#/paths", "the document has no operations", hint=hint)])
         try:
             api = build_api(doc, BuildOptions(tags=tags, package=package, operation_names=options.operation_names))
         except RecursionError:

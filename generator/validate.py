@@ -7,6 +7,7 @@ dicts), so every problem carries a full JSON pointer from the root.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import unquote
@@ -41,10 +42,12 @@ def validate_document(doc: Document) -> list[Diagnostic]:
             )
         )
         return problems
+    if not isinstance(doc.data.get("paths"), dict):
+        hint = "an SDK is made of the operations under `paths`"
+        return [*problems, _diag(doc, "#/paths", "the document has no `paths`", hint=hint)]
     cycles = list(_composition_cycles(doc))
     if cycles:  # the validator would follow them forever, so the rest of the document goes unchecked
-        unchecked = _diag(doc, "#", "not validated further because of the cycles above", hint="break them first")
-        return [*problems, *cycles, unchecked]
+        return problems + cycles
     # The validator stops at a dangling reference; ours already says where it is, so its crash is dropped.
     return problems + list(_spec_errors(doc, version, report_crash=not problems)) + list(_format_warnings(doc))
 
@@ -222,10 +225,9 @@ def _composition_cycles(doc: Document) -> Iterator[Diagnostic]:
                 if frozenset(loop) not in reported:
                     reported.add(frozenset(loop))
                     shown = " -> ".join(p.removeprefix("#/components/schemas/") for p in loop)
-                    hint = "put an object property or an array item between them"
-                    yield _diag(
-                        doc, loop[0], f"schema is made of itself through $ref/allOf/oneOf/anyOf alone: {shown}", hint
-                    )
+                    message = f"schema is made of itself through $ref/allOf/oneOf/anyOf alone: {shown}"
+                    hint = "put an object property or an array item between them; nothing else was checked"
+                    yield dataclasses.replace(_diag(doc, loop[0], message, hint), blocking=True)
             elif nxt not in state:
                 state[nxt] = 1
                 path.append(nxt)

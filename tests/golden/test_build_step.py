@@ -1,0 +1,351 @@
+"""The generator as a CI build step: interrupts, killed runs, determinism, --check diffs, settings, URLs."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import __version__
+from generator.build import BuildOptions, build_api
+from generator.document import Document
+from generator.load import load_document
+from generator.pipeline import Options, generate
+from generator.render import MARKER, render_api
+from generator.write import format_files, write_tree
+from tests.conftest import GENERATED, ROOT, SPEC
+from tests.httpserver import serve
+
+
+def run(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def customers() -> dict[str, bytes]:
+    return generate(SPEC, ("Customers",), "codat_accounting").files
+
+
+# --- atomic writes -------------------------------------------------------------------------------
+
+
+def test_an_interrupt_while_writing_leaves_the_old_tree_and_no_temp_folder(
+    tmp_path: Path, customers: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    write_tree(out, customers)
+    before = snapshot(out)
+    written = 0
+    real_write = Path.write_bytes
+
+    def interrupting(self: Path, data: Any) -> int:
+        nonlocal written
+        written += 1
+        if written == 20:
+            raise KeyboardInterrupt
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", interrupting)
+    changed = {**customers, "README.md": b"new"}
+    with pytest.raises(KeyboardInterrupt):
+        write_tree(out, changed)
+    assert written == 20
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.realdoc
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_at_any_moment_leaves_a_whole_tree(tmp_path: Path, real_doc: Path, signum: int) -> None:
+    """Interrupts at several moments of an all-tags run; every time the folder is the old tree or the new one."""
+    out = tmp_path / "out"
+    first = {"old.txt": b"old", MARKER: b"generator codat-sdkgen\n"}
+    write_tree(out, first)
+    old = snapshot(out)
+    whole = set(generate(real_doc, None, "codat_accounting").files)
+    args = [sys.executable, "-m", "generator", "generate", "--all-tags", "--spec", str(real_doc), "--out", str(out)]
+    outcomes = []
+    for delay in (0.5, 2.0, 3.5, 5.0):
+        process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=120)
+        assert "Traceback" not in stderr
+        assert process.returncode in (0, 130), stderr
+        now = snapshot(out)
+        if process.returncode == 130:
+            assert "left as it was" in stderr
+        assert now == old or set(now) == whole
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+        outcomes.append(process.returncode)
+        if now != old:
+            write_tree(out, first)
+    assert 130 in outcomes
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_killed_runs_leftovers_are_cleaned_and_a_moved_tree_restored(
+    tmp_path: Path, customers: dict[str, bytes]
+) -> None:
+    out = tmp_path / "out"
+    write_tree(out, customers)
+    pid = _dead_pid()
+    staging = tmp_path / f".sdkgen-out-{pid}-abc"
+    (staging / "src").mkdir(parents=True)
+    (staging / "src" / "half.py").write_text("x =")
+    # Killed between its two renames: the previous output sits under the retired name.
+    out.rename(tmp_path / f".sdkgen-out-{pid}-abc-old")
+    write_tree(out, customers)
+    assert snapshot(out) == customers
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_live_runs_staging_folder_is_left_alone(tmp_path: Path, customers: dict[str, bytes]) -> None:
+    busy = tmp_path / f".sdkgen-out-{os.getppid()}-xyz"
+    busy.mkdir()
+    write_tree(tmp_path / "out", customers)
+    assert busy.is_dir()
+
+
+# --- determinism ---------------------------------------------------------------------------------
+
+
+def test_output_is_the_same_under_any_hash_seed(tmp_path: Path) -> None:
+    trees = []
+    for seed in ("1", "2", "random"):
+        out = tmp_path / f"out-{seed}"
+        result = run("generate", "--spec", str(SPEC), "--out", str(out), env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        trees.append(snapshot(out))
+    assert trees[0] == trees[1] == trees[2]
+
+
+def _reversed(mapping: dict[str, Any]) -> dict[str, Any]:
+    return {k: mapping[k] for k in reversed(list(mapping))}
+
+
+def _reordered(data: dict[str, Any]) -> dict[str, Any]:
+    """The same document with the order of everything whose order means nothing reversed.
+
+    Properties keep their order: it is the order of the fields in the generated class.
+    """
+    data = _reversed(data)
+    data["components"] = _reversed({k: _reversed(v) for k, v in data["components"].items()})
+    data["paths"] = _reversed({path: _reversed(item) for path, item in data["paths"].items()})
+    for item in data["paths"].values():
+        for op in item.values():
+            if isinstance(op, dict) and "responses" in op:
+                op["responses"] = _reversed(op["responses"])
+    return data
+
+
+def test_output_does_not_depend_on_mapping_order(customers: dict[str, bytes]) -> None:
+    doc = load_document(SPEC)
+    shuffled = Document(doc.source, _reordered(copy.deepcopy(doc.data)), doc.sha256, doc.lines)
+    assert list(shuffled.data["paths"]) != list(doc.data["paths"])
+    api = build_api(shuffled, BuildOptions(tags=("Customers",)))
+    assert format_files(render_api(api)) == customers
+
+
+def test_every_file_names_the_generator_version_and_the_document_hash_and_no_date() -> None:
+    digest = hashlib.sha256(SPEC.read_bytes()).hexdigest()
+    stamp = f"Generated by codat-sdkgen {__version__} from codat-accounting.yaml (sha256 {digest})"
+    today = datetime.date.today()
+    stamped = 0
+    for path, content in snapshot(GENERATED).items():
+        text = content.decode("utf-8")
+        if path.endswith((".py", ".md", ".toml")):
+            assert stamp in text.split("\n", 1)[0], path
+            stamped += 1
+        assert today.isoformat() not in text and today.strftime("%d %b %Y") not in text, path
+    assert stamped > 80
+
+
+# --- --check -------------------------------------------------------------------------------------
+
+
+def test_check_prints_a_unified_diff_of_what_is_stale(tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    shutil.copytree(GENERATED, out)
+    model = out / "src" / "codat_accounting" / "models" / "customer.py"
+    model.write_text(model.read_text().replace("class Customer(BaseModel):", "class Customer(BaseModel):  # edited"))
+    (out / "stray.txt").write_text("left over")
+    result = run("generate", "--check", "--out", str(out))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"{out} is stale (2 files); run `make generate`:"
+    assert "changed: src/codat_accounting/models/customer.py (2 lines differ)" in lines
+    assert "    --- generated/src/codat_accounting/models/customer.py" in lines
+    assert "    +++ fresh/src/codat_accounting/models/customer.py" in lines
+    assert any(line.startswith("    @@ ") for line in lines)
+    assert "    -class Customer(BaseModel):  # edited" in lines
+    assert "    +class Customer(BaseModel):" in lines
+    assert "extra: stray.txt" in lines
+    assert snapshot(out)["stray.txt"] == b"left over"
+
+
+# --- settings in pyproject.toml and user templates ----------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A user's repository: its own pyproject settings, a copy of the document and one overridden template."""
+    (tmp_path / "api").mkdir()
+    shutil.copy(SPEC, tmp_path / "api" / "accounting.yaml")
+    (tmp_path / "tpl" / "docs").mkdir(parents=True)
+    (tmp_path / "tpl" / "docs" / "model.md.jinja").write_text("# Model {{ schema.class_name }} (our layout)\n")
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'mine'\n\n"
+        "[tool.codat-sdkgen]\n"
+        'spec = "api/accounting.yaml"\n'
+        'tags = ["Suppliers"]\n'
+        'out = "sdk"\n'
+        'package = "suppliers_sdk"\n'
+        'templates = "tpl"\n'
+        "[tool.codat-sdkgen.operation-names]\n"
+        '"list-suppliers" = "list_every_supplier"\n'
+    )
+    return tmp_path
+
+
+def test_settings_come_from_pyproject(project: Path) -> None:
+    result = run("generate", cwd=project)
+    assert result.returncode == 0, result.stderr
+    resource = (project / "sdk" / "src" / "suppliers_sdk" / "resources" / "suppliers.py").read_text()
+    assert "def list_every_supplier(" in resource and "def list(" not in resource
+    assert "def create(" in resource
+    page = (project / "sdk" / "docs" / "models" / "supplier.md").read_text()
+    assert page.endswith("# Model Supplier (our layout)\n")
+    readme = (project / "sdk" / "docs" / "sdks" / "suppliers" / "README.md").read_text()
+    assert "## list_every_supplier" in readme  # only the overridden template changed
+    assert run("generate", "--check", cwd=project).returncode == 0
+
+
+def test_flags_override_settings(project: Path) -> None:
+    result = run("generate", "--package", "other_sdk", "--tag", "Customers", "--out", "elsewhere", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (project / "elsewhere" / "src" / "other_sdk" / "resources" / "customers.py").is_file()
+    assert not (project / "sdk").exists()
+
+
+def test_a_user_template_can_replace_a_static_file(project: Path) -> None:
+    (project / "tpl" / "sdk" / "static").mkdir(parents=True)
+    (project / "tpl" / "sdk" / "static" / "_types.py").write_text('"""Our own types."""\nfrom typing import Any\n')
+    assert run("generate", cwd=project).returncode == 0
+    types = (project / "sdk" / "src" / "suppliers_sdk" / "_types.py").read_text()
+    assert types.splitlines()[1:] == ['"""Our own types."""', "", "from typing import Any"]
+
+
+def test_bad_settings_are_located(project: Path) -> None:
+    settings = project / "pyproject.toml"
+    text = settings.read_text().replace('package = "suppliers_sdk"', "package = 3\nbogus = true")
+    settings.write_text(text)
+    result = run("generate", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{Path('pyproject.toml')}: #/tool/codat-sdkgen/bogus: unknown setting" in result.stderr
+    assert "#/tool/codat-sdkgen/package: must be a str" in result.stderr
+
+
+def test_an_operation_name_for_no_operation_warns(project: Path) -> None:
+    settings = project / "pyproject.toml"
+    settings.write_text(settings.read_text() + '"list-suplliers" = "typo"\n')
+    result = run("generate", cwd=project)
+    assert result.returncode == 0
+    assert "no operation has the operationId 'list-suplliers'" in result.stderr
+
+
+# --- documents from URLs and external references -------------------------------------------------
+
+
+def test_spec_from_a_url_generates_the_same_tree(tmp_path: Path, customers: dict[str, bytes]) -> None:
+    with serve() as server:
+        server.add("GET", "/specs/codat-accounting.yaml", body=SPEC.read_bytes())
+        result = run("generate", "--spec", f"{server.url}/specs/codat-accounting.yaml", "--out", str(tmp_path / "o"))
+    assert result.returncode == 0, result.stderr
+    assert snapshot(tmp_path / "o") == customers
+
+
+@pytest.mark.parametrize(
+    ("route", "flags", "expected"),
+    [
+        ("/missing.yaml", [], "cannot fetch the document: HTTP 404"),
+        ("/slow.yaml", ["--fetch-timeout", "0.5"], "cannot fetch the document: no answer within 0.5 s"),
+        ("/big.yaml", ["--max-size", "0.01"], "over the 10,485 bytes limit"),
+    ],
+)
+def test_a_failed_fetch_is_one_clear_line(tmp_path: Path, route: str, flags: list[str], expected: str) -> None:
+    with serve() as server:
+        server.add("GET", "/missing.yaml", status=404, body=b"no")
+        server.add("GET", "/slow.yaml", body=SPEC.read_bytes(), delay=3)
+        server.add("GET", "/big.yaml", body=SPEC.read_bytes())
+        url = server.url + route
+        result = run("generate", "--spec", url, *flags, "--out", str(tmp_path / "o"))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{url}: #: ") and expected in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1 and not (tmp_path / "o").exists()
+
+
+def test_a_closed_port_is_one_clear_line(tmp_path: Path) -> None:
+    with serve() as server:
+        url = server.url + "/spec.yaml"
+    result = run("generate", "--spec", url, "--out", str(tmp_path / "o"))
+    assert result.returncode == 1 and "cannot fetch the document:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_external_references_are_fetched_when_allowed(tmp_path: Path) -> None:
+    text = SPEC.read_text().replace(
+        "$ref: '#/components/schemas/Metadata'", "$ref: 'shared/common.yaml#/components/schemas/Metadata'"
+    )
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "common.yaml").write_text(
+        "components:\n  schemas:\n    Metadata:\n      type: object\n      properties:\n"
+        "        isDeleted: {type: boolean}\n        parent: {$ref: '#/components/schemas/Metadata'}\n"
+        "        tags: {$ref: 'URL/tags.json#/Tags'}\n"
+    )
+    spec = tmp_path / "api.yaml"
+    with serve() as server:
+        server.add("GET", "/tags.json", json_body={"Tags": {"type": "array", "items": {"type": "string"}}})
+        common = tmp_path / "shared" / "common.yaml"
+        common.write_text(common.read_text().replace("URL", server.url))
+        spec.write_text(text)
+        refused = run("generate", "--spec", str(spec), "--out", str(tmp_path / "o"))
+        allowed = run("generate", "--allow-external-refs", "--spec", str(spec), "--out", str(tmp_path / "o"))
+    assert refused.returncode == 1 and "pass --allow-external-refs" in refused.stderr
+    assert allowed.returncode == 0, allowed.stderr
+    # This document has a Metadata of its own, so the fetched one is placed beside it under a new name.
+    model = (tmp_path / "o" / "src" / "codat_accounting" / "models" / "metadata_2.py").read_text()
+    assert "parent: Metadata2 | None" in model and "tags: list[str] | None" in model
+
+
+def test_generate_accepts_options_from_python(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "README.md.jinja").write_text("# {{ api.title }}\n")
+    files = generate(SPEC, ("Customers",), "codat_accounting", Options(templates=tmp_path)).files
+    assert files["README.md"].decode().splitlines()[1:] == ["# Codat Accounting API"]
