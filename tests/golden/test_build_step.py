@@ -348,4 +348,4 @@ def test_generate_accepts_options_from_python(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "README.md.jinja").write_text("# {{ api.title }}\n")
     files = generate(SPEC, ("Customers",), "codat_accounting", Options(templates=tmp_path)).files
-    assert files["README.md"].decode().splitlines()[1:] == ["# Codat Accounting API"]
+    assert files["README.md"].decode().splitlines()[1:] == ["# Accounting API"]
