@@ -1,4 +1,7 @@
-"""The `codat-sdkgen` command: generate, validate, ir. Exit 0 ok, 1 invalid or stale, 2 usage."""
+"""The `codat-sdkgen` command: generate, validate, ir. Exit 0 ok, 1 invalid or stale, 2 usage.
+
+The stages are imported when a command needs them, so a run that the cache answers stays fast.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +14,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from generator import __version__
-from generator.bundle import bundle_external_refs
+from generator import __version__, cache
 from generator.config import Config, load_config
 from generator.errors import GeneratorError
-from generator.load import load_document
-from generator.pipeline import Options, checked_api, generate
-from generator.validate import validate_document
-from generator.write import stale_files, write_tree
+from generator.fetch import is_url
+
+if TYPE_CHECKING:
+    from generator.pipeline import Options
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,6 +64,8 @@ def _settings(args: argparse.Namespace) -> Config:
 
 
 def _options(config: Config) -> Options:
+    from generator.pipeline import Options
+
     return Options(
         strict=config.strict,
         templates=config.templates,
@@ -72,9 +77,21 @@ def _options(config: Config) -> Options:
 
 
 def _generate(args: argparse.Namespace, config: Config) -> int:
+    key = None if args.no_cache else _cache_key(config)
+    remembered = cache.recall(config.out, key) if key else None
+    if remembered is not None:
+        for warning in remembered.warnings:
+            print(warning, file=sys.stderr)
+        print(f"{config.out} is up to date ({len(remembered.files)} files; inputs unchanged since the last run)")
+        return 0
+
+    from generator.pipeline import generate
+    from generator.write import stale_files, write_tree
+
     result = generate(config.spec, config.tags, config.package, _options(config))
-    for warning in result.warnings:
-        print(warning.render(), file=sys.stderr)
+    warnings = [warning.render() for warning in result.warnings]
+    for warning in warnings:
+        print(warning, file=sys.stderr)
     if args.check:
         stale = stale_files(config.out, result.files)
         if stale:
@@ -84,17 +101,35 @@ def _generate(args: argparse.Namespace, config: Config) -> int:
                 print(line, file=sys.stderr)
             return 1
         print(f"{config.out} is up to date ({len(result.files)} files)")
-        return 0
-    write_tree(config.out, result.files)
-    operations = sum(len(r.operations) for r in result.api.resources)
-    print(
-        f"generated {len(result.files)} files into {config.out}: {operations} operations, "
-        f"{sum(len(m.schemas) for m in result.api.modules)} models"
-    )
+    else:
+        written = write_tree(config.out, result.files)
+        operations = sum(len(r.operations) for r in result.api.resources)
+        print(
+            f"generated {len(result.files)} files into {config.out}: {operations} operations, "
+            f"{sum(len(m.schemas) for m in result.api.modules)} models" + ("" if written else " (unchanged)")
+        )
+    if key:
+        cache.remember(config.out, key, result.files, warnings)
     return 0
 
 
+def _cache_key(config: Config) -> str | None:
+    """The key of everything the output depends on; None where that cannot be known without a full run."""
+    if config.allow_external_refs or is_url(config.spec):
+        return None
+    try:
+        document = Path(config.spec).read_bytes()
+    except OSError:
+        return None  # the full run reports it
+    settings = dataclasses.asdict(config) | {"out": None, "templates": str(config.templates)}
+    return cache.inputs_key(document, settings, config.templates)
+
+
 def _validate(args: argparse.Namespace, config: Config) -> int:
+    from generator.bundle import bundle_external_refs
+    from generator.load import load_document
+    from generator.validate import validate_document
+
     doc = load_document(config.spec, config.max_bytes, config.fetch_timeout)
     if config.allow_external_refs:
         doc = bundle_external_refs(doc, config.max_bytes, config.fetch_timeout)
@@ -107,6 +142,8 @@ def _validate(args: argparse.Namespace, config: Config) -> int:
 
 
 def _ir(args: argparse.Namespace, config: Config) -> int:
+    from generator.pipeline import checked_api
+
     api, warnings = checked_api(config.spec, config.tags, config.package, _options(config))
     for warning in warnings:
         print(warning.render(), file=sys.stderr)
@@ -168,6 +205,7 @@ def _parser() -> argparse.ArgumentParser:
     selection(gen)
     gen.add_argument("--out", type=Path, help="output folder (default generated)")
     gen.add_argument("--check", action="store_true", help="write nothing; exit 1 and show a diff when --out is stale")
+    gen.add_argument("--no-cache", action="store_true", help="run every stage even if no input changed")
     command("validate", "report every problem in the document", _validate)
     selection(command("ir", "print the intermediate model as JSON", _ir))
     return parser

@@ -12,11 +12,8 @@ from typing import Any
 
 import jinja2
 
-from generator import __version__, naming
+from generator import MARKER, TEMPLATES_DIR, __version__, naming
 from generator.ir import Api, TypeRef
-
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-MARKER = ".codat-sdkgen"
 
 _ASCII_PUNCTUATION = str.maketrans(
     {

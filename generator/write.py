@@ -16,11 +16,10 @@ from pathlib import Path
 
 import black
 
+from generator import MARKER
+from generator.cache import output_tree
 from generator.errors import Diagnostic, GeneratorError
-from generator.render import MARKER
 
-# What tools leave in the output folder (installs, linters), never part of the comparison.
-_IGNORED = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build"})
 _PYTHON_BLOCK = re.compile(r"(```python\n)(.*?)(```)", re.S)
 _MODE = black.Mode(line_length=120, target_versions={black.mode.TargetVersion.PY310})
 
@@ -56,7 +55,7 @@ DIFF_LINES_SHOWN = 12
 
 def stale_files(out: Path, files: dict[str, bytes]) -> list[str]:
     """What differs between `out` and `files`: a line per changed, missing or extra file, then its diff."""
-    existing = _tree(out)
+    existing = output_tree(out)
     report: list[str] = []
     for path in sorted(set(files) | set(existing)):
         if path not in existing:
@@ -75,9 +74,16 @@ def stale_files(out: Path, files: dict[str, bytes]) -> list[str]:
     return report
 
 
-def write_tree(out: Path, files: dict[str, bytes]) -> None:
-    """Replaces `out` with exactly `files`, atomically as far as the file system allows."""
+def write_tree(out: Path, files: dict[str, bytes]) -> bool:
+    """Replaces `out` with exactly `files`, atomically as far as the file system allows.
+
+    Returns False, having written nothing, when `out` already holds exactly `files`: file times stay
+    as they were, so tools that watch them (make, pip, editors) see no change.
+    """
     out = out.resolve()
+    existing = output_tree(out)
+    if existing.keys() == files.keys() and all(existing[p].read_bytes() == files[p] for p in files):
+        return False
     if out.exists() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise GeneratorError(
             [
@@ -108,6 +114,7 @@ def write_tree(out: Path, files: dict[str, bytes]) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+    return True
 
 
 def _recover(out: Path) -> None:
@@ -134,16 +141,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:  # someone else's process: alive
         pass
     return True
-
-
-def _tree(root: Path) -> dict[str, Path]:
-    if not root.is_dir():
-        return {}
-    return {
-        p.relative_to(root).as_posix(): p
-        for p in root.rglob("*")
-        if p.is_file()
-        and not _IGNORED.intersection(p.relative_to(root).parts)
-        and not any(part.endswith(".egg-info") for part in p.parts)
-        and not p.name.endswith(".pyc")
-    }

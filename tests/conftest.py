@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +28,9 @@ METHODS = [
     "list_attachments",
     "update",
 ]
+
+# The generator's no-op cache lives in a folder of this session's own (subprocesses inherit it).
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="sdkgen-test-cache-")
 
 # The SDK tests drive the committed generated package, straight from its source folder.
 sys.path.insert(0, str(GENERATED / "src"))

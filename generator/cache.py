@@ -1,0 +1,103 @@
+"""The no-op run: when nothing that shapes the output changed since the last run wrote it, do nothing.
+
+The key covers every input: the document's bytes, the settings, our templates and the user's, the
+generator's own source and the versions of the libraries that shape the output (black, Jinja2, the
+validator, PyYAML). A hit also needs the output folder to be byte for byte what that run wrote, so an
+edited or deleted file is regenerated. This module imports nothing heavy: a hit costs milliseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from generator import TEMPLATES_DIR, __version__
+
+# What tools leave in an output folder (installs, linters): never part of the output.
+IGNORED = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build"})
+_LIBRARIES = ("black", "jinja2", "openapi-spec-validator", "jsonschema", "pyyaml")
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "codat-sdkgen"
+
+
+@dataclass(frozen=True)
+class Remembered:
+    files: dict[str, str]  # relative path -> sha256 of its bytes
+    warnings: list[str]
+
+
+def inputs_key(document: bytes, settings: Mapping[str, object], templates: Path | None) -> str:
+    digest = hashlib.sha256()
+    digest.update(hashlib.sha256(document).digest())
+    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    digest.update(f"codat-sdkgen {__version__}".encode())
+    for library in _LIBRARIES:
+        try:
+            digest.update(f"{library} {metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library} -".encode())
+    for folder in (Path(__file__).parent, TEMPLATES_DIR, *([templates] if templates else [])):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def recall(out: Path, key: str) -> Remembered | None:
+    """What the last run with these inputs wrote, if `out` still holds exactly that."""
+    try:
+        entry = json.loads(_entry(out).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entry, dict) or entry.get("key") != key:
+        return None
+    remembered = Remembered(dict(entry.get("files", {})), list(entry.get("warnings", [])))
+    current = output_tree(out)
+    if set(current) != set(remembered.files):
+        return None
+    for path, file in current.items():
+        if hashlib.sha256(file.read_bytes()).hexdigest() != remembered.files[path]:
+            return None
+    return remembered
+
+
+def remember(out: Path, key: str, files: Mapping[str, bytes], warnings: list[str]) -> None:
+    """Records a run's output; a cache that cannot be written only costs the next run its shortcut."""
+    entry = {
+        "key": key,
+        "out": str(out.resolve()),
+        "files": {path: hashlib.sha256(content).hexdigest() for path, content in sorted(files.items())},
+        "warnings": warnings,
+    }
+    target = _entry(out)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(entry), encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError:
+        pass
+
+
+def output_tree(root: Path) -> dict[str, Path]:
+    """The files of an output folder by relative path, leaving out what other tools put there."""
+    if not root.is_dir():
+        return {}
+    return {
+        p.relative_to(root).as_posix(): p
+        for p in root.rglob("*")
+        if p.is_file()
+        and not IGNORED.intersection(p.relative_to(root).parts)
+        and not any(part.endswith(".egg-info") for part in p.parts)
+        and not p.name.endswith(".pyc")
+    }
+
+
+def _entry(out: Path) -> Path:
+    return cache_dir() / (hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:32] + ".json")

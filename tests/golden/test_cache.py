@@ -1,0 +1,123 @@
+"""The no-op run: answered from the cache only while every input and the output are as they were."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import generator.cache
+from generator.cache import inputs_key
+from tests.conftest import ROOT, SPEC
+
+HIT = "inputs unchanged since the last run"
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> tuple[Path, Path]:
+    spec = tmp_path / "spec.yaml"
+    shutil.copy(SPEC, spec)
+    return spec, tmp_path / "out"
+
+
+def run(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "generate", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "XDG_CACHE_HOME": str(cache)},
+    )
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_second_run_is_answered_from_the_cache_and_writes_nothing(setup: tuple[Path, Path], tmp_path: Path) -> None:
+    spec, out = setup
+    first = run("--spec", str(spec), "--out", str(out), cache=tmp_path / "c")
+    assert first.returncode == 0 and HIT not in first.stdout
+    before = mtimes(out)
+    second = run("--spec", str(spec), "--out", str(out), cache=tmp_path / "c")
+    assert second.returncode == 0 and HIT in second.stdout
+    assert mtimes(out) == before
+    checked = run("--check", "--spec", str(spec), "--out", str(out), cache=tmp_path / "c")
+    assert checked.returncode == 0 and HIT in checked.stdout
+
+
+def test_warnings_are_repeated_on_a_hit(real_doc: Path, tmp_path: Path) -> None:
+    args = ("--spec", str(real_doc), "--out", str(tmp_path / "out"))
+    first = run(*args, cache=tmp_path / "c")
+    second = run(*args, cache=tmp_path / "c")
+    assert HIT in second.stdout and "Item/definitions/itemType/type" in first.stderr
+    assert second.stderr == first.stderr
+
+
+def test_a_changed_document_misses(setup: tuple[Path, Path], tmp_path: Path) -> None:
+    spec, out = setup
+    assert run("--spec", str(spec), "--out", str(out), cache=tmp_path / "c").returncode == 0
+    spec.write_text(spec.read_text().replace("title: Accounting API", "title: Changed Accounting API", 1))
+    again = run("--spec", str(spec), "--out", str(out), cache=tmp_path / "c")
+    assert again.returncode == 0 and HIT not in again.stdout
+    assert "Python client for the Changed Accounting API" in (out / "README.md").read_text()
+
+
+def test_a_changed_or_edited_output_misses_and_is_repaired(setup: tuple[Path, Path], tmp_path: Path) -> None:
+    spec, out = setup
+    assert run("--spec", str(spec), "--out", str(out), cache=tmp_path / "c").returncode == 0
+    readme = (out / "README.md").read_bytes()
+    (out / "README.md").write_text("edited by hand")
+    again = run("--spec", str(spec), "--out", str(out), cache=tmp_path / "c")
+    assert HIT not in again.stdout and (out / "README.md").read_bytes() == readme
+    (out / "README.md").unlink()
+    assert HIT not in run("--spec", str(spec), "--out", str(out), cache=tmp_path / "c").stdout
+    assert (out / "README.md").read_bytes() == readme
+
+
+def test_changed_user_templates_miss(setup: tuple[Path, Path], tmp_path: Path) -> None:
+    spec, out = setup
+    templates = tmp_path / "tpl" / "docs"
+    templates.mkdir(parents=True)
+    (templates / "model.md.jinja").write_text("# one\n")
+    args = ("--spec", str(spec), "--out", str(out), "--templates", str(tmp_path / "tpl"))
+    assert run(*args, cache=tmp_path / "c").returncode == 0
+    (templates / "model.md.jinja").write_text("# two\n")
+    again = run(*args, cache=tmp_path / "c")
+    assert HIT not in again.stdout and (out / "docs" / "models" / "customer.md").read_text().endswith("# two\n")
+
+
+def test_the_key_covers_our_templates_the_generator_version_and_its_libraries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = SPEC.read_bytes()
+    settings = {"tags": ["Customers"], "package": "codat_accounting"}
+    base = inputs_key(document, settings, None)
+    assert inputs_key(document, settings, None) == base
+    assert inputs_key(document + b"\n", settings, None) != base
+    assert inputs_key(document, {**settings, "package": "other"}, None) != base
+
+    copy = tmp_path / "templates"
+    shutil.copytree(generator.cache.TEMPLATES_DIR, copy)
+    monkeypatch.setattr(generator.cache, "TEMPLATES_DIR", copy)
+    assert inputs_key(document, settings, None) == base
+    (copy / "docs" / "model.md.jinja").write_text("changed")
+    changed_templates = inputs_key(document, settings, None)
+    assert changed_templates != base
+    monkeypatch.setattr(generator.cache, "__version__", "9.9.9")
+    assert inputs_key(document, settings, None) not in (base, changed_templates)
+    monkeypatch.setattr(generator.cache.metadata, "version", lambda name: "0")
+    assert len({base, changed_templates, inputs_key(document, settings, None)}) == 3
+
+
+def test_no_cache_runs_every_stage(setup: tuple[Path, Path], tmp_path: Path) -> None:
+    spec, out = setup
+    assert run("--spec", str(spec), "--out", str(out), cache=tmp_path / "c").returncode == 0
+    again = run("--no-cache", "--spec", str(spec), "--out", str(out), cache=tmp_path / "c")
+    assert again.returncode == 0 and HIT not in again.stdout and "(unchanged)" in again.stdout
