@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check test lint typecheck fmt
+.PHONY: generate check test lint typecheck fmt bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,8 @@ check: $(STAMP)
 	$(BIN)/codat-sdkgen generate --check
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests
-	$(BIN)/black --check generator tests
+	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/black --check generator tests benchmarks
 	$(BIN)/ruff check --config generated/pyproject.toml generated/src
 
 typecheck: $(STAMP)
@@ -33,3 +33,7 @@ fmt: $(STAMP)
 
 test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest
+
+# Figures against the peers, each in its own virtualenv under benchmarks/.venvs (several minutes).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py

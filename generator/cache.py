@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from generator import TEMPLATES_DIR, __version__
 
@@ -33,24 +34,88 @@ class Remembered:
     warnings: list[str]
 
 
+_enabled = True
+
+
+def set_enabled(enabled: bool) -> None:
+    """--no-cache: every stage runs, and nothing is read from or written to the cache."""
+    global _enabled
+    _enabled = enabled
+
+
+def folder_for(kind: str) -> Path | None:
+    """A folder of the cache for a library's own cache (Jinja's compiled templates); None when off."""
+    if not _enabled:
+        return None
+    folder = cache_dir() / kind
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
 def inputs_key(document: bytes, settings: Mapping[str, object], templates: Path | None) -> str:
     digest = hashlib.sha256()
     digest.update(hashlib.sha256(document).digest())
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
-    digest.update(f"codat-sdkgen {__version__}".encode())
+    digest.update(tool_digest().encode())
+    for folder in (TEMPLATES_DIR, *([templates] if templates else [])):
+        _digest_folder(digest, folder)
+    return digest.hexdigest()
+
+
+def tool_digest() -> str:
+    """The generator's version and source, and the versions of the libraries that shape its output."""
+    digest = hashlib.sha256(f"codat-sdkgen {__version__}".encode())
     for library in _LIBRARIES:
         try:
             digest.update(f"{library} {metadata.version(library)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{library} -".encode())
-    for folder in (Path(__file__).parent, TEMPLATES_DIR, *([templates] if templates else [])):
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    _digest_folder(digest, Path(__file__).parent)
     return digest.hexdigest()
+
+
+def _digest_folder(digest: Any, folder: Path) -> None:
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+class Store:
+    """Results of a slow, pure step (validation, black), filed by the hash of its input.
+
+    `salt` names everything else the result depends on (tool versions, settings), so a change there
+    files new results apart from the old ones instead of reading them.
+    """
+
+    def __init__(self, kind: str, salt: str) -> None:
+        self.folder = cache_dir() / kind / hashlib.sha256(salt.encode()).hexdigest()[:24]
+
+    def get(self, key: str) -> str | None:
+        if not _enabled:
+            return None
+        try:
+            return (self.folder / key).read_text(encoding="utf-8")
+        except OSError:
+            return None
+
+    def put(self, key: str, value: str) -> None:
+        if not _enabled:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = self.folder / f".{key}.{os.getpid()}.tmp"
+            temporary.write_text(value, encoding="utf-8")
+            os.replace(temporary, self.folder / key)
+        except OSError:
+            pass
 
 
 def recall(out: Path, key: str) -> Remembered | None:
     """What the last run with these inputs wrote, if `out` still holds exactly that."""
+    if not _enabled:
+        return None
     try:
         entry = json.loads(_entry(out).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -69,6 +134,8 @@ def recall(out: Path, key: str) -> Remembered | None:
 
 def remember(out: Path, key: str, files: Mapping[str, bytes], warnings: list[str]) -> None:
     """Records a run's output; a cache that cannot be written only costs the next run its shortcut."""
+    if not _enabled:
+        return
     entry = {
         "key": key,
         "out": str(out.resolve()),

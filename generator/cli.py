@@ -77,6 +77,7 @@ def _options(config: Config) -> Options:
 
 
 def _generate(args: argparse.Namespace, config: Config) -> int:
+    cache.set_enabled(not args.no_cache)
     key = None if args.no_cache else _cache_key(config)
     remembered = cache.recall(config.out, key) if key else None
     if remembered is not None:

@@ -59,17 +59,31 @@ def parse_document(raw: bytes, source: str) -> Document:
 
 
 def _too_deep(data: Any) -> str | None:
-    """The pointer of the first node below MAX_DEPTH, if any (iterative: the nesting is what is in doubt)."""
+    """The pointer of the first node below MAX_DEPTH, if any (iterative: the nesting is what is in doubt).
+
+    Depth alone is tracked on the way down, and the pointer spelled out only for a node found too deep:
+    this walk sees every node of every document, so it stays cheap.
+    """
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth >= MAX_DEPTH:
+            return _pointer_to_depth(data, MAX_DEPTH)
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return None
+
+
+def _pointer_to_depth(data: Any, depth: int) -> str:
+    """The pointer of the first container found at `depth`."""
     stack: list[tuple[Any, str, int]] = [(data, "#", 1)]
     while stack:
-        node, pointer, depth = stack.pop()
-        if depth > MAX_DEPTH:
+        node, pointer, level = stack.pop()
+        if level >= depth:
             return pointer
-        if isinstance(node, dict):
-            stack.extend((v, pointer_join(pointer, k), depth + 1) for k, v in node.items())
-        elif isinstance(node, list):
-            stack.extend((v, pointer_join(pointer, i), depth + 1) for i, v in enumerate(node))
-    return None
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        stack.extend((v, pointer_join(pointer, k), level + 1) for k, v in items if isinstance(v, dict | list))
+    return "#"
 
 
 def _nested_too_deep(source: str, pointer: str, line: int | None) -> GeneratorError:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -10,6 +13,7 @@ from pathlib import Path
 
 from generator.build import BuildOptions, build_api
 from generator.bundle import bundle_external_refs
+from generator.cache import Store, tool_digest
 from generator.document import Document
 from generator.errors import Diagnostic, GeneratorError
 from generator.fetch import DEFAULT_MAX_BYTES, FETCH_TIMEOUT
@@ -54,7 +58,7 @@ def checked_api(
     if tags is None:
         tags = tuple(doc.tags())
     with _recursion_limit(_RECURSION_LIMIT):
-        problems = validate_document(doc)
+        problems = _validated(doc)
         known = set(doc.tags())
         selected = [p for t in tags if t in known for p, *_ in doc.tag_operations(t)]
         reached = reached_pointers(doc, selected)
@@ -109,6 +113,18 @@ def _unknown_operation_names(doc: Document, names: Mapping[str, str]) -> Iterato
             f"no operation has the operationId {operation_id!r} named in [tool.codat-sdkgen.operation-names]",
             "warning",
         )
+
+
+def _validated(doc: Document) -> list[Diagnostic]:
+    """The validation of this exact document by this exact generator, done once (it is most of a run)."""
+    store = Store("validation", tool_digest())
+    key = hashlib.sha256(f"{doc.sha256} {doc.source}".encode()).hexdigest()  # diagnostics name the file
+    known = store.get(key)
+    if known is not None:
+        return [Diagnostic(**item) for item in json.loads(known)]
+    problems = validate_document(doc)
+    store.put(key, json.dumps([dataclasses.asdict(p) for p in problems]))
+    return problems
 
 
 def _repaired(doc: Document, problem: Diagnostic) -> bool:

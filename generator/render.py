@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 
-from generator import MARKER, TEMPLATES_DIR, __version__, naming
+from generator import MARKER, TEMPLATES_DIR, __version__, cache, naming
 from generator.ir import Api, TypeRef
 
 _ASCII_PUNCTUATION = str.maketrans(
@@ -93,8 +93,10 @@ def _stamped(path: str, text: str, stamp: str) -> str:
 
 
 def _environment(search: list[Path]) -> jinja2.Environment:
+    compiled = cache.folder_for("jinja")  # Jinja checks each template's source against what it compiled
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -1,22 +1,14 @@
-"""Stage 2: check the document with openapi-spec-validator plus our own checks, and locate every problem.
+"""Stage 2: our own checks of the document, then openapi-spec-validator's (spec_validator.py).
 
-openapi-spec-validator checks each Schema Object on its own and reports paths relative to it. We give
-each checked node its place in the document by identity (the validator hands back the document's own
-dicts), so every problem carries a full JSON pointer from the root.
+Every problem is located by a full JSON pointer from the root, and by line for YAML.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import unquote
-
-from jsonschema.exceptions import ValidationError
-from jsonschema_path import SchemaPath
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-from openapi_spec_validator.validation.keywords import KeywordValidator
 
 from generator.document import Document
 from generator.errors import Diagnostic, pointer_join, pointer_parts
@@ -30,11 +22,11 @@ def validate_document(doc: Document) -> list[Diagnostic]:
     version = doc.data.get("openapi")
     if "swagger" in doc.data and version is None:
         hint = "convert it to OpenAPI 3 first (e.g. with swagger2openapi); codat-sdkgen reads 3.0 and 3.1"
-        return [*problems, _diag(doc, "#/swagger", "an OpenAPI 2.0 (Swagger) document", hint=hint)]
+        return [*problems, diag(doc, "#/swagger", "an OpenAPI 2.0 (Swagger) document", hint=hint)]
     if not isinstance(version, str) or not version.startswith(("3.0.", "3.1.")):
         found = f"`openapi: {version}`" if version is not None else "no `openapi` field"
         problems.append(
-            _diag(
+            diag(
                 doc,
                 "#/openapi" if version is not None else "#",
                 f"unsupported document version ({found})",
@@ -44,12 +36,14 @@ def validate_document(doc: Document) -> list[Diagnostic]:
         return problems
     if not isinstance(doc.data.get("paths"), dict):
         hint = "an SDK is made of the operations under `paths`"
-        return [*problems, _diag(doc, "#/paths", "the document has no `paths`", hint=hint)]
+        return [*problems, diag(doc, "#/paths", "the document has no `paths`", hint=hint)]
     cycles = list(_composition_cycles(doc))
     if cycles:  # the validator would follow them forever, so the rest of the document goes unchecked
         return problems + cycles
     # The validator stops at a dangling reference; ours already says where it is, so its crash is dropped.
-    return problems + list(_spec_errors(doc, version, report_crash=not problems)) + list(_format_warnings(doc))
+    from generator.spec_validator import spec_errors  # imported only when a document is validated: it is slow
+
+    return problems + list(spec_errors(doc, version, report_crash=not problems)) + list(_format_warnings(doc))
 
 
 def reached_pointers(doc: Document, operation_pointers: Iterable[str]) -> set[str]:
@@ -165,7 +159,7 @@ def _check_refs(doc: Document) -> Iterator[Diagnostic]:
             if isinstance(ref, str):
                 where = pointer_join(pointer, "$ref")
                 if not ref.startswith("#"):
-                    yield _diag(
+                    yield diag(
                         doc,
                         where,
                         f"external reference {ref!r} is not fetched",
@@ -175,7 +169,7 @@ def _check_refs(doc: Document) -> Iterator[Diagnostic]:
                     try:
                         doc.resolve(ref)
                     except KeyError:
-                        yield _diag(doc, where, f"reference {ref!r} points at nothing")
+                        yield diag(doc, where, f"reference {ref!r} points at nothing")
             stack.extend((v, pointer_join(pointer, k)) for k, v in node.items())
         elif isinstance(node, list):
             stack.extend((v, pointer_join(pointer, i)) for i, v in enumerate(node))
@@ -227,7 +221,7 @@ def _composition_cycles(doc: Document) -> Iterator[Diagnostic]:
                     shown = " -> ".join(p.removeprefix("#/components/schemas/") for p in loop)
                     message = f"schema is made of itself through $ref/allOf/oneOf/anyOf alone: {shown}"
                     hint = "put an object property or an array item between them; nothing else was checked"
-                    yield dataclasses.replace(_diag(doc, loop[0], message, hint), blocking=True)
+                    yield dataclasses.replace(diag(doc, loop[0], message, hint), blocking=True)
             elif nxt not in state:
                 state[nxt] = 1
                 path.append(nxt)
@@ -238,61 +232,10 @@ def _local_refs(data: Any) -> Iterator[str]:
     return (r for r in _refs_in(data) if r.startswith("#"))
 
 
-def _spec_errors(doc: Document, version: str, report_crash: bool) -> Iterator[Diagnostic]:
-    base = OpenAPIV31SpecValidator if version.startswith("3.1.") else OpenAPIV30SpecValidator
-    pointers = _index_nodes(doc.data)
-    located = {name: _located(cls, pointers) for name, cls in base.keyword_validators.items()}
-    validator = type("LocatedSpecValidator", (base,), {"keyword_validators": located})(doc.data)
-    seen: set[tuple[str, str]] = set()
-    try:
-        for err in validator.iter_errors():
-            pointer = getattr(err, "sdkgen_pointer", None) or pointer_join("#", *err.absolute_path)
-            message = _short(err.message)
-            if (pointer, message) not in seen:
-                seen.add((pointer, message))
-                yield _diag(doc, pointer, message)
-    except RecursionError:
-        yield _diag(doc, "#", "the document nests too deeply to validate")
-    except Exception as exc:
-        if report_crash:
-            yield _diag(doc, "#", f"openapi-spec-validator stopped: {_short(str(exc))}")
-
-
-def _located(cls: type[KeywordValidator], pointers: dict[int, str]) -> type[KeywordValidator]:
-    """A subclass of a keyword validator that stamps each error with the checked node's pointer."""
-    parent_call: Callable[..., Iterator[ValidationError]] = cls.__call__
-
-    def __call__(self: KeywordValidator, *args: Any, **kwargs: Any) -> Iterator[ValidationError]:
-        where = next((a for a in args if isinstance(a, SchemaPath)), None)
-        base = pointers.get(id(where.read_value())) if where is not None else None
-        for err in parent_call(self, *args, **kwargs):
-            if not isinstance(err, OpenAPIValidationError):
-                err = OpenAPIValidationError.create_from(err)
-            if base is not None and not hasattr(err, "sdkgen_pointer"):
-                err.sdkgen_pointer = pointer_join(base, *err.absolute_path)  # type: ignore[attr-defined]
-            yield err
-
-    return type(cls.__name__, (cls,), {"__call__": __call__})
-
-
-def _index_nodes(data: Any) -> dict[int, str]:
-    index: dict[int, str] = {}
-    stack: list[tuple[Any, str]] = [(data, "#")]
-    while stack:
-        node, pointer = stack.pop()
-        if isinstance(node, dict | list):
-            if id(node) in index:
-                continue
-            index[id(node)] = pointer
-            items = node.items() if isinstance(node, dict) else enumerate(node)
-            stack.extend((v, pointer_join(pointer, k)) for k, v in items)
-    return index
-
-
-def _short(message: str) -> str:
+def short(message: str) -> str:
     flat = " ".join(message.split())
     return flat if len(flat) <= _MAX_MESSAGE else flat[: _MAX_MESSAGE - 1] + "…"
 
 
-def _diag(doc: Document, pointer: str, message: str, hint: str = "") -> Diagnostic:
+def diag(doc: Document, pointer: str, message: str, hint: str = "") -> Diagnostic:
     return Diagnostic(doc.source, pointer, message, line=doc.line_of(pointer), hint=hint)

@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import difflib
 import glob
+import hashlib
 import os
 import re
 import shutil
 import tempfile
+from importlib import metadata
 from pathlib import Path
 
-import black
-
 from generator import MARKER
-from generator.cache import output_tree
+from generator.cache import Store, output_tree
 from generator.errors import Diagnostic, GeneratorError
 
 _PYTHON_BLOCK = re.compile(r"(```python\n)(.*?)(```)", re.S)
-_MODE = black.Mode(line_length=120, target_versions={black.mode.TargetVersion.PY310})
+_LINE_LENGTH = 120
+# black takes most of a run's time; the same input always formats the same way, so it is done once
+# (and black is imported only when something is new to it).
+_FORMATTED = Store("black", f"black {metadata.version('black')} line-length {_LINE_LENGTH} py310")
 
 
 def format_files(files: dict[str, str]) -> dict[str, bytes]:
@@ -41,12 +44,21 @@ def _format_examples(markdown: str, path: str) -> str:
 
 
 def _black(code: str, path: str) -> str:
+    key = hashlib.sha256(code.encode()).hexdigest()
+    known = _FORMATTED.get(key)
+    if known is not None:
+        return known
+    import black
+
+    mode = black.Mode(line_length=_LINE_LENGTH, target_versions={black.mode.TargetVersion.PY310})
     try:
-        return black.format_str(code, mode=_MODE)
+        formatted = black.format_str(code, mode=mode)
     except black.parsing.InvalidInput as exc:
         raise GeneratorError(
             [Diagnostic(path, "#", f"generated code does not parse: {exc}", hint="a template bug")]
         ) from None
+    _FORMATTED.put(key, formatted)
+    return formatted
 
 
 # Enough of each file's diff to see what changed; the rest is counted, not shown.

@@ -1,0 +1,227 @@
+"""`make bench`: every figure of benchmarks/README.md, each as a ratio against its peer measured in the same run.
+
+Peers live in their own virtualenvs under benchmarks/.venvs/ (never in the project's): the Speakeasy-made
+`codat-accounting==0.36.0` and `openapi-python-client`. Times are medians of RUNS runs after a warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = ROOT / "benchmarks"
+REAL_DOC = ROOT.parent / "shared" / "specs" / "codat-accounting.json"
+PEERS = {
+    "speakeasy": ["codat-accounting==0.36.0", "httpx"],
+    "opc": ["openapi-python-client==0.29.1"],
+}
+
+
+def peer_python(name: str) -> Path:
+    venv = HERE / ".venvs" / name
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", *PEERS[name]], check=True)
+    return python
+
+
+def wall(command: list[str], runs: int, before: Callable[[], None] = lambda: None, **kwargs: object) -> float:
+    """Median wall time of a whole process; `before` runs untimed ahead of each run."""
+    times = []
+    for attempt in range(runs + 1):
+        before()
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, **kwargs)  # type: ignore[call-overload]
+        if attempt:  # the first is the warm-up
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def peak_rss(command: list[str], **kwargs: object) -> tuple[float, int]:
+    """Wall time and peak resident memory (bytes) of one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)  # type: ignore[call-overload]
+    _, status, usage = os.wait4(process.pid, 0)
+    assert status == 0, command
+    return time.perf_counter() - started, usage.ru_maxrss * 1024
+
+
+def customers_only(target: Path) -> None:
+    """The real document cut down to the Customers tag's operations, for openapi-python-client."""
+    data = json.loads(REAL_DOC.read_text())
+    paths = {}
+    for path, item in data["paths"].items():
+        kept = {
+            key: op
+            for key, op in item.items()
+            if not (isinstance(op, dict) and "operationId" in op) or "Customers" in op.get("tags", [])
+        }
+        if any(isinstance(op, dict) and "operationId" in op for op in kept.values()):
+            paths[path] = kept
+    data["paths"] = paths
+    target.write_text(json.dumps(data))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    runs = max(args.runs, 5)
+    ours = [sys.executable, "-m", "generator", "generate"]
+    rows: list[tuple[str, str, str, str]] = []
+    work = Path(tempfile.mkdtemp(prefix="sdkgen-bench-"))
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
+    opc_python = peer_python("opc")
+    opc_env = {**env, "PATH": f"{opc_python.parent}{os.pathsep}{env['PATH']}"}  # its ruff formats its output
+    speakeasy = peer_python("speakeasy")
+
+    # 1. Regeneration of the Customers tag of the real document.
+    cut = work / "customers.json"
+    customers_only(cut)
+    out = work / "ours"
+    real = ["--spec", str(REAL_DOC), "--tag", "Customers", "--out", str(out)]
+    clear = lambda: shutil.rmtree(out, ignore_errors=True)  # noqa: E731
+    cold = wall([*ours, "--no-cache", *real], runs, clear, cwd=ROOT, env=env)
+    warm = wall([*ours, *real], runs, clear, cwd=ROOT, env=env)
+    opc_out = work / "opc"
+    opc = [str(opc_python.parent / "openapi-python-client"), "generate", "--path", str(cut)]
+    peer = wall([*opc, "--output-path", str(opc_out), "--overwrite"], runs, cwd=work, env=opc_env)
+    our_ops = len(
+        json.loads(
+            subprocess.run([*ours[:-1], "ir", *real[:4]], capture_output=True, cwd=ROOT, env=env, check=True).stdout
+        )["resources"][0]["operations"]
+    )
+    peer_ops = len([p for p in (opc_out).glob("*/api/customers/*.py") if p.name != "__init__.py"])
+    rows.append(("1. regenerate Customers, cold (no cache)", f"{cold:.2f} s", f"{peer:.2f} s", f"{cold / peer:.2f}x"))
+    rows.append(("1. regenerate Customers, warm caches", f"{warm:.2f} s", f"{peer:.2f} s", f"{warm / peer:.2f}x"))
+    rows.append(("1. operations generated (of 8)", str(our_ops), str(peer_ops), ""))
+
+    # 2. No-op regeneration.
+    subprocess.run([*ours, *real], check=True, capture_output=True, cwd=ROOT, env=env)
+    noop = wall([*ours, *real], runs, cwd=ROOT, env=env)
+    rows.append(("2. no-op regeneration (target <= 0.3 s)", f"{noop:.3f} s", f"{peer:.2f} s", f"{noop / peer:.2f}x"))
+
+    # 3. All tags.
+    every = [*ours, "--no-cache", "--all-tags", "--spec", str(REAL_DOC), "--out", str(work / "all")]
+    seconds, rss = peak_rss(every, cwd=ROOT, env=env)
+    opc_all = [*opc[:-1], str(REAL_DOC), "--output-path", str(work / "opc-all"), "--overwrite"]
+    peer_seconds, peer_rss = peak_rss(opc_all, cwd=work, env=opc_env)
+    rows.append(
+        (
+            "3. all 26 tags, cold (target <= 10 s)",
+            f"{seconds:.2f} s",
+            f"{peer_seconds:.2f} s",
+            f"{seconds / peer_seconds:.2f}x",
+        )
+    )
+    rows.append(
+        ("3. all 26 tags, peak RSS", f"{rss / 2**20:.0f} MiB", f"{peer_rss / 2**20:.0f} MiB", f"{rss / peer_rss:.2f}x")
+    )
+
+    # 4. Import time of the generated SDK.
+    sdk_env = {**env, "PYTHONPATH": str(ROOT / "generated" / "src")}
+    mine = wall([sys.executable, "-c", "import codat_accounting"], runs * 2, env=sdk_env)
+    theirs = wall([str(speakeasy), "-c", "import codat_accounting"], runs * 2, env=env)
+    rows.append(
+        ("4. import codat_accounting (target <= 0.25x)", f"{mine:.3f} s", f"{theirs:.3f} s", f"{mine / theirs:.2f}x")
+    )
+
+    # 5. Parse a page of 10,000 customers; serialise 10,000 for create.
+    sys.path.insert(0, str(HERE))
+    from data import page
+
+    body = work / "page.json"
+    body.write_bytes(page())
+    bench = str(HERE / "sdk_bench.py")
+    parsed = json.loads(
+        subprocess.run(
+            [sys.executable, bench, "parse", "ours", str(body), str(runs)], env=sdk_env, check=True, capture_output=True
+        ).stdout
+    )
+    peer_parsed = json.loads(
+        subprocess.run(
+            [str(speakeasy), bench, "parse", "speakeasy", str(body), str(runs)],
+            env=env,
+            check=True,
+            capture_output=True,
+        ).stdout
+    )
+    size = body.stat().st_size / 1e6
+    rows.append(
+        (
+            f"5. parse 10,000 customers ({size:.1f} MB; target >= 2x faster)",
+            f"{parsed['parse']:.3f} s",
+            f"{peer_parsed['parse']:.3f} s",
+            f"{peer_parsed['parse'] / parsed['parse']:.2f}x faster",
+        )
+    )
+    rows.append(
+        (
+            "5. parse vs json.loads (target <= 2.5x)",
+            f"{parsed['parse']:.3f} s",
+            f"{parsed['json_loads']:.3f} s",
+            f"{parsed['parse'] / parsed['json_loads']:.2f}x",
+        )
+    )
+    rows.append(
+        (
+            "5. serialise 10,000 for create (target >= 2x faster)",
+            f"{parsed['serialise']:.3f} s",
+            f"{peer_parsed['serialise']:.3f} s",
+            f"{peer_parsed['serialise'] / parsed['serialise']:.1f}x faster",
+        )
+    )
+
+    # 6. Memory while streaming a 200 MB download.
+    server = subprocess.Popen(
+        [sys.executable, str(HERE / "serve_bytes.py"), str(200 * 2**20)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        url = f"http://127.0.0.1:{server.stdout.readline().strip()}"  # type: ignore[union-attr]
+        streamed = json.loads(
+            subprocess.run(
+                [sys.executable, bench, "stream", "ours", url], env=sdk_env, check=True, capture_output=True
+            ).stdout
+        )
+        peer_streamed = json.loads(
+            subprocess.run(
+                [str(speakeasy), bench, "stream", "speakeasy", url], env=env, check=True, capture_output=True
+            ).stdout
+        )
+    finally:
+        server.terminate()
+    assert streamed["received"] == peer_streamed["received"] == 200 * 2**20
+    rows.append(
+        (
+            "6. stream 200 MiB: peak RSS above baseline (target < 60 MB)",
+            f"{streamed['peak_above_baseline'] / 2**20:.1f} MiB",
+            f"{peer_streamed['peak_above_baseline'] / 2**20:.1f} MiB",
+            "",
+        )
+    )
+
+    shutil.rmtree(work, ignore_errors=True)
+    print(
+        f"codat-sdkgen benchmarks, {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, median of {runs} runs after a warm-up\n"
+    )
+    print("| figure | ours | peer | ratio |\n| --- | --- | --- | --- |")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
