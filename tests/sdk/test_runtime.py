@@ -422,3 +422,80 @@ def test_async_failures_timeouts_and_a_callers_client(server: TestServer) -> Non
     left_open, waits = asyncio.run(scenario())
     assert left_open and waits == 2
     assert [r.path.rsplit("/", 1)[-1] for r in server.requests] == ["C-1042", "busy"]
+
+
+class CollectorSpy:
+    """Stands in for the `gc` module inside the SDK: records pauses, keeps the real collector's state."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.real = gc
+        self.calls: list[str] = []
+
+    def isenabled(self) -> bool:
+        return self.real.isenabled()
+
+    def disable(self) -> None:
+        self.calls.append("disable")
+        self.real.disable()
+
+    def enable(self) -> None:
+        self.calls.append("enable")
+        self.real.enable()
+
+
+@pytest.fixture
+def collector(monkeypatch: pytest.MonkeyPatch) -> Iterator[CollectorSpy]:
+    from codat_accounting import _base_client
+
+    spy = CollectorSpy()
+    monkeypatch.setattr(_base_client, "gc", spy)
+    enabled = spy.real.isenabled()
+    yield spy
+    (spy.real.enable if enabled else spy.real.disable)()
+
+
+def big_page(count: int = 4000) -> dict[str, Any]:
+    return {**PAGE, "results": [{**CUSTOMER, "id": f"C-{n}"} for n in range(count)], "pageSize": count}
+
+
+def test_a_large_page_decodes_with_the_collector_paused_then_restored(
+    server: TestServer, collector: CollectorSpy
+) -> None:
+    body = big_page()
+    assert len(json.dumps(body)) > 1 << 20
+    server.add("GET", LIST_PATH, json_body=body)
+    server.add("GET", LIST_PATH, json_body=PAGE)
+    with sync_client(server) as client:
+        assert len(client.customers.list(company_id=COMPANY, page_size=4000).results or []) == 4000
+        assert collector.calls == ["disable", "enable"] and collector.isenabled()
+        client.customers.list(company_id=COMPANY)
+    assert collector.calls == ["disable", "enable"]  # a small page is decoded as it is
+
+
+def test_the_collector_stays_off_when_the_program_turned_it_off(server: TestServer, collector: CollectorSpy) -> None:
+    server.add("GET", LIST_PATH, json_body=big_page())
+    collector.real.disable()
+    with sync_client(server) as client:
+        client.customers.list(company_id=COMPANY, page_size=4000)
+    assert collector.calls == ["disable"] and not collector.isenabled()
+
+
+def test_a_failed_large_decode_restores_the_collector(server: TestServer, collector: CollectorSpy) -> None:
+    broken = big_page()
+    broken["results"][-1] = {**CUSTOMER, "status": 42}
+    server.add("GET", LIST_PATH, json_body=broken, off_contract=True)
+    with sync_client(server) as client, pytest.raises(codat_accounting.ResponseValidationError):
+        client.customers.list(company_id=COMPANY, page_size=4000)
+    assert collector.calls == ["disable", "enable"] and collector.isenabled()
+
+
+def test_overlapping_pauses_restore_the_collector_once_the_last_ends(collector: CollectorSpy) -> None:
+    from codat_accounting._base_client import _collector_paused
+
+    with _collector_paused(1 << 21):
+        with _collector_paused(1 << 21):
+            assert not collector.isenabled()
+        assert not collector.isenabled()
+    assert collector.isenabled() and collector.calls == ["disable", "enable"]
