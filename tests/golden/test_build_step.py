@@ -24,24 +24,10 @@ from generator.load import load_document
 from generator.pipeline import Options, generate
 from generator.render import MARKER, render_api
 from generator.write import format_files, write_tree
+from tests.commands import run_generator as run
+from tests.commands import snapshot
 from tests.conftest import GENERATED, ROOT, SPEC
 from tests.httpserver import serve
-
-
-def run(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import generator.cache
 from generator.cache import inputs_key
-from tests.conftest import ROOT, SPEC
+from tests.commands import run_generator
+from tests.conftest import SPEC
 
 HIT = "inputs unchanged since the last run"
 
@@ -25,15 +24,7 @@ def setup(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def run(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", "generate", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "XDG_CACHE_HOME": str(cache)},
-    )
+    return run_generator("generate", *args, env={"XDG_CACHE_HOME": str(cache)})
 
 
 def mtimes(root: Path) -> dict[str, int]:

@@ -10,17 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from tests.conftest import METHODS, ROOT, SPEC
-
-
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
-    )
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+from tests.commands import run_generator as run
+from tests.commands import snapshot
+from tests.conftest import METHODS, SPEC
 
 
 @pytest.fixture

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import resource
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from generator.cli import main
-from tests.conftest import ROOT, SPEC
+from tests.commands import run_generator, snapshot
+from tests.conftest import SPEC
 
 MEMORY_CAP = 2 * 2**30  # far above what generation needs; a runaway parse hits it instead of the machine
 
@@ -22,19 +22,7 @@ def _capped() -> None:
 
 
 def run_capped(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        preexec_fn=_capped,
-    )
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return run_generator(*args, preexec_fn=_capped, timeout=60)
 
 
 @pytest.fixture(scope="module")
