@@ -171,6 +171,16 @@ def _interrupt_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, not {text!r}")
+    return value
+
+
 def _usage_error(message: str) -> int:
     print(f"codat-sdkgen: error: {message}", file=sys.stderr)
     return 2
@@ -190,8 +200,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--spec", help="the OpenAPI document (YAML or JSON): a path or an http(s) URL")
         sub.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="settings file")
         sub.add_argument("--allow-external-refs", action="store_true", help="fetch $refs to other files and URLs")
-        sub.add_argument("--max-size", type=float, metavar="MIB", help="largest document read (default 32 MiB)")
-        sub.add_argument("--fetch-timeout", type=float, metavar="S", help="seconds to wait for a URL (default 30)")
+        sub.add_argument("--max-size", type=_positive, metavar="MIB", help="largest document read (default 32 MiB)")
+        sub.add_argument("--fetch-timeout", type=_positive, metavar="S", help="seconds to wait for a URL (default 30)")
         sub.set_defaults(run=run)
         return sub
 

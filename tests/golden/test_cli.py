@@ -131,6 +131,10 @@ def test_unknown_tag_fails_with_the_known_tags(existing_output: Path) -> None:
 def test_usage_errors_exit_2() -> None:
     assert run("generate", "--bogus").returncode == 2
     assert run().returncode == 2
+    negative = run("generate", "--max-size", "-1")
+    assert negative.returncode == 2 and "expected a positive number" in negative.stderr
+    both = run("generate", "--tag", "Customers", "--all-tags")
+    assert both.returncode == 2 and "exclude each other" in both.stderr
 
 
 def test_refuses_to_replace_a_folder_it_did_not_create(tmp_path: Path) -> None:
