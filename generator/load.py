@@ -34,7 +34,8 @@ def parse_document(raw: bytes, source: str) -> Document:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise GeneratorError([Diagnostic(source, "#", f"not UTF-8 text (byte {exc.start})")]) from None
+        hint = "an OpenAPI document is UTF-8 YAML or JSON: is this the right file?"
+        raise GeneratorError([Diagnostic(source, "#", f"not UTF-8 text (byte {exc.start})", hint=hint)]) from None
     if text.lstrip().startswith(("{", "[")):
         data, lines = _parse_json(text, source), dict[str, int]()
     else:
@@ -97,7 +98,15 @@ def _parse_json(text: str, source: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise GeneratorError(
-            [Diagnostic(source, "#", f"invalid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno)]
+            [
+                Diagnostic(
+                    source,
+                    "#",
+                    f"invalid JSON: {exc.msg} (column {exc.colno})",
+                    line=exc.lineno,
+                    hint="fix the JSON there; a truncated download ends this way too",
+                )
+            ]
         ) from None
     except RecursionError:
         raise _nested_too_deep(source, "#", None) from None
@@ -112,7 +121,8 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         message = " ".join(str(exc.problem or exc.context or "unreadable").split())
-        raise GeneratorError([Diagnostic(source, "#", f"invalid YAML: {message}", line=line)]) from None
+        hint = "fix the YAML there; a truncated download ends this way too"
+        raise GeneratorError([Diagnostic(source, "#", f"invalid YAML: {message}", line=line, hint=hint)]) from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise GeneratorError([Diagnostic(source, "#", f"invalid YAML: {exc}")]) from None
     finally:
