@@ -68,5 +68,5 @@ def _index_nodes(data: Any) -> dict[int, str]:
                 continue
             index[id(node)] = pointer
             items = node.items() if isinstance(node, dict) else enumerate(node)
-            stack.extend((v, pointer_join(pointer, k)) for k, v in items)
+            stack.extend((v, pointer_join(pointer, k)) for k, v in items if isinstance(v, dict | list))
     return index

@@ -144,10 +144,12 @@ def _format_warnings(doc: Document) -> Iterator[Diagnostic]:
                     "generated as its plain type",
                 )
             stack.extend(
-                (v, pointer_join(pointer, k)) for k, v in node.items() if k not in ("example", "examples", "default")
+                (v, pointer_join(pointer, k))
+                for k, v in node.items()
+                if isinstance(v, dict | list) and k not in ("example", "examples", "default")
             )
         elif isinstance(node, list):
-            stack.extend((v, pointer_join(pointer, i)) for i, v in enumerate(node))
+            stack.extend((v, pointer_join(pointer, i)) for i, v in enumerate(node) if isinstance(v, dict | list))
 
 
 def _check_refs(doc: Document) -> Iterator[Diagnostic]:
@@ -170,9 +172,9 @@ def _check_refs(doc: Document) -> Iterator[Diagnostic]:
                         doc.resolve(ref)
                     except KeyError:
                         yield diag(doc, where, f"reference {ref!r} points at nothing")
-            stack.extend((v, pointer_join(pointer, k)) for k, v in node.items())
+            stack.extend((v, pointer_join(pointer, k)) for k, v in node.items() if isinstance(v, dict | list))
         elif isinstance(node, list):
-            stack.extend((v, pointer_join(pointer, i)) for i, v in enumerate(node))
+            stack.extend((v, pointer_join(pointer, i)) for i, v in enumerate(node) if isinstance(v, dict | list))
 
 
 _COMPOSITION = ("allOf", "oneOf", "anyOf")
