@@ -28,6 +28,8 @@ _ASCII_PUNCTUATION = str.maketrans(
         "\u00d7": "x",
     }
 )
+_BACKTICK_FENCE = re.compile(r"^([ \t]*)`{3,}", re.M)
+_FENCE_LINE = re.compile(r"^[ \t]*~{3,}", re.M)
 _RELATIVE_LINK = re.compile(r"\[([^\]]*)\]\((?!https?://|mailto:)[^)]*\)")
 # C0/C1 controls (tab and newline aside), and the Unicode line and paragraph separators.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
@@ -157,8 +159,15 @@ def _md_cell(text: str) -> str:
 
 
 def _md_text(text: str) -> str:
-    """Prose for a markdown page: its markdown kept, raw HTML shown as text."""
-    return _md_escape(text).strip()
+    """Prose for a markdown page: its markdown kept, raw HTML shown as text.
+
+    The document's code fences become tilde fences, closed if left open: a ```python block is ours
+    alone (an example we format and test), and the page's own fences must stay paired.
+    """
+    prose = _BACKTICK_FENCE.sub(r"\1~~~", _md_escape(text).strip())
+    if len(_FENCE_LINE.findall(prose)) % 2:
+        prose += "\n~~~"
+    return prose
 
 
 def _md_type(t: TypeRef, prefix: str) -> str:

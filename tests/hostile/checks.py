@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})", re.M)
+_PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.M | re.S)
 
 
 def python_constants(root: Path) -> tuple[set[str], set[str]]:
@@ -61,3 +63,13 @@ def strings_at(node: Any, key: str) -> Iterator[str]:
             stack.extend(current.values())
         elif isinstance(current, list):
             stack.extend(current)
+
+
+def fences_paired(markdown: str) -> bool:
+    """Every code fence on the page is closed, so the document cannot swallow the rest of the page."""
+    return len(_FENCE.findall(markdown)) % 2 == 0
+
+
+def python_examples(markdown: str) -> list[str]:
+    """The page's ```python blocks: the SDK's own examples, each of which must at least compile."""
+    return _PYTHON_BLOCK.findall(markdown)

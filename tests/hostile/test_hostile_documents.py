@@ -13,7 +13,14 @@ import yaml
 
 from generator.pipeline import generate
 from generator.write import write_tree
-from tests.hostile.checks import broken_tables, compile_tree, python_constants, strings_at
+from tests.hostile.checks import (
+    broken_tables,
+    compile_tree,
+    fences_paired,
+    python_constants,
+    python_examples,
+    strings_at,
+)
 
 CORPUS = sorted((Path(__file__).parent / "corpus").glob("*.yaml"))
 EXERCISE = Path(__file__).parent / "exercise.py"
@@ -65,6 +72,9 @@ def test_markdown_tables_keep_their_shape(hostile: tuple[Path, Path, dict[str, o
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert list(broken_tables(text)) == [], page
+        assert fences_paired(text), page
+        for example in python_examples(text):
+            compile(example, str(page), "exec")
         assert "<script>" not in text and "</details>" not in text and "<!--" not in text.split("\n", 1)[1]
 
 
