@@ -14,15 +14,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
 
 from generator import __version__, cache
 from generator.config import Config, load_config
 from generator.errors import GeneratorError
 from generator.fetch import is_url
-
-if TYPE_CHECKING:
-    from generator.pipeline import Options
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,19 +59,6 @@ def _settings(args: argparse.Namespace) -> Config:
     return dataclasses.replace(config, **given)  # type: ignore[arg-type]
 
 
-def _options(config: Config) -> Options:
-    from generator.pipeline import Options
-
-    return Options(
-        strict=config.strict,
-        templates=config.templates,
-        operation_names=config.operation_names,
-        allow_external_refs=config.allow_external_refs,
-        max_bytes=config.max_bytes,
-        fetch_timeout=config.fetch_timeout,
-    )
-
-
 def _generate(args: argparse.Namespace, config: Config) -> int:
     cache.set_enabled(not args.no_cache)
     key = None if args.no_cache else _cache_key(config)
@@ -89,7 +72,7 @@ def _generate(args: argparse.Namespace, config: Config) -> int:
     from generator.pipeline import generate
     from generator.write import stale_files, write_tree
 
-    result = generate(config.spec, config.tags, config.package, _options(config))
+    result = generate(config.spec, config.tags, config.package, config)
     warnings = [warning.render() for warning in result.warnings]
     for warning in warnings:
         print(warning, file=sys.stderr)
@@ -145,7 +128,7 @@ def _validate(args: argparse.Namespace, config: Config) -> int:
 def _ir(args: argparse.Namespace, config: Config) -> int:
     from generator.pipeline import checked_api
 
-    api, warnings = checked_api(config.spec, config.tags, config.package, _options(config))
+    api, warnings = checked_api(config.spec, config.tags, config.package, config)
     for warning in warnings:
         print(warning.render(), file=sys.stderr)
     json.dump(dataclasses.asdict(api), sys.stdout, indent=2)

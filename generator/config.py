@@ -18,17 +18,25 @@ SECTION = "codat-sdkgen"
 
 
 @dataclass(frozen=True)
-class Config:
-    spec: str = "spec/codat-accounting.yaml"
-    tags: tuple[str, ...] | None = ("Customers",)  # None: every tag
-    out: Path = Path("generated")
-    package: str = "codat_accounting"
+class Options:
+    """How to generate, beyond which document, tags and package: what the pipeline takes."""
+
+    strict: bool = False
     templates: Path | None = None
     operation_names: Mapping[str, str] = field(default_factory=dict)
     allow_external_refs: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
     fetch_timeout: float = FETCH_TIMEOUT
-    strict: bool = False
+
+
+@dataclass(frozen=True)
+class Config(Options):
+    """Every setting of a run: the options, plus what to read and where to write."""
+
+    spec: str = "spec/codat-accounting.yaml"
+    tags: tuple[str, ...] | None = ("Customers",)  # None: every tag
+    out: Path = Path("generated")
+    package: str = "codat_accounting"
 
 
 def load_config(path: Path) -> Config:

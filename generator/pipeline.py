@@ -8,15 +8,15 @@ import json
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.build import BuildOptions, build_api
 from generator.bundle import bundle_external_refs
 from generator.cache import Store, tool_digest
+from generator.config import Options
 from generator.document import Document
 from generator.errors import Diagnostic, GeneratorError
-from generator.fetch import DEFAULT_MAX_BYTES, FETCH_TIMEOUT
 from generator.ir import Api
 from generator.load import load_document
 from generator.render import render_api
@@ -26,30 +26,19 @@ from generator.write import format_files
 
 
 @dataclass(frozen=True)
-class Options:
-    """How to generate, beyond which document and tags: from the CLI and [tool.codat-sdkgen]."""
-
-    strict: bool = False
-    templates: Path | None = None
-    operation_names: Mapping[str, str] = field(default_factory=dict)
-    allow_external_refs: bool = False
-    max_bytes: int = DEFAULT_MAX_BYTES
-    fetch_timeout: float = FETCH_TIMEOUT
-
-
-@dataclass(frozen=True)
 class Generation:
     api: Api
     files: dict[str, bytes]
     warnings: tuple[Diagnostic, ...]
 
 
+DEFAULT_OPTIONS = Options()
 # Deep enough for MAX_DEPTH levels of nesting through the validator's and builder's recursion.
 _RECURSION_LIMIT = 4000
 
 
 def checked_api(
-    spec: str | Path, tags: tuple[str, ...] | None, package: str, options: Options = Options()
+    spec: str | Path, tags: tuple[str, ...] | None, package: str, options: Options = DEFAULT_OPTIONS
 ) -> tuple[Api, tuple[Diagnostic, ...]]:
     """The IR, once the document is valid where the tags reach (None: every tag); other problems warn."""
     doc = load_document(spec, options.max_bytes, options.fetch_timeout)
@@ -86,7 +75,9 @@ def checked_api(
     return api, tuple(warnings)
 
 
-def generate(spec: str | Path, tags: tuple[str, ...] | None, package: str, options: Options = Options()) -> Generation:
+def generate(
+    spec: str | Path, tags: tuple[str, ...] | None, package: str, options: Options = DEFAULT_OPTIONS
+) -> Generation:
     """Everything the output folder should hold, as bytes, plus the warnings met on the way."""
     api, warnings = checked_api(spec, tags, package, options)
     files = format_files(render_api(api, options.templates))

@@ -19,9 +19,10 @@ import pytest
 from generator import __version__
 from generator.build import BuildOptions, build_api
 from generator.cache import output_tree
+from generator.config import Options
 from generator.document import Document
 from generator.load import load_document
-from generator.pipeline import Options, generate
+from generator.pipeline import generate
 from generator.render import MARKER, render_api
 from generator.write import format_files, write_tree
 from tests.commands import run_generator as run
