@@ -76,7 +76,7 @@ def test_a_signal_at_any_moment_leaves_a_whole_tree(tmp_path: Path, real_doc: Pa
     args = [sys.executable, "-m", "generator", "generate", "--no-cache", "--all-tags", "--spec", str(real_doc)]
     args += ["--out", str(out)]
     outcomes = []
-    for delay in (0.3, 1.0, 2.5, 4.0):
+    for delay in (1.0, 2.0, 3.0, 4.5):  # from 1 s: well past start-up, inside the command
         process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(delay)
         process.send_signal(signum)
