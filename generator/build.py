@@ -24,7 +24,7 @@ from generator.ir import (
     Security,
     TypeRef,
 )
-from generator.schemas import ANY, SchemaBuilder, optional
+from generator.schemas import ANY, SchemaBuilder, merged_imports, optional
 
 _PER_CALL = frozenset({"timeout", "retries", "extra_headers", "self"})
 _STATUS_ERRORS = {
@@ -168,6 +168,12 @@ def _resource(
         names[name] = operation_id
         built.append(_operation(doc, schemas, pointer, path, method, op, operation_id, name, error_types))
     built.sort(key=lambda o: o.method_name)
+    imports = {"from collections.abc import Mapping", "from typing import TYPE_CHECKING"}
+    imports.update(line for op in built for t in _operation_types(op) for line in t.imports)
+    if any(op.deprecated for op in built):
+        imports.add("import warnings")
+    if any(op.body is not None and op.body.type.kind == "model" for op in built):
+        imports.add("from typing import Any")  # a model body also takes a plain dict[str, Any]
     tag_node = next((t for t in doc.data.get("tags") or [] if isinstance(t, dict) and t.get("name") == tag), {})
     class_name = naming.safe_pascal(tag)
     return Resource(
@@ -179,6 +185,8 @@ def _resource(
         description=_text(tag_node.get("description")),
         operations=tuple(built),
         uses_models=any(_operation_models(op) for op in built),
+        std_imports=merged_imports({line for line in imports if not line.startswith("from pydantic ")}),
+        third_party_imports=merged_imports({line for line in imports if line.startswith("from pydantic ")}),
     )
 
 
@@ -497,12 +505,17 @@ def _retry_policy(doc: Document) -> RetryPolicy:
     )
 
 
-def _operation_models(op: Operation) -> tuple[str, ...]:
-    """The model classes an operation's signature or body handling names."""
+def _operation_types(op: Operation) -> list[TypeRef]:
+    """The types an operation's signature, body handling and response parsing name."""
     types = [p.type for p in (*op.path_params, *op.query_params, *op.header_params)] + [op.response.type]
     if op.body is not None:
         types.append(op.body.type)
-    return tuple(m for t in types for m in t.models)
+    return types
+
+
+def _operation_models(op: Operation) -> tuple[str, ...]:
+    """The model classes an operation's signature or body handling names."""
+    return tuple(m for t in _operation_types(op) for m in t.models)
 
 
 def _slug(heading: str) -> str:

@@ -163,6 +163,9 @@ class Resource:
     description: str
     operations: tuple[Operation, ...]
     uses_models: bool
+    # Import lines the module needs beyond the SDK's own: the standard library's, then pydantic's.
+    std_imports: tuple[str, ...]
+    third_party_imports: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -348,7 +348,7 @@ class SchemaBuilder:
                     module_name=module_name,
                     schemas=schemas,
                     model_imports=tuple((by_name[d].module_name, d) for d in needed),
-                    std_imports=_merged_imports(std),
+                    std_imports=merged_imports(std),
                     pydantic_imports=tuple(pydantic),
                 )
             )
@@ -505,15 +505,21 @@ def _owner_and_local(doc: Document, parts: list[str]) -> tuple[str, str]:
     return owner, local or "item"
 
 
-def _merged_imports(lines: set[str]) -> tuple[str, ...]:
+def merged_imports(lines: set[str]) -> tuple[str, ...]:
     """Import lines in isort's order, one from-import per module: plain imports, then from-imports."""
     plain = sorted(line for line in lines if line.startswith("import "))
     names: dict[str, set[str]] = {}
     for line in lines - set(plain):
         module, _, name = line.removeprefix("from ").partition(" import ")
         names.setdefault(module, set()).add(name)
-    merged = [f"from {module} import {', '.join(sorted(names[module]))}" for module in sorted(names)]
+    merged = [f"from {module} import {', '.join(sorted(names[module], key=_isort_key))}" for module in sorted(names)]
     return (*plain, *merged)
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    """isort's order by type within one from-import: CONSTANTS, then Classes, then functions."""
+    kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+    return kind, name
 
 
 def _flag(own: dict[str, Any], target: Any, key: str) -> bool:

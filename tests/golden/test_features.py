@@ -45,6 +45,41 @@ DOC: dict[str, Any] = {
                 "responses": {"200": {"description": "ok", "content": {"text/plain": {"schema": {"type": "string"}}}}},
             }
         },
+        "/stamps": {
+            "get": {
+                "tags": ["Stamps"],
+                "operationId": "list-stamps",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "array", "items": {"type": "string", "format": "date-time"}}
+                            }
+                        },
+                    }
+                },
+            }
+        },
+        "/stamps/keys": {
+            "get": {
+                "tags": ["Stamps"],
+                "operationId": "get-stamp-keys",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "additionalProperties": {"type": "string", "format": "uuid"},
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        },
         "/things/{thingId}": {
             "delete": {
                 "tags": ["Things"],
@@ -235,3 +270,29 @@ def test_deprecated_operations_warn(package: Path) -> None:
         "        print(client.things.list_notes(thing_id='t1'), [w.category.__name__ for w in caught])",
     )
     assert out.strip() == "hello ['DeprecationWarning']"
+
+
+def test_responses_of_standard_library_types_parse(package: Path) -> None:
+    """A response that is no model (a list of datetimes, a map of UUIDs) still names its types' modules."""
+    out = run_python(
+        package,
+        "from tests.httpserver import serve\n"
+        "from awkward import Awkward\n"
+        "with serve() as server:\n"
+        "    server.add('GET', '/stamps', json_body=['2024-01-02T03:04:05Z'])\n"
+        "    server.add('GET', '/stamps/keys', json_body={'a': '8a210b68-6988-11ed-a1eb-0242ac120002'})\n"
+        "    with Awkward(auth_header='k', server_url=server.url) as client:\n"
+        "        stamps, keys = client.stamps.list(), client.stamps.list_keys()\n"
+        "print(type(stamps[0]).__name__, type(keys['a']).__name__)",
+    )
+    assert out.strip() == "datetime UUID"
+
+
+def test_a_document_without_models_generates_an_empty_models_package(tmp_path: Path) -> None:
+    doc = {**DOC, "paths": {"/stamps": DOC["paths"]["/stamps"]}, "tags": [{"name": "Stamps"}]}
+    doc["components"] = {"securitySchemes": DOC["components"]["securitySchemes"]}
+    spec = tmp_path / "plain.json"
+    spec.write_text(json.dumps(doc))
+    write_tree(tmp_path / "sdk", generate(spec, None, "awkward").files)
+    out = run_python(tmp_path / "sdk", "from awkward import models; print(models.__all__, dir(models))")
+    assert out.strip() == "[] []"

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from .validation import Validation as Validation
     from .validation_item import ValidationItem as ValidationItem
 
-_MODULES = {
+_MODULES: dict[str, str] = {
     "AccountingAddress": "accounting_address",
     "AccountingAddressType": "accounting_address_type",
     "Attachment": "attachment",
