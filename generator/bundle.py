@@ -42,17 +42,18 @@ def bundle_external_refs(doc: Document, max_bytes: int = DEFAULT_MAX_BYTES, time
         target = _absolute(base, ref)
         if _PATH_ITEM.fullmatch(where):
             # Path items are read in place, so an external one is copied over its reference.
-            item = _target_node(documents, target, (max_bytes, timeout), Diagnostic(doc.source, where, ""))
+            item = _target_node(documents, target, (max_bytes, timeout), doc.source, where)
             del holder["$ref"]
             holder.update(item)
-            pending.extend((h, target[0], where) for h, _ in _ref_holders(item))
+            inside = where.removesuffix("/$ref")
+            pending.extend((h, target[0], inside + ptr[1:]) for h, ptr in _ref_holders(item))
             continue
         if target not in placed:
-            node = _target_node(documents, target, (max_bytes, timeout), Diagnostic(doc.source, where, ""))
+            node = _target_node(documents, target, (max_bytes, timeout), doc.source, where)
             section, name = _place(data, target)
             placed[target] = f"#/components/{section}/{name}"
             data["components"].setdefault(section, {})[name] = node
-            pending.extend((h, target[0], placed[target]) for h, _ in _ref_holders(node))
+            pending.extend((h, target[0], placed[target] + ptr[1:]) for h, ptr in _ref_holders(node))
         holder["$ref"] = placed[target]
     if not documents:
         return doc
@@ -62,19 +63,21 @@ def bundle_external_refs(doc: Document, max_bytes: int = DEFAULT_MAX_BYTES, time
     return Document(source=doc.source, data=data, sha256=digest.hexdigest(), lines=doc.lines)
 
 
-def _target_node(documents: dict[str, Document], target: Target, limits: tuple[int, float], place: Diagnostic) -> Any:
-    """A fresh copy of the node a target names, its document read once; `place` says where it was asked for."""
+def _target_node(
+    documents: dict[str, Document], target: Target, limits: tuple[int, float], source: str, where: str
+) -> Any:
+    """A fresh copy of the node a target names, its document read once; `where` is the asking `$ref`."""
     location, fragment = target
     if location not in documents:
         if len(documents) >= MAX_EXTERNAL_DOCUMENTS:
             message = f"more than {MAX_EXTERNAL_DOCUMENTS} external documents referenced"
-            raise GeneratorError([Diagnostic(place.source, place.pointer, message)])
+            raise GeneratorError([Diagnostic(source, where, message)])
         documents[location] = parse_document(read_source(location, *limits), location)
     try:
         return copy.deepcopy(documents[location].resolve("#" + fragment))
     except KeyError:
         message = f"external reference to {location}#{fragment} points at nothing"
-        raise GeneratorError([Diagnostic(place.source, place.pointer, message)]) from None
+        raise GeneratorError([Diagnostic(source, where, message)]) from None
 
 
 def _ref_holders(node: Any) -> list[tuple[dict[str, Any], str]]:

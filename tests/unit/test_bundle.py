@@ -51,6 +51,26 @@ def test_an_external_path_item_is_copied_in_place(tmp_path: Path) -> None:
     assert sorted(op["operationId"] for *_, op in doc.tag_operations("Things")) == ["get-thing", "list-more"]
 
 
+def test_refs_inside_an_external_path_item_land_in_components_cycles_included(tmp_path: Path) -> None:
+    data = minimal()
+    data["paths"]["/nodes"] = {"$ref": "paths.yaml#/nodes"}
+    spec = write(tmp_path / "api.yaml", data)
+    node = {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/Node"}}}}
+    content = {"application/json": {"schema": {"$ref": "#/Node"}}}
+    operation = {
+        "operationId": "get-nodes",
+        "tags": ["Things"],
+        "responses": {"200": {"description": "ok", "content": content}},
+    }
+    write(tmp_path / "paths.yaml", {"nodes": {"get": operation}, "Node": node})
+    doc = bundle_external_refs(load_document(spec))
+    schema = doc.data["paths"]["/nodes"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/Node"}
+    children = doc.data["components"]["schemas"]["Node"]["properties"]["children"]
+    assert children["items"] == {"$ref": "#/components/schemas/Node"}
+    assert validate_document(doc) == []
+
+
 def test_a_missing_file_or_target_is_one_located_error(tmp_path: Path) -> None:
     data = minimal({"Thing": {"$ref": "parts.yaml#/Nope"}})
     spec = write(tmp_path / "api.yaml", data)
