@@ -7,7 +7,6 @@ interrupted run leaves the previous output as it was.
 from __future__ import annotations
 
 import difflib
-import glob
 import hashlib
 import os
 import re
@@ -109,7 +108,7 @@ def write_tree(out: Path, files: dict[str, bytes]) -> bool:
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
-    staging = Path(tempfile.mkdtemp(prefix=f".sdkgen-{out.name}-{os.getpid()}-", dir=out.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".sdkgen-{out.name}.{os.getpid()}.", dir=out.parent))
     retired = staging.with_name(staging.name + "-old")
     try:
         for path, content in files.items():
@@ -135,11 +134,13 @@ def _recover(out: Path) -> None:
     Such a run leaves its staging folder, and if it died between its two renames, the previous output
     under the retired name: that is put back, so the folder is never lost.
     """
-    for leftover in sorted(out.parent.glob(f".sdkgen-{glob.escape(out.name)}-*")):
-        pid = leftover.name.removeprefix(f".sdkgen-{out.name}-").split("-", 1)[0]
-        if not pid.isdigit() or _alive(int(pid)):
+    # `.sdkgen-NAME.PID.RANDOM`, and `-old` after it for a retired tree: only this folder's, never a sibling's.
+    own = re.compile(rf"\.sdkgen-{re.escape(out.name)}\.(\d+)\.[a-z0-9_]+(-old)?")
+    for leftover in sorted(out.parent.iterdir()):
+        match = own.fullmatch(leftover.name)
+        if match is None or _alive(int(match.group(1))):
             continue
-        if leftover.name.endswith("-old") and not out.exists():
+        if match.group(2) and not out.exists():
             os.rename(leftover, out)
         else:
             shutil.rmtree(leftover, ignore_errors=True)

@@ -106,21 +106,23 @@ def test_a_killed_runs_leftovers_are_cleaned_and_a_moved_tree_restored(
     out = tmp_path / "out"
     write_tree(out, customers)
     pid = _dead_pid()
-    staging = tmp_path / f".sdkgen-out-{pid}-abc"
+    staging = tmp_path / f".sdkgen-out.{pid}.abc"
     (staging / "src").mkdir(parents=True)
     (staging / "src" / "half.py").write_text("x =")
     # Killed between its two renames: the previous output sits under the retired name.
-    out.rename(tmp_path / f".sdkgen-out-{pid}-abc-old")
+    out.rename(tmp_path / f".sdkgen-out.{pid}.abc-old")
     write_tree(out, customers)
     assert snapshot(out) == customers
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
-def test_a_live_runs_staging_folder_is_left_alone(tmp_path: Path, customers: dict[str, bytes]) -> None:
-    busy = tmp_path / f".sdkgen-out-{os.getppid()}-xyz"
+def test_a_live_runs_and_another_folders_leftovers_are_left_alone(tmp_path: Path, customers: dict[str, bytes]) -> None:
+    busy = tmp_path / f".sdkgen-out.{os.getppid()}.xyz"
+    sibling = tmp_path / f".sdkgen-out-2.{_dead_pid()}.xyz-old"  # the retired tree of a folder named out-2
     busy.mkdir()
+    sibling.mkdir()
     write_tree(tmp_path / "out", customers)
-    assert busy.is_dir()
+    assert busy.is_dir() and sibling.is_dir()
 
 
 # --- determinism ---------------------------------------------------------------------------------
