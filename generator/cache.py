@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
@@ -25,7 +26,12 @@ _LIBRARIES = ("black", "jinja2", "openapi-spec-validator", "jsonschema", "pyyaml
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "codat-sdkgen"
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "codat-sdkgen"
+    try:
+        return Path.home() / ".cache" / "codat-sdkgen"
+    except (KeyError, RuntimeError):  # no home directory (some CI containers): the system's temporary folder
+        return Path(tempfile.gettempdir()) / "codat-sdkgen-cache"
 
 
 @dataclass(frozen=True)
