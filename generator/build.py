@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -168,6 +169,7 @@ def _resource(
         names[name] = operation_id
         built.append(_operation(doc, schemas, pointer, path, method, op, operation_id, name, error_types))
     built.sort(key=lambda o: o.method_name)
+    built = _pager_names_apart(doc, built)
     imports = {"from collections.abc import Mapping", "from typing import TYPE_CHECKING"}
     imports.update(line for op in built for t in _operation_types(op) for line in t.imports)
     if any(op.deprecated for op in built):
@@ -503,6 +505,22 @@ def _retry_policy(doc: Document) -> RetryPolicy:
         status_codes=tuple(str(s).upper() for s in raw.get("statusCodes") or default.status_codes),
         retry_connection_errors=bool(raw.get("retryConnectionErrors", True)),
     )
+
+
+def _pager_names_apart(doc: Document, built: list[Operation]) -> list[Operation]:
+    """A paged `list` also gets `list_all`; when an operation already has that name, the pager steps aside."""
+    taken = {op.method_name for op in built}
+    result = []
+    for op in built:
+        if op.pagination is not None and op.pagination.method_name in taken:
+            helper = f"{op.method_name}_all_pages"
+            if helper in taken:
+                message = f"method names {op.pagination.method_name!r} and {helper!r} are both taken"
+                hint = "set x-speakeasy-name-override on one of the operations"
+                raise GeneratorError([Diagnostic(doc.source, "#/paths", message, hint=hint)])
+            op = dataclasses.replace(op, pagination=dataclasses.replace(op.pagination, method_name=helper))
+        result.append(op)
+    return result
 
 
 def _operation_types(op: Operation) -> list[TypeRef]:

@@ -240,6 +240,29 @@ def test_colliding_method_names_are_resolved_deterministically() -> None:
     assert sorted(o.method_name for o in api.resources[0].operations) == ["create", "create_things", "get"]
 
 
+def test_a_pager_steps_aside_for_an_operation_of_its_name() -> None:
+    page = {
+        "type": "object",
+        "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}},
+    }
+    ok = {"200": {"description": "ok", "content": {"application/json": {"schema": page}}}}
+    paths = {
+        "/things": {
+            "get": {
+                "tags": ["Things"],
+                "operationId": "list-things",
+                "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}}],
+                "responses": ok,
+            }
+        },
+        "/things/all": {"get": {"tags": ["Things"], "operationId": "list-all-things", "responses": ok}},
+    }
+    operations = {o.method_name: o for o in build(minimal(paths=paths)).resources[0].operations}
+    assert sorted(operations) == ["get", "list", "list_all"]
+    pager = operations["list"].pagination
+    assert pager is not None and pager.method_name == "list_all_pages"
+
+
 def test_name_override_extension_wins() -> None:
     data = minimal()
     data["paths"]["/things/{thingId}"]["get"]["x-speakeasy-name-override"] = "fetch"
