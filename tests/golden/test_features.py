@@ -15,7 +15,14 @@ from generator.write import write_tree
 from tests.conftest import ROOT
 
 BIN = Path(sys.executable).parent
-OK = {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}
+
+
+def returning(schema: dict[str, Any]) -> dict[str, Any]:
+    """The responses of an operation that answers 200 with JSON of `schema`."""
+    return {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+
+
+OK = returning({"$ref": "#/components/schemas/Thing"})
 
 DOC: dict[str, Any] = {
     "openapi": "3.1.0",
@@ -49,35 +56,16 @@ DOC: dict[str, Any] = {
             "get": {
                 "tags": ["Stamps"],
                 "operationId": "list-stamps",
-                "responses": {
-                    "200": {
-                        "description": "ok",
-                        "content": {
-                            "application/json": {
-                                "schema": {"type": "array", "items": {"type": "string", "format": "date-time"}}
-                            }
-                        },
-                    }
-                },
+                "responses": returning({"type": "array", "items": {"type": "string", "format": "date-time"}}),
             }
         },
         "/stamps/keys": {
             "get": {
                 "tags": ["Stamps"],
                 "operationId": "get-stamp-keys",
-                "responses": {
-                    "200": {
-                        "description": "ok",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "additionalProperties": {"type": "string", "format": "uuid"},
-                                }
-                            }
-                        },
-                    }
-                },
+                "responses": returning(
+                    {"type": "object", "additionalProperties": {"type": "string", "format": "uuid"}}
+                ),
             }
         },
         "/things/{thingId}": {
@@ -145,6 +133,10 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     spec.write_text(json.dumps(DOC))
     write_tree(root / "sdk", generate(spec, None, "awkward").files)
     return root / "sdk"
+
+
+# The start of a script that drives the generated client against a local server.
+WITH_SERVER = "from tests.httpserver import serve\nfrom awkward import Awkward\nwith serve() as server:\n"
 
 
 def run_python(package: Path, code: str) -> str:
@@ -260,10 +252,8 @@ def test_deprecated_operations_warn(package: Path) -> None:
     out = run_python(
         package,
         "import warnings\n"
-        "from tests.httpserver import serve\n"
-        "from awkward import Awkward\n"
-        "with serve() as server:\n"
-        "    server.add('GET', '/things/t1/notes', body=b'hello', headers={'Content-Type': 'text/plain'})\n"
+        + WITH_SERVER
+        + "    server.add('GET', '/things/t1/notes', body=b'hello', headers={'Content-Type': 'text/plain'})\n"
         "    client = Awkward(auth_header='k', server_url=server.url)\n"
         "    with client, warnings.catch_warnings(record=True) as caught:\n"
         "        warnings.simplefilter('always')\n"
@@ -276,10 +266,7 @@ def test_responses_of_standard_library_types_parse(package: Path) -> None:
     """A response that is no model (a list of datetimes, a map of UUIDs) still names its types' modules."""
     out = run_python(
         package,
-        "from tests.httpserver import serve\n"
-        "from awkward import Awkward\n"
-        "with serve() as server:\n"
-        "    server.add('GET', '/stamps', json_body=['2024-01-02T03:04:05Z'])\n"
+        WITH_SERVER + "    server.add('GET', '/stamps', json_body=['2024-01-02T03:04:05Z'])\n"
         "    server.add('GET', '/stamps/keys', json_body={'a': '8a210b68-6988-11ed-a1eb-0242ac120002'})\n"
         "    with Awkward(auth_header='k', server_url=server.url) as client:\n"
         "        stamps, keys = client.stamps.list(), client.stamps.list_keys()\n"
