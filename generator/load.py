@@ -120,10 +120,14 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
+        if "nesting depth" in str(exc.problem):  # PyYAML 6.0.4 and later stop deep nesting themselves
+            raise _nested_too_deep(source, "#", line) from None
         message = " ".join(str(exc.problem or exc.context or "unreadable").split())
         hint = "fix the YAML there; a truncated download ends this way too"
         raise GeneratorError([Diagnostic(source, "#", f"invalid YAML: {message}", line=line, hint=hint)]) from None
-    except (yaml.YAMLError, RecursionError) as exc:
+    except RecursionError:
+        raise _nested_too_deep(source, "#", None) from None
+    except yaml.YAMLError as exc:
         raise GeneratorError([Diagnostic(source, "#", f"invalid YAML: {exc}")]) from None
     finally:
         loader.dispose()
