@@ -140,32 +140,15 @@ def _resource(
             if isinstance(override, str) and naming.snake(override)
             else naming.method_name(operation_id, tag, method, path)
         )
-        if configured and (name in names or name in ("with_raw_response",)):
-            raise GeneratorError(
-                [
-                    Diagnostic(
-                        doc.source,
-                        pointer,
-                        f"configured method name {name!r} is taken by {names.get(name, name)!r}",
-                        hint="choose another name under [tool.codat-sdkgen.operation-names]",
-                    )
-                ]
-            )
-        if name in names or name in ("with_raw_response",):
+        if name in names or name == "with_raw_response":
+            if configured:
+                hint = "choose another name under [tool.codat-sdkgen.operation-names]"
+                raise _name_taken(doc, pointer, f"configured method name {name!r}", names.get(name, name), hint)
             # Deterministic: operations are sorted, so the same one keeps the short name every run.
             name = naming.safe_snake(operation_id, fallback="call")
             if name in names:
-                raise GeneratorError(
-                    [
-                        Diagnostic(
-                            doc.source,
-                            pointer,
-                            f"method name {name!r} is taken by {names[name]!r}",
-                            line=doc.line_of(pointer),
-                            hint="set x-speakeasy-name-override on one of them",
-                        )
-                    ]
-                )
+                hint = "set x-speakeasy-name-override on one of them"
+                raise _name_taken(doc, pointer, f"method name {name!r}", names[name], hint)
         names[name] = operation_id
         built.append(_operation(doc, schemas, pointer, path, method, op, operation_id, name, error_types))
     built.sort(key=lambda o: o.method_name)
@@ -505,6 +488,11 @@ def _retry_policy(doc: Document) -> RetryPolicy:
         status_codes=tuple(str(s).upper() for s in raw.get("statusCodes") or default.status_codes),
         retry_connection_errors=bool(raw.get("retryConnectionErrors", True)),
     )
+
+
+def _name_taken(doc: Document, pointer: str, what: str, owner: str, hint: str) -> GeneratorError:
+    message = f"{what} is taken by {owner!r}"
+    return GeneratorError([Diagnostic(doc.source, pointer, message, line=doc.line_of(pointer), hint=hint)])
 
 
 def _pager_names_apart(doc: Document, built: list[Operation]) -> list[Operation]:

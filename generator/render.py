@@ -48,10 +48,8 @@ def render_api(api: Api, overrides: Path | None = None) -> dict[str, str]:
     def emit(path: str, template: str, **context: Any) -> None:
         files[path] = env.get_template(template).render(api=api, **context)
 
-    for name in sorted({p.name for folder in search for p in _static_files(folder)}):
-        source = next(
-            folder / "sdk" / "static" / name for folder in search if (folder / "sdk" / "static" / name).is_file()
-        )
+    static = {p.name: p for folder in reversed(search) for p in _static_files(folder)}  # the user's win
+    for name, source in sorted(static.items()):
         files[f"{src}/{name}"] = source.read_text(encoding="utf-8")
     emit("pyproject.toml", "sdk/pyproject.toml.jinja")
     emit("README.md", "docs/README.md.jinja")
