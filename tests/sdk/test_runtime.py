@@ -444,6 +444,17 @@ class CollectorSpy:
         self.calls.append("enable")
         self.real.enable()
 
+    def get_freeze_count(self) -> int:
+        return self.real.get_freeze_count()
+
+    def freeze(self) -> None:
+        self.calls.append("freeze")
+        self.real.freeze()
+
+    def unfreeze(self) -> None:
+        self.calls.append("unfreeze")
+        self.real.unfreeze()
+
 
 @pytest.fixture
 def collector(monkeypatch: pytest.MonkeyPatch) -> Iterator[CollectorSpy]:
@@ -454,6 +465,10 @@ def collector(monkeypatch: pytest.MonkeyPatch) -> Iterator[CollectorSpy]:
     enabled = spy.real.isenabled()
     yield spy
     (spy.real.enable if enabled else spy.real.disable)()
+
+
+# One pause: the decoded objects go to the oldest generation before the collector is back on.
+PAUSED = ["disable", "freeze", "unfreeze", "enable"]
 
 
 def big_page(count: int = 4000) -> dict[str, Any]:
@@ -469,9 +484,9 @@ def test_a_large_page_decodes_with_the_collector_paused_then_restored(
     server.add("GET", LIST_PATH, json_body=PAGE)
     with sync_client(server) as client:
         assert len(client.customers.list(company_id=COMPANY, page_size=4000).results or []) == 4000
-        assert collector.calls == ["disable", "enable"] and collector.isenabled()
+        assert collector.calls == PAUSED and collector.isenabled()
         client.customers.list(company_id=COMPANY)
-    assert collector.calls == ["disable", "enable"]  # a small page is decoded as it is
+    assert collector.calls == PAUSED  # a small page is decoded as it is
 
 
 def test_the_collector_stays_off_when_the_program_turned_it_off(server: TestServer, collector: CollectorSpy) -> None:
@@ -488,7 +503,7 @@ def test_a_failed_large_decode_restores_the_collector(server: TestServer, collec
     server.add("GET", LIST_PATH, json_body=broken, off_contract=True)
     with sync_client(server) as client, pytest.raises(codat_accounting.ResponseValidationError):
         client.customers.list(company_id=COMPANY, page_size=4000)
-    assert collector.calls == ["disable", "enable"] and collector.isenabled()
+    assert collector.calls == PAUSED and collector.isenabled()
 
 
 def test_overlapping_pauses_restore_the_collector_once_the_last_ends(collector: CollectorSpy) -> None:
@@ -498,4 +513,28 @@ def test_overlapping_pauses_restore_the_collector_once_the_last_ends(collector: 
         with _collector_paused(1 << 21):
             assert not collector.isenabled()
         assert not collector.isenabled()
-    assert collector.isenabled() and collector.calls == ["disable", "enable"]
+    assert collector.isenabled() and collector.calls == PAUSED
+
+
+def test_a_large_page_goes_straight_to_the_oldest_generation_and_frozen_objects_stay_frozen(
+    server: TestServer,
+) -> None:
+    import gc
+
+    server.add("GET", LIST_PATH, json_body=big_page())
+    server.add("GET", LIST_PATH, json_body=big_page())
+    with sync_client(server) as client:
+        page = client.customers.list(company_id=COMPANY, page_size=4000)
+        oldest = {id(o) for o in gc.get_objects(generation=2)}
+        # A young pass would have left them in the middle generation.
+        assert id(page) in oldest and id((page.results or [])[-1]) in oldest
+
+        kept_frozen = [["a pre-fork server's object"]]
+        gc.freeze()
+        try:
+            client.customers.list(company_id=COMPANY, page_size=4000)
+            assert gc.get_freeze_count() > 0 and gc.isenabled()
+            assert id(kept_frozen) not in {id(o) for o in gc.get_objects()}  # the generations hold no frozen object
+        finally:
+            gc.unfreeze()
+        assert id(kept_frozen) in {id(o) for o in gc.get_objects()}

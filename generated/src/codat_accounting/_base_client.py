@@ -300,7 +300,23 @@ def _collector_paused(size: int) -> Iterator[None]:
         with _collector_lock:
             _collector_pauses -= 1
             if _collector_pauses == 0 and _collector_was_enabled:
+                _promote_to_oldest_generation()
                 gc.enable()
+
+
+def _promote_to_oldest_generation() -> None:
+    """Moves what a decode built straight to the collector's oldest generation, unscanned.
+
+    Re-enabled, the collector would otherwise start with one young pass over every object of the
+    page only to find them all alive (0.2 s for a 10 MB page, as long as the decode itself); they
+    would reach the oldest generation after two such passes anyway. `freeze()` then `unfreeze()` is
+    the standard library's way to move every tracked object there; it is skipped when the program
+    keeps objects frozen of its own (a pre-fork server), which `unfreeze()` would thaw. Young
+    garbage cycles moved along with them are collected by the next full collection.
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def serialize_body(body: object, model: type[BaseModel]) -> object:
