@@ -22,7 +22,7 @@ from generator import TEMPLATES_DIR, __version__
 
 # What tools leave in an output folder (installs, linters): never part of the output.
 IGNORED = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build"})
-_LIBRARIES = ("black", "jinja2", "openapi-spec-validator", "jsonschema", "pyyaml")
+_LIBRARIES = ("black", "jinja2", "openapi-spec-validator", "jsonschema", "jsonschema-rs", "pyyaml")
 
 
 def cache_dir() -> Path:
