@@ -19,7 +19,7 @@ from generator.document import Document
 from generator.errors import Diagnostic, GeneratorError
 from generator.ir import Api
 from generator.load import load_document
-from generator.render import render_api
+from generator.render import render_api, stamp_files
 from generator.schemas import nested_type_schema
 from generator.validate import is_within, reached_pointers, validate_document
 from generator.write import format_files
@@ -80,7 +80,7 @@ def generate(
 ) -> Generation:
     """Everything the output folder should hold, as bytes, plus the warnings met on the way."""
     api, warnings = checked_api(spec, tags, package, options)
-    files = format_files(render_api(api, options.templates))
+    files = stamp_files(format_files(render_api(api, options.templates)), api)
     return Generation(api, files, warnings)
 
 

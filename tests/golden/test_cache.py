@@ -112,3 +112,29 @@ def test_no_cache_runs_every_stage(setup: tuple[Path, Path], tmp_path: Path) -> 
     assert run("--spec", str(spec), "--out", str(out), cache=tmp_path / "c").returncode == 0
     again = run("--no-cache", "--spec", str(spec), "--out", str(out), cache=tmp_path / "c")
     assert again.returncode == 0 and HIT not in again.stdout and "(unchanged)" in again.stdout
+
+
+def test_a_document_edit_reformats_only_the_files_it_changes(
+    setup: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import black
+
+    from generator.pipeline import generate
+
+    spec, _ = setup
+    before = generate(spec, ("Customers",), "codat_accounting").files
+    spec.write_text(spec.read_text().replace("that buys from the company.", "that buys from the firm.", 1))
+    formatted: list[str] = []
+    real = black.format_str
+
+    def counted(code: str, *, mode: black.Mode) -> str:
+        formatted.append(code)
+        return real(code, mode=mode)
+
+    monkeypatch.setattr(black, "format_str", counted)
+    after = generate(spec, ("Customers",), "codat_accounting").files
+    stamped = [path for path in after if path.endswith((".py", ".md", ".toml"))]
+    changed = [path for path in stamped if after[path].split(b"\n", 1)[1] != before[path].split(b"\n", 1)[1]]
+    assert changed == ["docs/models/customer.md", "src/codat_accounting/models/customer.py"]
+    assert len(formatted) == 1 and "that buys from the firm." in formatted[0]
+    assert all(after[path] != before[path] for path in stamped)  # every stamp names the new document

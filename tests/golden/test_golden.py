@@ -95,3 +95,13 @@ def test_choosing_a_tag_matters(tmp_path: Path) -> None:
     ]
     assert "src/codat_accounting/resources/suppliers.py" in result.files
     assert not any("customers" in path for path in result.files)
+
+
+def test_stamped_python_files_are_as_black_leaves_them() -> None:
+    """Files are stamped after black formats them; the stamp line must not be something black would move."""
+    import black
+
+    mode = black.Mode(line_length=120, target_versions={black.mode.TargetVersion.PY310})
+    python = {path: text.decode() for path, text in _tree(GENERATED).items() if path.endswith(".py")}
+    assert len(python) > 40
+    assert [path for path, text in python.items() if black.format_str(text, mode=mode) != text] == []
