@@ -12,6 +12,7 @@ again by jsonschema, so a valid part costs nothing and every message reads as js
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -35,7 +36,7 @@ from generator.validate import diag, short
 def spec_errors(doc: Document, version: str, report_crash: bool) -> Iterator[Diagnostic]:
     v31 = version.startswith("3.1.")
     base = OpenAPIV31SpecValidator if v31 else OpenAPIV30SpecValidator
-    pointers = _index_nodes(doc.data)
+    pointers = functools.cache(lambda: _index_nodes(doc.data))  # built at the first problem, if any
     located = {name: _located(_decided_first(cls), pointers) for name, cls in base.keyword_validators.items()}
     meta_schema = dict(schema_v31 if v31 else schema_v30)
     members = {"keyword_validators": located, "schema_validator": _DecidedFirst(meta_schema)}
@@ -55,16 +56,16 @@ def spec_errors(doc: Document, version: str, report_crash: bool) -> Iterator[Dia
             yield diag(doc, "#", f"openapi-spec-validator stopped: {short(str(exc))}")
 
 
-def _located(cls: type[KeywordValidator], pointers: dict[int, str]) -> type[KeywordValidator]:
+def _located(cls: type[KeywordValidator], pointers: Callable[[], dict[int, str]]) -> type[KeywordValidator]:
     """A subclass of a keyword validator that stamps each error with the checked node's pointer."""
     parent_call: Callable[..., Iterator[ValidationError]] = cls.__call__
 
     def __call__(self: KeywordValidator, *args: Any, **kwargs: Any) -> Iterator[ValidationError]:
         where = next((a for a in args if isinstance(a, SchemaPath)), None)
-        base = pointers.get(id(where.read_value())) if where is not None else None
         for err in parent_call(self, *args, **kwargs):
             if not isinstance(err, OpenAPIValidationError):
                 err = OpenAPIValidationError.create_from(err)
+            base = pointers().get(id(where.read_value())) if where is not None else None
             if base is not None and not hasattr(err, "sdkgen_pointer"):
                 err.sdkgen_pointer = pointer_join(base, *err.absolute_path)  # type: ignore[attr-defined]
             yield err
