@@ -20,7 +20,7 @@ check: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests benchmarks
-	$(BIN)/black --check generator tests benchmarks
+	$(BIN)/black --check generator tests benchmarks templates/sdk/static
 	$(BIN)/ruff check --config generated/pyproject.toml generated/src
 
 typecheck: $(STAMP)

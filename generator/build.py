@@ -25,6 +25,7 @@ from generator.ir import (
     Security,
     TypeRef,
 )
+from generator.literals import py_literal
 from generator.schemas import ANY, SchemaBuilder, merged_imports, optional
 
 _PER_CALL = frozenset({"timeout", "retries", "extra_headers", "self"})
@@ -270,7 +271,7 @@ def _param(
         param_type = TypeRef("primitive", "str", name="str")
     required = location == "path" or param.get("required") is True
     default = resolved.get("default") if isinstance(resolved, dict) else None
-    default_repr = repr(default) if isinstance(default, str | int | float | bool) else None
+    default_repr = py_literal(default) if isinstance(default, str | int | float | bool) else None
     if not required or default_repr is None:
         default_repr = None if required else "None"
     if default_repr == "None":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from generator.ir import Body, ExampleArg, Param, Schema, TypeRef
+from generator.literals import py_literal
 
 if TYPE_CHECKING:
     from generator.schemas import SchemaBuilder
@@ -13,9 +14,9 @@ _PLACEHOLDERS = {
     "int": "1",
     "float": "1.0",
     "bool": "True",
-    "str": "'string'",
-    "bytes": "b'...'",
-    "FileContent": "('statement.pdf', b'%PDF-1.7', 'application/pdf')",
+    "str": '"string"',
+    "bytes": 'b"..."',
+    "FileContent": '("statement.pdf", b"%PDF-1.7", "application/pdf")',
 }
 _FORMAT_EXAMPLES = {
     "uuid": "8a210b68-6988-11ed-a1eb-0242ac120002",
@@ -31,19 +32,19 @@ def param_example(param: dict[str, Any], schema: Any, param_type: TypeRef) -> st
             continue
         examples = node.get("examples")
         if isinstance(examples, list) and examples and _scalar(examples[0]):
-            return repr(examples[0])
+            return py_literal(examples[0])
         if isinstance(examples, dict):
             for entry in examples.values():
                 if isinstance(entry, dict) and _scalar(entry.get("value")):
-                    return repr(entry["value"])
+                    return py_literal(entry["value"])
         if _scalar(node.get("example")):
-            return repr(node["example"])
+            return py_literal(node["example"])
     if isinstance(schema, dict):
         if _scalar(schema.get("default")):
-            return repr(schema["default"])
+            return py_literal(schema["default"])
         if isinstance(schema.get("format"), str) and schema["format"] in _FORMAT_EXAMPLES:
-            return repr(_FORMAT_EXAMPLES[schema["format"]])
-    return _PLACEHOLDERS.get(param_type.name, "'string'")
+            return py_literal(_FORMAT_EXAMPLES[schema["format"]])
+    return _PLACEHOLDERS.get(param_type.name, '"string"')
 
 
 def example_args(schemas: SchemaBuilder, params: tuple[Param, ...], body: Body | None) -> tuple[ExampleArg, ...]:

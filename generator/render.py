@@ -12,8 +12,9 @@ from typing import Any
 
 import jinja2
 
-from generator import MARKER, TEMPLATES_DIR, __version__, cache, naming
+from generator import LINE_LENGTH, MARKER, TEMPLATES_DIR, __version__, cache, naming
 from generator.ir import Api, TypeRef
+from generator.literals import py_literal
 
 _ASCII_PUNCTUATION = str.maketrans(
     {
@@ -122,22 +123,27 @@ def _environment(search: list[Path]) -> jinja2.Environment:
     return env
 
 
-def _pyrepr(value: object) -> str:
+def _pyrepr(value: str | int | float | bool | None) -> str:
     """A Python literal for a string or number; repr escapes quotes, backslashes and controls."""
-    return repr(value)
+    return py_literal(value)
 
 
-def _docstring(text: str, indent: str = "") -> str:
+def _docstring(text: str, indent: str = "", closes: bool = False) -> str:
     """Text made safe inside a triple-quoted docstring, continuation lines indented.
 
     Typographic punctuation becomes ASCII here (the markdown docs keep it): in code it reads as a
-    look-alike of a different character, which linters rightly flag.
+    look-alike of a different character, which linters rightly flag. With `closes` (the closing
+    quotes follow), a long last line sends them to a line of their own, as black would.
     """
     clean = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")).translate(_ASCII_PUNCTUATION)
     clean = clean.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     lines = [line.rstrip() for line in clean.strip().split("\n")]
-    body = ("\n" + indent).join(lines).replace("\n" + indent + "\n", "\n\n")
-    return body + " " if body.endswith('"') else body
+    body = "\n".join(indent + line if line and n else line for n, line in enumerate(lines))
+    if body.endswith('"'):
+        body += " "
+    if closes and len(lines) > 1 and len(body.rsplit("\n", 1)[-1]) + len('"""') > LINE_LENGTH:
+        body += "\n" + indent
+    return body
 
 
 def _comment(text: str) -> str:

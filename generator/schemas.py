@@ -17,6 +17,7 @@ from generator import naming
 from generator.document import Document
 from generator.errors import Diagnostic, GeneratorError, pointer_join, pointer_parts
 from generator.ir import EnumMember, Field, ModelModule, Schema, TypeRef
+from generator.literals import py_literal
 
 # Names the models package uses itself; a schema wanting one gets a suffix instead.
 _RESERVED_CLASSES = frozenset({"BaseModel", "OpenEnum", "Any", "Field", "ConfigDict"})
@@ -288,7 +289,7 @@ class SchemaBuilder:
             "float": isinstance(value, int | float) and not isinstance(value, bool),
             "bool": isinstance(value, bool),
         }
-        return repr(value) if fits.get(field_type.name, False) else None
+        return py_literal(value) if fits.get(field_type.name, False) else None
 
     def _inherited_description(self, target: Any, field_type: TypeRef) -> str:
         """A field without its own description borrows its type's, unless that type is a model: the
@@ -550,9 +551,9 @@ def _example_repr(prop: Any, target: Any) -> str | None:
             continue
         examples = node.get("examples")
         if isinstance(examples, list) and examples and _is_scalar(examples[0]):
-            return repr(examples[0])
+            return py_literal(examples[0])
         if "example" in node and _is_scalar(node["example"]):
-            return repr(node["example"])
+            return py_literal(node["example"])
     return None
 
 

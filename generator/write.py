@@ -15,15 +15,14 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
-from generator import MARKER
+from generator import LINE_LENGTH, MARKER
 from generator.cache import Store, output_tree
 from generator.errors import Diagnostic, GeneratorError
 
 _PYTHON_BLOCK = re.compile(r"(```python\n)(.*?)(```)", re.S)
-_LINE_LENGTH = 120
 # black takes most of a run's time; the same input always formats the same way, so it is done once
 # (and black is imported only when something is new to it).
-_FORMATTED = Store("black", f"black {metadata.version('black')} line-length {_LINE_LENGTH} py310")
+_FORMATTED = Store("black", f"black {metadata.version('black')} line-length {LINE_LENGTH} py310")
 
 
 def format_files(files: dict[str, str]) -> dict[str, bytes]:
@@ -49,7 +48,7 @@ def _black(code: str, path: str) -> str:
         return known
     import black
 
-    mode = black.Mode(line_length=_LINE_LENGTH, target_versions={black.mode.TargetVersion.PY310})
+    mode = black.Mode(line_length=LINE_LENGTH, target_versions={black.mode.TargetVersion.PY310})
     try:
         formatted = black.format_str(code, mode=mode)
     except black.parsing.InvalidInput as exc:

@@ -132,7 +132,9 @@ class BaseClient:
 
     def _parse(self, response: httpx.Response, cast_to: type[T], options: RequestOptions) -> T:
         stream: type[BinaryResponse | AsyncBinaryResponse] | None = (
-            BinaryResponse if cast_to is BinaryResponse else AsyncBinaryResponse if cast_to is AsyncBinaryResponse else None
+            BinaryResponse
+            if cast_to is BinaryResponse
+            else AsyncBinaryResponse if cast_to is AsyncBinaryResponse else None
         )
         if stream is not None:
             return cast(T, stream(response))

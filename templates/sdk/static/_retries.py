@@ -32,8 +32,7 @@ class RetryConfig:
         """True when the policy lists this status, exactly or as a family such as `5XX`."""
         code = str(status_code)
         return any(
-            pattern == code or (pattern.endswith("XX") and code[:1] == pattern[:1])
-            for pattern in self.status_codes
+            pattern == code or (pattern.endswith("XX") and code[:1] == pattern[:1]) for pattern in self.status_codes
         )
 
     def delay(self, retry: int, response: httpx.Response | None = None) -> float:

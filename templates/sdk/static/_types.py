@@ -22,6 +22,4 @@ NOT_GIVEN: Final = NotGiven()
 Timeout: TypeAlias = float | httpx.Timeout | None
 
 # A file to upload: its bytes or an open binary file, optionally with a file name and a media type.
-FileContent: TypeAlias = (
-    bytes | IO[bytes] | tuple[str, bytes | IO[bytes]] | tuple[str, bytes | IO[bytes], str]
-)
+FileContent: TypeAlias = bytes | IO[bytes] | tuple[str, bytes | IO[bytes]] | tuple[str, bytes | IO[bytes], str]
