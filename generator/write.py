@@ -11,7 +11,9 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
@@ -27,36 +29,82 @@ _FORMATTED = Store("black", f"black {metadata.version('black')} line-length {LIN
 
 def format_files(files: dict[str, str]) -> dict[str, bytes]:
     """Every file's final bytes; Python files and the Python examples in markdown pass through black."""
+    sources: dict[str, str] = {}  # each piece of code black must see, and the first file it is in
+    for path, text in sorted(files.items()):
+        if path.endswith(".py"):
+            sources.setdefault(text, path)
+        elif path.endswith(".md"):
+            for match in _PYTHON_BLOCK.finditer(text):
+                sources.setdefault(match.group(2), path)
+    formatted = _black_all(sources)
     result: dict[str, bytes] = {}
     for path, text in sorted(files.items()):
         if path.endswith(".py"):
-            text = _black(text, path)
+            text = formatted[text]
         elif path.endswith(".md"):
-            text = _format_examples(text, path)
+            text = _PYTHON_BLOCK.sub(lambda m: m.group(1) + formatted[m.group(2)] + m.group(3), text)
         result[path] = text.encode("utf-8")
     return result
 
 
-def _format_examples(markdown: str, path: str) -> str:
-    return _PYTHON_BLOCK.sub(lambda m: m.group(1) + _black(m.group(2), path) + m.group(3), markdown)
+# From this many pieces new to black, they are formatted by a pool of processes, one per core: a
+# cold run of every tag is hundreds of files, and black is the larger part of its time.
+_POOL_FROM = 32
 
 
-def _black(code: str, path: str) -> str:
-    key = hashlib.sha256(code.encode()).hexdigest()
-    known = _FORMATTED.get(key)
-    if known is not None:
-        return known
+def _black_all(sources: dict[str, str]) -> dict[str, str]:
+    """black's output for each piece of code, from the cache where it has been seen before."""
+    done: dict[str, str] = {}
+    new: list[str] = []
+    for code in sources:
+        known = _FORMATTED.get(_key(code))
+        if known is None:
+            new.append(code)
+        else:
+            done[code] = known
+    new.sort(key=len, reverse=True)  # the longest first, so no core is left with a long one at the end
+    workers = min(os.cpu_count() or 1, 8)
+    if len(new) >= _POOL_FROM and workers > 1:
+        import black  # noqa: F401 - imported once here, not in each worker a fork starts
+
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_ignores_signals) as pool:
+            try:
+                outcomes = list(pool.map(_black_one, new))
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    else:
+        outcomes = [_black_one(code) for code in new]
+    for code, (formatted, problem) in zip(new, outcomes, strict=True):
+        if problem is not None:
+            hint = "a template bug"
+            raise GeneratorError(
+                [Diagnostic(sources[code], "#", f"generated code does not parse: {problem}", hint=hint)]
+            )
+        _FORMATTED.put(_key(code), formatted)
+        done[code] = formatted
+    return done
+
+
+def _black_one(code: str) -> tuple[str, str | None]:
+    """black's output, or why it could not format the code (an exception crosses processes badly)."""
     import black
 
     mode = black.Mode(line_length=LINE_LENGTH, target_versions={black.mode.TargetVersion.PY310})
     try:
-        formatted = black.format_str(code, mode=mode)
+        return black.format_str(code, mode=mode), None
     except black.parsing.InvalidInput as exc:
-        raise GeneratorError(
-            [Diagnostic(path, "#", f"generated code does not parse: {exc}", hint="a template bug")]
-        ) from None
-    _FORMATTED.put(key, formatted)
-    return formatted
+        return code, str(exc)
+
+
+def _worker_ignores_signals() -> None:
+    """Ctrl-C reaches the whole process group: the main process cancels the work, workers just end."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _key(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
 
 
 # Enough of each file's diff to see what changed; the rest is counted, not shown.

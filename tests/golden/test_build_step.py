@@ -83,6 +83,7 @@ def test_a_signal_at_any_moment_leaves_a_whole_tree(tmp_path: Path, real_doc: Pa
         _, stderr = process.communicate(timeout=120)
         assert "Traceback" not in stderr
         assert process.returncode in (0, 130), stderr
+        assert _still_running(str(out)) == []  # black's worker processes ended with it
         now = snapshot(out)
         if process.returncode == 130:
             assert "left as it was" in stderr
@@ -92,6 +93,22 @@ def test_a_signal_at_any_moment_leaves_a_whole_tree(tmp_path: Path, real_doc: Pa
         if now != old:
             write_tree(out, first)
     assert 130 in outcomes
+
+
+def _still_running(argument: str) -> list[int]:
+    """Processes whose command line holds `argument`, waited for a few seconds to end."""
+    deadline = time.monotonic() + 5
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and argument.encode() in (entry / "cmdline").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 def _dead_pid() -> int:
