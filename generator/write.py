@@ -14,6 +14,7 @@ import shutil
 import signal
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from importlib import metadata
 from pathlib import Path
 
@@ -63,19 +64,7 @@ def _black_all(sources: dict[str, str]) -> dict[str, str]:
         else:
             done[code] = known
     new.sort(key=len, reverse=True)  # the longest first, so no core is left with a long one at the end
-    workers = min(os.cpu_count() or 1, 8)
-    if len(new) >= _POOL_FROM and workers > 1:
-        import black  # noqa: F401 - imported once here, not in each worker a fork starts
-
-        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_ignores_signals) as pool:
-            try:
-                outcomes = list(pool.map(_black_one, new))
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-    else:
-        outcomes = [_black_one(code) for code in new]
-    for code, (formatted, problem) in zip(new, outcomes, strict=True):
+    for code, (formatted, problem) in zip(new, _black_many(new), strict=True):
         if problem is not None:
             hint = "a template bug"
             raise GeneratorError(
@@ -84,6 +73,27 @@ def _black_all(sources: dict[str, str]) -> dict[str, str]:
         _FORMATTED.put(_key(code), formatted)
         done[code] = formatted
     return done
+
+
+def _black_many(codes: list[str]) -> list[tuple[str, str | None]]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(codes) >= _POOL_FROM and workers > 1:
+        try:
+            return _black_in_pool(codes, workers)
+        except (OSError, NotImplementedError, BrokenProcessPool):
+            pass  # no pool here (a sandbox without semaphores), or a worker died: this process does it all
+    return [_black_one(code) for code in codes]
+
+
+def _black_in_pool(codes: list[str], workers: int) -> list[tuple[str, str | None]]:
+    import black  # noqa: F401 - imported once here, not in each worker a fork starts
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_ignores_signals) as pool:
+        try:
+            return list(pool.map(_black_one, codes))
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def _black_one(code: str) -> tuple[str, str | None]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from generator import cache, write
@@ -39,3 +41,30 @@ def test_code_black_cannot_read_is_named_by_its_file(
         write.format_files(files)
     (problem,) = raised.value.diagnostics
     assert problem.source == "docs/broken.md" and "does not parse" in problem.message
+
+
+def test_without_a_pool_one_process_formats_everything(uncached: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OSError("no semaphores in this sandbox")
+
+    monkeypatch.setattr(write, "_POOL_FROM", 1)
+    monkeypatch.setattr(write.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(write, "ProcessPoolExecutor", refused)
+    assert write.format_files({"a.py": "x=1\n", "b.py": "y = [1,2]\n"}) == {"a.py": b"x = 1\n", "b.py": b"y = [1, 2]\n"}
+
+
+def test_a_worker_that_dies_leaves_the_work_to_this_process(uncached: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import black
+
+    main = os.getpid()
+    real = black.format_str
+
+    def dies_in_a_worker(code: str, *, mode: black.Mode) -> str:
+        if os.getpid() != main:
+            os._exit(1)
+        return real(code, mode=mode)
+
+    monkeypatch.setattr(write, "_POOL_FROM", 1)
+    monkeypatch.setattr(write.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(black, "format_str", dies_in_a_worker)
+    assert write.format_files({"a.py": "x=1\n", "b.py": "y = [1,2]\n"}) == {"a.py": b"x = 1\n", "b.py": b"y = [1, 2]\n"}
