@@ -7,6 +7,7 @@ Peers live in their own virtualenvs under benchmarks/.venvs/ (never in the proje
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -130,7 +131,7 @@ def main() -> int:
 
     # 1. The everyday regeneration: the document was edited (one description), so it is validated anew
     # and only the files the edit changes go through black again.
-    edited, edits = work / "edited.json", iter(range(1_000_000))
+    edited, edits = work / "edited.json", itertools.count()
     document = json.loads(REAL_DOC.read_text())
 
     def edit() -> None:

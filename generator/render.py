@@ -112,7 +112,7 @@ def _environment(search: list[Path]) -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(
-        pyrepr=_pyrepr,
+        pyrepr=py_literal,
         docstring=_docstring,
         comment=_comment,
         qualify=_qualify,
@@ -121,11 +121,6 @@ def _environment(search: list[Path]) -> jinja2.Environment:
         md_type=_md_type,
     )
     return env
-
-
-def _pyrepr(value: str | int | float | bool | None) -> str:
-    """A Python literal for a string or number; repr escapes quotes, backslashes and controls."""
-    return py_literal(value)
 
 
 def _docstring(text: str, indent: str = "", closes: bool = False) -> str:

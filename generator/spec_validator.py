@@ -119,7 +119,7 @@ def _decided_first(cls: type[KeywordValidator]) -> type[KeywordValidator]:
         return cls
 
     def _get_schema_checker(self: OpenAPIV31SchemaValidator, schema: SchemaPath, value: Any) -> Callable[[Any], None]:
-        exact = OpenAPIV31SchemaValidator._get_schema_checker(self, schema, value)
+        exact = cls._get_schema_checker(self, schema, value)
         if self._get_schema_dialect_id(schema, value) != OAS31_BASE_DIALECT_ID:
             return exact
 
