@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from generator.ir import Body, ExampleArg, Param, Schema, TypeRef
-from generator.literals import py_literal
 
 if TYPE_CHECKING:
     from generator.schemas import SchemaBuilder
@@ -25,26 +24,29 @@ _FORMAT_EXAMPLES = {
 _MAX_DEPTH = 3
 
 
-def param_example(param: dict[str, Any], schema: Any, param_type: TypeRef) -> str:
-    """The first example the document gives for a parameter, else one fitting its type."""
+def param_example(schemas: SchemaBuilder, param: dict[str, Any], schema: Any, param_type: TypeRef) -> str:
+    """The first example the document gives for a parameter that fits its type, else one made up."""
+    candidates: list[Any] = []
     for node in (param, schema):
         if not isinstance(node, dict):
             continue
         examples = node.get("examples")
-        if isinstance(examples, list) and examples and _scalar(examples[0]):
-            return py_literal(examples[0])
+        if isinstance(examples, list) and examples:
+            candidates.append(examples[0])
         if isinstance(examples, dict):
-            for entry in examples.values():
-                if isinstance(entry, dict) and _scalar(entry.get("value")):
-                    return py_literal(entry["value"])
-        if _scalar(node.get("example")):
-            return py_literal(node["example"])
+            candidates += [e.get("value") for e in examples.values() if isinstance(e, dict)]
+        if "example" in node:
+            candidates.append(node["example"])
     if isinstance(schema, dict):
-        if _scalar(schema.get("default")):
-            return py_literal(schema["default"])
+        candidates.append(schema.get("default"))
         if isinstance(schema.get("format"), str) and schema["format"] in _FORMAT_EXAMPLES:
-            return py_literal(_FORMAT_EXAMPLES[schema["format"]])
-    return _PLACEHOLDERS.get(param_type.name, '"string"')
+            candidates.append(_FORMAT_EXAMPLES[schema["format"]])
+    for value in candidates:
+        if _scalar(value):
+            literal = schemas.default_repr(value, param_type, "models.")
+            if literal is not None:
+                return literal
+    return _value(schemas, param_type, 0)
 
 
 def example_args(schemas: SchemaBuilder, params: tuple[Param, ...], body: Body | None) -> tuple[ExampleArg, ...]:

@@ -61,14 +61,18 @@ class ModelModule:
     model_imports: tuple[tuple[str, str], ...]
     std_imports: tuple[str, ...]
     pydantic_imports: tuple[str, ...]
+    # The SDK's own: `from .._models import ...`.
+    local_imports: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Param:
     wire_name: str
     py_name: str
-    location: Literal["path", "query", "header"]
+    location: Literal["path", "query", "header", "cookie"]
     type: TypeRef
+    # The annotation as the resources module spells it (`models.` prefixes, shadowed builtins qualified).
+    annotation: str
     required: bool
     default_repr: str | None
     description: str
@@ -77,9 +81,10 @@ class Param:
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    """A request body: JSON (a model or a dict of its shape), raw bytes, or a multipart file upload."""
+    """A request body: JSON or a form (a model or a dict of its shape), multipart fields and files
+    (a model or a dict; bytes and files become file parts), one uploaded file, or raw bytes."""
 
-    kind: Literal["json", "raw", "multipart"]
+    kind: Literal["json", "form", "multipart", "file", "raw"]
     py_name: str
     type: TypeRef
     annotation: str
@@ -109,6 +114,8 @@ class Pagination:
 
     method_name: str
     page_param: str
+    # The first page's number as the pager starts it: the caller's `page`, or the document's first page.
+    start: str
     page_size_param: str | None
     items_field: str
     item_type: TypeRef
@@ -120,10 +127,14 @@ class Pagination:
 
 @dataclass(frozen=True, slots=True)
 class ErrorResponse:
+    """A failure status; its body is parsed as `parse_as` (the document's schema for it) when one is given."""
+
     status: str
     exception: str
     content_type: str
     description: str
+    type: TypeRef | None
+    parse_as: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,12 +156,18 @@ class Operation:
     path_params: tuple[Param, ...]
     query_params: tuple[Param, ...]
     header_params: tuple[Param, ...]
+    cookie_params: tuple[Param, ...]
     body: Body | None
     response: Response
     errors: tuple[ErrorResponse, ...]
     example: tuple[ExampleArg, ...]
     example_uses_models: bool
     pagination: Pagination | None
+    # (status key, parse target) for failure bodies: the documented ones, then the API's shared error
+    # model for any other status ("default"), when every typed error response uses that one model.
+    error_parsers: tuple[tuple[str, str], ...]
+    # Alternatives (any one will do) of scheme keys that must all be sent; () is a public operation.
+    security: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,14 +183,44 @@ class Resource:
     # Import lines the module needs beyond the SDK's own: the standard library's, then pydantic's.
     std_imports: tuple[str, ...]
     third_party_imports: tuple[str, ...]
+    # The SDK's own modules beyond what every resources module imports (`from .._models import ...`).
+    local_imports: tuple[str, ...]
+    # The per-call arguments' annotations, qualified where a method's name shadows a builtin.
+    retries_annotation: str
+    extra_headers_annotation: str
+
+
+SchemeKind = Literal["api_key", "http", "basic", "oauth2", "open_id_connect", "mutual_tls"]
+CredentialRole = Literal["value", "username", "password", "client_id", "client_secret"]
 
 
 @dataclass(frozen=True, slots=True)
-class Security:
-    scheme_name: str
-    header_name: str
+class Credential:
+    """One constructor argument of the client: a credential (or part of one) for one scheme."""
+
+    arg_name: str
     env_var: str
+    role: CredentialRole
+    # What the docs' examples pass for it.
+    placeholder: str
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityScheme:
+    """A security scheme of the document, as the client applies it to a request."""
+
+    key: str
+    kind: SchemeKind
+    location: Literal["header", "query", "cookie"]
+    # The header, query parameter or cookie the credential travels in.
+    param_name: str
+    # Written before the credential: `Bearer ` for tokens, `Digest ` for another http scheme.
+    prefix: str
+    # OAuth2's client-credentials flow: where the client fetches its tokens ("" when it cannot).
+    token_url: str
+    scopes: tuple[str, ...]
     description: str
+    credentials: tuple[Credential, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,8 +246,14 @@ class Api:
     async_client_class: str
     server_url: str
     server_env_var: str
-    security: Security
+    schemes: tuple[SecurityScheme, ...]
+    # Scheme keys of the requirement every operation must meet, when there is one (the client then
+    # refuses to start without it); empty when some operation is public or may choose another scheme.
+    required_schemes: tuple[str, ...]
+    # The credential arguments of the docs' examples, as Python source (`auth_header="..."`).
+    example_credentials: str
     retries: RetryPolicy
+    # The model every typed error response of the API uses, when they share one: `error` is typed as it.
     error_model: str | None
     resources: tuple[Resource, ...]
     modules: tuple[ModelModule, ...]

@@ -45,6 +45,10 @@ MODEL_RESERVED = frozenset(
 )
 
 
+# Names that read as digits in many fonts (pycodestyle's E741-E743): never given to anything.
+AMBIGUOUS = frozenset({"l", "I", "O"})
+
+
 def words(text: str) -> list[str]:
     """Splits any name (camelCase, kebab-case, spaced, accented) into lower-case ASCII words."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
@@ -83,15 +87,21 @@ def safe_snake(text: str, reserved: frozenset[str] = frozenset(), fallback: str 
     if name[0].isdigit():
         name = f"{fallback}_{name}"
     # Soft keywords (match, case, type) are valid names, and their set varies by Python version.
-    if keyword.iskeyword(name) or name in reserved:
+    if keyword.iskeyword(name) or name in reserved or name in AMBIGUOUS:
         name += "_"
     return name
 
 
 def safe_pascal(text: str, fallback: str = "Model") -> str:
-    """A PascalCase class name that does not start with a digit."""
+    """A PascalCase class name that does not start with a digit, and is not `I` or `O`."""
     name = pascal(text) or fallback
-    return f"{fallback}{name}" if name[0].isdigit() else name
+    name = f"{fallback}{name}" if name[0].isdigit() else name
+    return name + "_" if name in AMBIGUOUS else name
+
+
+def module_name(class_name: str) -> str:
+    """The module (and docs page) of a model class: `CustomerContact` → `customer_contact`."""
+    return safe_snake(class_name, fallback="model")
 
 
 def enum_member(value: str) -> str:
@@ -99,7 +109,7 @@ def enum_member(value: str) -> str:
     name = upper_snake(value) or "EMPTY"
     if name[0].isdigit():
         name = f"VALUE_{name}"
-    return name
+    return name + "_" if name in AMBIGUOUS else name
 
 
 def method_name(operation_id: str, tag: str, http_method: str, path: str) -> str:

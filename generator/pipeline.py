@@ -21,7 +21,7 @@ from generator.ir import Api
 from generator.load import load_document
 from generator.render import render_api, stamp_files
 from generator.schemas import nested_type_schema
-from generator.validate import is_within, reached_pointers, validate_document
+from generator.validate import annotation_at, is_within, reached_pointers, validate_document
 from generator.write import format_files
 
 
@@ -44,8 +44,8 @@ def checked_api(
     doc = load_document(spec, options.max_bytes, options.fetch_timeout)
     if options.allow_external_refs:
         doc = bundle_external_refs(doc, options.max_bytes, options.fetch_timeout)
-    if tags is None:
-        tags = tuple(doc.tags())
+    if tags is None:  # every tag that has operations: a declared tag may have none
+        tags = tuple(t for t in doc.tags() if doc.tag_operations(t))
     with _recursion_limit(_RECURSION_LIMIT):
         problems = _validated(doc)
         known = set(doc.tags())
@@ -59,6 +59,11 @@ def checked_api(
                     warnings.append(problem)
             elif not options.strict and _repaired(doc, problem):
                 warnings.append(_warning(problem, "its `type` holds a schema; generated as that schema"))
+            elif not options.strict and not problem.blocking and annotation_at(problem.pointer):
+                keyword = annotation_at(problem.pointer)
+                warnings.append(
+                    _warning(problem, f"`{keyword}` is not used by the generated code; generated without it")
+                )
             elif options.strict or problem.blocking or _is_fatal(problem, reached):
                 fatal.append(problem)
             else:

@@ -183,6 +183,6 @@ def _md_type(t: TypeRef, prefix: str) -> str:
         return arms + (" \\| None" if t.nullable else "")
     text = t.annotation.replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
     for name in sorted(t.models, key=len, reverse=True):
-        link = f"[{name}]({prefix}{naming.snake(name)}.md)"
+        link = f"[{name}]({prefix}{naming.module_name(name)}.md)"
         text = re.sub(rf"\b{re.escape(name)}\b(?!\]\()", link, text)
     return text

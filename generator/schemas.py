@@ -19,8 +19,42 @@ from generator.errors import Diagnostic, GeneratorError, pointer_join, pointer_p
 from generator.ir import EnumMember, Field, ModelModule, Schema, TypeRef
 from generator.literals import py_literal
 
-# Names the models package uses itself; a schema wanting one gets a suffix instead.
-_RESERVED_CLASSES = frozenset({"BaseModel", "OpenEnum", "Any", "Field", "ConfigDict"})
+# Names the models modules import, and the SDK's own public names: a schema wanting one is named
+# with a `Model` suffix instead (`BadRequestError` -> `BadRequestErrorModel`).
+RESERVED_CLASSES = frozenset(
+    {
+        # what a models module imports
+        "Annotated",
+        "Any",
+        "BaseModel",
+        "ConfigDict",
+        "Decimal",
+        "Field",
+        "OpenEnum",
+        "SerializationInfo",
+        "SerializerFunctionWrapHandler",
+        "Tag",
+        "UUID",
+        # the SDK's public names
+        "APIConnectionError",
+        "APIError",
+        "APIStatusError",
+        "APITimeoutError",
+        "AuthenticationError",
+        "BadRequestError",
+        "CodatError",
+        "ConflictError",
+        "InternalServerError",
+        "NotFoundError",
+        "PaymentRequiredError",
+        "PermissionDeniedError",
+        "RateLimitError",
+        "ResponseValidationError",
+        "RetryConfig",
+        "UnprocessableEntityError",
+    }
+)
+
 _STRUCTURAL = frozenset({"properties", "items", "additionalProperties", "allOf", "anyOf", "oneOf"})
 _FORMATS = {
     "date-time": ("datetime.datetime", "import datetime"),
@@ -45,8 +79,9 @@ class _Named:
 class SchemaBuilder:
     """Resolves, classifies, names and converts the schemas one set of operations reaches."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, reserved: frozenset[str] = frozenset()) -> None:
         self.doc = doc
+        self._reserved = RESERVED_CLASSES | reserved
         self._named: dict[str, _Named] = {}
         self._names: dict[str, str] = {}
         self._schemas: dict[str, Schema] = {}
@@ -93,17 +128,49 @@ class SchemaBuilder:
             return "enum"
         if isinstance(node.get("properties"), dict) and node["properties"]:
             return "object"
-        all_of = node.get("allOf")
-        if isinstance(all_of, list) and len(all_of) > 1:
+        parts = self._substantive_parts(node, "")
+        if len(parts) > 1 and any(self._object_like(part, set()) for part, _ in parts):
             return "object"
         return "inline"
 
+    def _object_like(self, node: Any, seen: set[int]) -> bool:
+        """True for a schema with properties, or an object type, directly or through allOf."""
+        target, _ = self.deref(node, "")
+        if not isinstance(target, dict) or id(target) in seen:
+            return False
+        seen.add(id(target))
+        if isinstance(target.get("properties"), dict) or "object" in _types(target):
+            return True
+        return any(self._object_like(part, seen) for part in target.get("allOf") or [])
+
+    def _substantive_parts(self, node: dict[str, Any], pointer: str) -> list[tuple[Any, str]]:
+        """The allOf parts that shape the type: those not made only of annotations or `type: null`."""
+        all_of = node.get("allOf")
+        if not isinstance(all_of, list):
+            return []
+        parts = []
+        for index, part in enumerate(all_of):
+            part_pointer = pointer_join(pointer, "allOf", index)
+            target, _ = self.deref(part, part_pointer)
+            if isinstance(target, dict) and _shapes_type(target):
+                parts.append((part, part_pointer))
+        return parts
+
+    def _null_in_parts(self, node: dict[str, Any], pointer: str) -> bool:
+        """An allOf part that is `nullable: true` or `type: null` makes the whole nullable."""
+        for index, part in enumerate(node.get("allOf") or []):
+            target, _ = self.deref(part, pointer_join(pointer, "allOf", index))
+            if isinstance(target, dict) and not _shapes_type(target) and _allows_null(target):
+                return True
+        return False
+
     def assign_names(self) -> None:
         """Names every discovered class: components by their key, the rest from their place."""
-        used = set(_RESERVED_CLASSES)
+        used = set(self._reserved)
         ordered = sorted(self._named, key=lambda p: (not _is_component(p), p))
         for pointer in ordered:
             candidates = _name_candidates(self.doc, pointer, self._named[pointer].node)
+            candidates = [f"{c}Model" if c in self._reserved else c for c in candidates]
             name = next((c for c in candidates if c not in used), None)
             if name is None:
                 base = candidates[-1]
@@ -135,9 +202,11 @@ class SchemaBuilder:
                 name=name,
                 models=(name,),
             )
-        all_of = node.get("allOf")
-        if isinstance(all_of, list) and len(all_of) == 1:
-            return self.type_of(all_of[0], pointer_join(pointer, "allOf", 0))
+        if isinstance(node.get("allOf"), list):
+            parts = self._substantive_parts(node, pointer)
+            if parts:  # one part, or several none of which is an object (else it is a named class)
+                inner = self.type_of(*parts[0])
+                return optional(inner) if self._null_in_parts(node, pointer) else inner
         for key in ("oneOf", "anyOf"):
             variants = node.get(key)
             if isinstance(variants, list) and variants:
@@ -197,14 +266,15 @@ class SchemaBuilder:
             tags.append(tag or (ref.rsplit("/", 1)[-1] if ref else variant_type.name))
         wire = discriminator["propertyName"]
         attr = naming.safe_snake(wire, naming.MODEL_RESERVED, fallback="field")
-        arms = " | ".join(f"Annotated[{t.annotation}, Tag({tag!r})]" for t, tag in zip(types, tags, strict=True))
-        reader = f"lambda v: v.get({wire!r}) if isinstance(v, dict) else getattr(v, {attr!r}, None)"
+        arms = " | ".join(
+            f"Annotated[{t.annotation}, Tag({py_literal(tag)})]" for t, tag in zip(types, tags, strict=True)
+        )
         return TypeRef(
             "union",
-            f"Annotated[{arms}, Discriminator({reader})]",
+            f"Annotated[{arms}, discriminator({py_literal(wire)}, {py_literal(attr)})]",
             args=tuple(types),
             models=tuple(dict.fromkeys(m for t in types for m in t.models)),
-            imports=("from typing import Annotated", "from pydantic import Discriminator", "from pydantic import Tag"),
+            imports=("from typing import Annotated", "from pydantic import Tag", "from .._models import discriminator"),
         )
 
     def _ensure_built(self, pointer: str) -> None:
@@ -228,7 +298,7 @@ class SchemaBuilder:
         class_name = self._names[named.pointer]
         return Schema(
             class_name=class_name,
-            module_name=naming.snake(class_name),
+            module_name=naming.module_name(class_name),
             kind="enum",
             pointer=named.pointer,
             description=_text(named.node.get("description")),
@@ -257,9 +327,11 @@ class SchemaBuilder:
                     type=field_type,
                     required=is_required,
                     default_repr=None if is_required else (default or "None"),
-                    description=_text(own.get("description")) or self._inherited_description(target, field_type),
+                    description=_text(own.get("description"))
+                    or self._annotation_description(own, prop_pointer)
+                    or self._inherited_description(target, field_type),
                     deprecated=_flag(own, target, "deprecated"),
-                    example_repr=_example_repr(prop, target),
+                    example_repr=_example_repr(prop, target, field_type),
                     read_only=read_only,
                     write_only=write_only,
                 )
@@ -267,7 +339,7 @@ class SchemaBuilder:
         class_name = self._names[named.pointer]
         return Schema(
             class_name=class_name,
-            module_name=naming.snake(class_name),
+            module_name=naming.module_name(class_name),
             kind="object",
             pointer=named.pointer,
             description=description,
@@ -277,19 +349,23 @@ class SchemaBuilder:
     def _default_repr(self, own: dict[str, Any], target: Any, field_type: TypeRef) -> str | None:
         """The document's default as a Python literal of the field's type, when it has a usable one."""
         node = own if "default" in own else target if isinstance(target, dict) and "default" in target else None
-        if node is None:
-            return None
-        value = node["default"]
-        if field_type.kind == "enum" and isinstance(value, str):
-            member = next((m for m in self.schema_named(field_type.name).members if m.value == value), None)
-            return f"{field_type.name}.{member.name}" if member else None
-        fits = {
-            "str": isinstance(value, str),
-            "int": isinstance(value, int) and not isinstance(value, bool),
-            "float": isinstance(value, int | float) and not isinstance(value, bool),
-            "bool": isinstance(value, bool),
-        }
-        return py_literal(value) if fits.get(field_type.name, False) else None
+        return None if node is None else self.default_repr(node["default"], field_type, "")
+
+    def default_repr(self, value: Any, t: TypeRef, prefix: str) -> str | None:
+        """`value` as a Python literal of type `t` (an enum's as its member, spelt `prefix` + class), or
+        None when it is not one: a default of the wrong type is an annotation no code should rely on."""
+        if t.kind == "enum" and isinstance(value, str):
+            member = next((m for m in self.schema_named(t.name).members if m.value == value), None)
+            return f"{prefix}{t.name}.{member.name}" if member else None
+        return py_literal(value) if t.kind == "primitive" and fits(value, t.name) else None
+
+    def _annotation_description(self, own: dict[str, Any], pointer: str) -> str:
+        """A description an allOf part carries beside the part that gives the type."""
+        for index, part in enumerate(own.get("allOf") or []):
+            target, _ = self.deref(part, pointer_join(pointer, "allOf", index))
+            if isinstance(target, dict) and not _shapes_type(target) and _text(target.get("description")):
+                return _text(target.get("description"))
+        return ""
 
     def _inherited_description(self, target: Any, field_type: TypeRef) -> str:
         """A field without its own description borrows its type's, unless that type is a model: the
@@ -337,6 +413,10 @@ class SchemaBuilder:
                 module_of[name] = module_name
             needed = sorted({d for n in group for d in deps[n]} - set(group))
             lines = {i for s in schemas for f in s.fields for i in f.type.imports}
+            local = {line for line in lines if line.startswith("from ..")}
+            local |= {"from .._models import BaseModel"} if any(s.kind == "object" for s in schemas) else set()
+            local |= {"from .._models import OpenEnum"} if any(s.kind == "enum" for s in schemas) else set()
+            lines -= local
             std = {line for line in lines if not line.startswith("from pydantic import ")}
             pydantic = ["Field"] if any(s.fields for s in schemas) else []
             pydantic += sorted(line.rsplit(" ", 1)[-1] for line in lines - std)
@@ -351,6 +431,7 @@ class SchemaBuilder:
                     model_imports=tuple((by_name[d].module_name, d) for d in needed),
                     std_imports=merged_imports(std),
                     pydantic_imports=tuple(pydantic),
+                    local_imports=merged_imports(local),
                 )
             )
         # Module names were final only now; imports refer to them by the names just fixed.
@@ -361,6 +442,7 @@ class SchemaBuilder:
                 tuple((module_of[cls], cls) for _, cls in m.model_imports),
                 m.std_imports,
                 m.pydantic_imports,
+                m.local_imports,
             )
             for m in sorted(modules, key=lambda m: m.module_name)
         )
@@ -439,9 +521,23 @@ def _allows_null(node: dict[str, Any]) -> bool:
     declared = node.get("type")
     return (
         node.get("nullable") is True
+        or declared == "null"
         or (isinstance(declared, list) and "null" in declared)
         or (isinstance(node.get("enum"), list) and None in node["enum"])
     )
+
+
+_TYPE_KEYWORDS = frozenset(
+    {"$ref", "properties", "items", "allOf", "oneOf", "anyOf", "enum", "const", "additionalProperties"}
+)
+
+
+def _shapes_type(node: dict[str, Any]) -> bool:
+    """True for a schema that says what type a value has; False for one that only annotates, constrains
+    or admits null (`description`, `maxLength`, `required`, `nullable: true`, `type: null`)."""
+    if any(t != "null" for t in _types(node)):
+        return True
+    return any(key in node for key in _TYPE_KEYWORDS)
 
 
 def _children(node: dict[str, Any], pointer: str) -> Iterator[tuple[Any, str]]:
@@ -496,7 +592,11 @@ def _owner_and_local(doc: Document, parts: list[str]) -> tuple[str, str]:
     plural_item = False
     for index, part in enumerate(rest):
         previous = rest[index - 1] if index else ""
-        if previous in ("properties", "definitions", "$defs", "parameters"):
+        if previous == "parameters" and part.isdigit():
+            # An operation's parameter is named by its `name`, not its place in the list.
+            param = _resolved_param(doc, parts[: len(parts) - len(rest) + index + 1])
+            local, plural_item = (param or part), False
+        elif previous in ("properties", "definitions", "$defs", "parameters"):
             local, plural_item = part, False
         elif part in ("items", "additionalProperties"):
             plural_item = True
@@ -504,6 +604,18 @@ def _owner_and_local(doc: Document, parts: list[str]) -> tuple[str, str]:
         local_words = naming.words(local)
         local = " ".join([*local_words[:-1], naming.singular(local_words[-1])])
     return owner, local or "item"
+
+
+def _resolved_param(doc: Document, parts: list[str]) -> str | None:
+    """The `name` of the parameter at that place (following one `$ref`), if it has one."""
+    try:
+        node = doc.resolve(pointer_join("#", *parts))
+        if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            node = doc.resolve(node["$ref"])
+    except KeyError:
+        return None
+    name = node.get("name") if isinstance(node, dict) else None
+    return name if isinstance(name, str) and name else None
 
 
 def merged_imports(lines: set[str]) -> tuple[str, ...]:
@@ -545,16 +657,29 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _example_repr(prop: Any, target: Any) -> str | None:
+def _example_repr(prop: Any, target: Any, field_type: TypeRef) -> str | None:
+    """The document's example for a field, when it is a literal of the field's type."""
     for node in (prop, target):
         if not isinstance(node, dict):
             continue
         examples = node.get("examples")
-        if isinstance(examples, list) and examples and _is_scalar(examples[0]):
-            return py_literal(examples[0])
-        if "example" in node and _is_scalar(node["example"]):
-            return py_literal(node["example"])
+        candidates = [examples[0]] if isinstance(examples, list) and examples else []
+        candidates += [node["example"]] if "example" in node else []
+        for value in candidates:
+            if _is_scalar(value) and fits(value, field_type.name):
+                return py_literal(value)
     return None
+
+
+def fits(value: Any, type_name: str) -> bool:
+    """True when a document value (a default, an example) is a literal of that primitive type."""
+    if isinstance(value, bool):
+        return type_name == "bool"
+    if isinstance(value, int):
+        return type_name in ("int", "float")
+    if isinstance(value, float):
+        return type_name == "float" and value == value
+    return isinstance(value, str) and type_name == "str"
 
 
 def _is_scalar(value: Any) -> bool:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import jsonschema_rs
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.validators import validator_for
 from jsonschema_path import SchemaPath
 from openapi_schema_validator._dialects import OAS31_BASE_DIALECT_ID, OAS31_BASE_DIALECT_METASCHEMA
@@ -41,13 +41,16 @@ def spec_errors(doc: Document, version: str, report_crash: bool) -> Iterator[Dia
     meta_schema = dict(schema_v31 if v31 else schema_v30)
     members = {"keyword_validators": located, "schema_validator": _DecidedFirst(meta_schema)}
     validator = type("LocatedSpecValidator", (base,), members)(doc.data)
-    seen: set[tuple[str, str]] = set()
+    # The two passes often find the same problem: one report per pointer and reason.
+    reasons: dict[str, list[str]] = {}
     try:
         for err in validator.iter_errors():
-            pointer = getattr(err, "sdkgen_pointer", None) or pointer_join("#", *err.absolute_path)
-            message = short(err.message)
-            if (pointer, message) not in seen:
-                seen.add((pointer, message))
+            checked = getattr(err, "sdkgen_base", None)
+            where, message = explain(err)
+            pointer = pointer_join(checked or "#", *where)
+            known = reasons.setdefault(pointer, [])
+            if not any(reason in message for reason in known):
+                known.append(message.split(" (found ", 1)[0])
                 yield diag(doc, pointer, message)
     except RecursionError:
         yield diag(doc, "#", "the document nests too deeply to validate")
@@ -65,12 +68,86 @@ def _located(cls: type[KeywordValidator], pointers: Callable[[], dict[int, str]]
         for err in parent_call(self, *args, **kwargs):
             if not isinstance(err, OpenAPIValidationError):
                 err = OpenAPIValidationError.create_from(err)
-            base = pointers().get(id(where.read_value())) if where is not None else None
-            if base is not None and not hasattr(err, "sdkgen_pointer"):
-                err.sdkgen_pointer = pointer_join(base, *err.absolute_path)  # type: ignore[attr-defined]
+            base = _place(where, pointers()) if where is not None else None
+            if base is not None and not hasattr(err, "sdkgen_base"):
+                err.sdkgen_base = base  # type: ignore[attr-defined]
             yield err
 
     return type(cls.__name__, (cls,), {"__call__": __call__})
+
+
+def _place(where: SchemaPath, pointers: dict[int, str]) -> str | None:
+    """The pointer of a checked node: found by identity, or for a scalar (`items: 5`) through its parent."""
+    found = pointers.get(id(where.read_value()))
+    if found is None and where.parts:
+        parent = pointers.get(id(where.parent.read_value()))
+        found = pointer_join(parent, where.parts[-1]) if parent is not None else None
+    return found
+
+
+def explain(err: ValidationError) -> tuple[list[str | int], str]:
+    """Where under the checked node the problem is, and a message with the reason first.
+
+    Under `anyOf`/`oneOf`, a failure deeper in the value than the alternatives themselves is the
+    cause (jsonschema's `best_match` descends to it), and so is the one alternative left once the
+    Reference Object form is set aside for a value without `$ref`; alternatives that all fail at the
+    value itself are listed, each with its reason. An unexpected keyword is pointed at itself. The
+    value comes last, and only the value is ever shortened.
+    """
+    while err.validator in ("anyOf", "oneOf") and err.context:
+        deeper = [c for c in err.context if len(c.absolute_path) > len(err.absolute_path)]
+        candidates = deeper or [c for c in err.context if not _wants_ref(c)]
+        if len(candidates) != 1 and not deeper:
+            reasons = list(dict.fromkeys(_reason(c)[0] for c in err.context))
+            shown = "; ".join(reasons[:4]) + ("; ..." if len(reasons) > 4 else "")
+            message = f"matches none of the {len(err.context)} allowed forms: {shown} (found {_value(err.instance)})"
+            return list(err.absolute_path), message
+        cause = best_match(candidates)
+        if cause is None or cause is err:
+            break
+        err = cause
+    path: list[str | int] = list(err.absolute_path)
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict) and isinstance(err.schema, dict):
+        extra = _unexpected(err.instance, err.schema)
+        if extra:
+            names = ", ".join(repr(name) for name in extra)
+            return [*path, extra[0]], f"unexpected {'keyword' if len(extra) == 1 else 'keywords'} {names}"
+    reason, value = _reason(err)
+    return path, f"{reason} (found {value})" if value else reason
+
+
+def _unexpected(instance: dict[str, Any], schema: dict[str, Any]) -> list[str]:
+    """The keys `additionalProperties: false` refused: named by neither `properties` nor a pattern."""
+    named = schema.get("properties") or {}
+    patterns = [re.compile(p) for p in schema.get("patternProperties") or {}]
+    return sorted(k for k in instance if k not in named and not any(p.search(k) for p in patterns))
+
+
+def _wants_ref(err: ValidationError) -> bool:
+    """The Reference Object alternative failing on a value that is no reference: not the cause."""
+    return (
+        err.validator == "required"
+        and isinstance(err.validator_value, list)
+        and "$ref" in err.validator_value
+        and isinstance(err.instance, dict)
+        and "$ref" not in err.instance
+    )
+
+
+def _reason(err: ValidationError) -> tuple[str, str]:
+    """jsonschema writes the value first (`{...} is not of type 'array'`): split it from the reason."""
+    shown = repr(err.instance)
+    if err.message.startswith(shown) and len(err.message) > len(shown):
+        reason = " ".join(err.message[len(shown) :].split())
+        return reason.removeprefix("is "), _value(err.instance)
+    return " ".join(err.message.split()), ""
+
+
+def _value(instance: Any) -> str:
+    return short(repr(instance), _VALUE_CHARS)
+
+
+_VALUE_CHARS = 100
 
 
 def _index_nodes(data: Any) -> dict[int, str]:

@@ -126,6 +126,74 @@ KNOWN_FORMATS = frozenset(
 )
 
 
+# Keywords no generated code depends on: what they say is documentation (descriptions, examples) or
+# a constraint the SDK leaves to the server. Malformed, they are warnings unless --strict.
+ANNOTATIONS = frozenset(
+    {
+        "$comment",
+        "contact",
+        "deprecated",
+        "description",
+        "example",
+        "examples",
+        "exclusiveMaximum",
+        "exclusiveMinimum",
+        "externalDocs",
+        "license",
+        "maxItems",
+        "maxLength",
+        "maxProperties",
+        "maximum",
+        "minItems",
+        "minLength",
+        "minProperties",
+        "minimum",
+        "multipleOf",
+        "pattern",
+        "summary",
+        "termsOfService",
+        "title",
+        "uniqueItems",
+        "xml",
+    }
+)
+# Keywords whose members are named by the document: `properties/example` is a property, not a keyword.
+_NAMED_MEMBERS = frozenset(
+    {
+        "$defs",
+        "callbacks",
+        "content",
+        "definitions",
+        "dependentSchemas",
+        "encoding",
+        "examples",
+        "headers",
+        "links",
+        "mapping",
+        "parameters",
+        "pathItems",
+        "paths",
+        "patternProperties",
+        "properties",
+        "requestBodies",
+        "responses",
+        "schemas",
+        "scopes",
+        "securitySchemes",
+        "variables",
+    }
+)
+
+
+def annotation_at(pointer: str) -> str | None:
+    """The annotation keyword a problem lies in (`examples`, `pattern`, ...), or None if it lies in none."""
+    parts = pointer_parts(pointer)
+    for index, part in enumerate(parts):
+        if part in ANNOTATIONS and (index == 0 or parts[index - 1] not in _NAMED_MEMBERS):
+            return part
+    return None
+
+
 def _format_warnings(doc: Document) -> Iterator[Diagnostic]:
     """An unknown `format` is tolerated (the value keeps its plain type) but worth a word."""
     stack: list[tuple[Any, str]] = [(doc.data, "#")]
@@ -234,9 +302,9 @@ def _local_refs(data: Any) -> Iterator[str]:
     return (r for r in _refs_in(data) if r.startswith("#"))
 
 
-def short(message: str) -> str:
+def short(message: str, limit: int = _MAX_MESSAGE) -> str:
     flat = " ".join(message.split())
-    return flat if len(flat) <= _MAX_MESSAGE else flat[: _MAX_MESSAGE - 1] + "…"
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def diag(doc: Document, pointer: str, message: str, hint: str = "") -> Diagnostic:

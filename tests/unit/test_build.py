@@ -42,7 +42,10 @@ def test_operation_ir_for_a_single_get() -> None:
     ]
     assert op.response.kind == "model" and op.response.type == TypeRef("model", "Thing", "Thing", models=("Thing",))
     assert api.server_url == "https://api.example.test"
-    assert api.security.header_name == "Authorization" and api.security.env_var == "CODAT_ACCOUNTING_AUTH_HEADER"
+    ((scheme),) = api.schemes
+    assert (scheme.kind, scheme.location, scheme.param_name) == ("api_key", "header", "Authorization")
+    assert [(c.arg_name, c.env_var) for c in scheme.credentials] == [("auth_header", "CODAT_ACCOUNTING_AUTH_HEADER")]
+    assert api.required_schemes == ("auth_header",) and op.security == (("auth_header",),)
 
 
 def test_refs_deep_into_other_schemas_and_definitions_get_names_from_their_place() -> None:
@@ -326,3 +329,109 @@ def test_ir_is_frozen_and_dumps_as_json() -> None:
         api.title = "x"  # type: ignore[misc]
     dumped = json.loads(json.dumps(dataclasses.asdict(api)))
     assert dumped["resources"][0]["operations"][0]["method_name"] == "get"
+
+
+def test_schema_names_the_sdk_uses_itself_take_a_model_suffix() -> None:
+    schemas = {
+        name: {"type": "object", "properties": {"x": {"type": "string"}}}
+        for name in ("BadRequestError", "RetryConfig", "BaseModel", "CodatAccounting", "Field")
+    }
+    thing = {"type": "object", "properties": {n.lower(): {"$ref": f"#/components/schemas/{n}"} for n in schemas}}
+    api = build(minimal({"Thing": thing, **schemas}))
+    assert sorted(s.class_name for m in api.modules for s in m.schemas) == [
+        "BadRequestErrorModel",
+        "BaseModelModel",
+        "CodatAccountingModel",
+        "FieldModel",
+        "RetryConfigModel",
+        "Thing",
+    ]
+
+
+def test_a_method_named_like_a_builtin_qualifies_the_builtin_in_signatures() -> None:
+    listing = {
+        "get": {
+            "tags": ["Things"],
+            "operationId": "list",
+            "parameters": [{"name": "ids", "in": "query", "schema": {"type": "array", "items": {"type": "integer"}}}],
+            "responses": {
+                "200": {
+                    "description": "ok",
+                    "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string"}}}},
+                }
+            },
+        }
+    }
+    (resource,) = build(minimal(paths={"/list": listing})).resources
+    op = next(o for o in resource.operations if o.method_name == "list")
+    assert op.response.returns == "builtins.list[str]"
+    assert op.response.parse_as == "list[str]"  # a method body sees the builtin
+    assert [p.annotation for p in op.query_params] == ["builtins.list[int] | None"]
+    assert resource.retries_annotation == "RetryConfig | int | NotGiven | None"
+    assert "import builtins" in resource.std_imports
+
+
+def test_unions_are_handed_to_the_client_through_cast() -> None:
+    either = {"oneOf": [{"$ref": "#/components/schemas/Thing"}, {"type": "string"}]}
+    paths = {
+        "/either": {
+            "get": {
+                "tags": ["Things"],
+                "operationId": "get-either",
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": either}}}},
+            }
+        }
+    }
+    (resource,) = build(minimal(paths=paths)).resources
+    op = next(o for o in resource.operations if o.operation_id == "get-either")
+    assert op.response.parse_as == 'cast("type[models.Thing | str]", models.Thing | str)'
+    assert "from typing import TYPE_CHECKING, cast" in resource.std_imports
+
+
+def test_parameter_defaults_are_written_in_their_type_or_not_at_all() -> None:
+    params = [
+        {"name": "order", "in": "query", "required": True, "schema": {"$ref": "#/components/schemas/Order"}},
+        {"name": "limit", "in": "query", "required": True, "schema": {"type": "integer", "default": "10"}},
+        {"name": "page", "in": "query", "schema": {"type": "integer"}},
+    ]
+    paths = {
+        "/things": {
+            "get": {
+                "tags": ["Things"],
+                "operationId": "get-things",
+                "parameters": params,
+                "responses": {"204": {"description": "ok"}},
+            }
+        }
+    }
+    data = minimal({"Order": {"type": "string", "enum": ["asc", "desc"], "default": "desc"}}, paths)
+    op = next(o for o in build(data).resources[0].operations if o.operation_id == "get-things")
+    assert [(p.py_name, p.annotation, p.default_repr) for p in op.query_params] == [
+        ("order", "models.Order", "models.Order.DESC"),
+        ("limit", "int", None),
+        ("page", "int | None", "None"),
+    ]
+
+
+def test_declared_tags_without_operations_are_left_out_or_named() -> None:
+    data = minimal()
+    data["tags"].append({"name": "Unused"})
+    with pytest.raises(GeneratorError) as caught:
+        build(data, "Unused")
+    assert caught.value.diagnostics[0].message == "tag 'Unused' has no operations"
+    assert "Things" in caught.value.diagnostics[0].hint
+
+
+def test_error_schemas_are_kept_per_status_and_shared_models_fall_back() -> None:
+    error = {"type": "object", "properties": {"message": {"type": "string"}}}
+    data = minimal({"Error": error})
+    get = data["paths"]["/things/{thingId}"]["get"]
+    get["responses"]["404"] = {
+        "description": "missing",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    api = build(data)
+    (op,) = api.resources[0].operations
+    assert api.error_model == "Error"
+    assert [(e.status, e.exception, e.parse_as) for e in op.errors] == [("404", "NotFoundError", "models.Error")]
+    assert op.error_parsers == (("404", "models.Error"), ("default", "models.Error"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from generator import naming
@@ -102,3 +104,23 @@ def test_qualify_prefixes_whole_names_only() -> None:
     assert naming.qualify(annotation, ("Customer", "CustomerStatus"), "models.") == (
         "list[models.Customer] | dict[str, models.CustomerStatus] | None"
     )
+
+
+@pytest.mark.parametrize(
+    ("function", "text", "expected"),
+    [
+        (naming.safe_snake, "l", "l_"),
+        (naming.safe_snake, "L", "l_"),
+        (naming.safe_pascal, "i", "I_"),
+        (naming.safe_pascal, "o", "O_"),
+        (naming.enum_member, "I", "I_"),
+        (naming.enum_member, "o", "O_"),
+        (naming.enum_member, "l", "L"),
+        (naming.module_name, "Class", "class_"),
+        (naming.module_name, "CustomerContact", "customer_contact"),
+    ],
+)
+def test_names_that_read_as_digits_or_keywords_get_an_underscore(
+    function: Callable[[str], str], text: str, expected: str
+) -> None:
+    assert function(text) == expected

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import functools
 import gc
+import json
 import logging
 import threading
 import time
@@ -18,8 +19,10 @@ from urllib.parse import quote
 import httpx
 import pydantic
 
+from ._auth import ClientCredentials, Credentials, Requirement
 from ._exceptions import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     ResponseValidationError,
     make_status_error,
@@ -45,7 +48,10 @@ class RequestOptions:
     path_params: Mapping[str, object] = field(default_factory=dict)
     query: Mapping[str, object] = field(default_factory=dict)
     headers: Mapping[str, object] = field(default_factory=dict)
+    cookies: Mapping[str, object] = field(default_factory=dict)
     json_body: object | None = None
+    # A form's fields (urlencoded, or multipart beside `files`).
+    data: Mapping[str, object] | None = None
     content: bytes | None = None
     files: Mapping[str, FileContent] | None = None
     content_type: str | None = None
@@ -53,6 +59,9 @@ class RequestOptions:
     timeout: Timeout | NotGiven = NOT_GIVEN
     retries: RetryConfig | int | NotGiven | None = NOT_GIVEN
     extra_headers: Mapping[str, str] | None = None
+    security: Requirement = ()
+    # The document's schema for each failure status ("404", "4XX", "default"), to parse the body by.
+    errors: Mapping[str, Any] = field(default_factory=dict)
 
 
 class BaseClient:
@@ -62,7 +71,7 @@ class BaseClient:
         self,
         *,
         base_url: str,
-        auth_headers: Mapping[str, str],
+        credentials: Credentials,
         user_agent: str,
         timeout: Timeout,
         retry_config: RetryConfig,
@@ -71,7 +80,7 @@ class BaseClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.retry_config = retry_config
-        self._auth_headers = dict(auth_headers)
+        self._credentials = credentials
         self._default_headers = {"User-Agent": user_agent, **(default_headers or {})}
         # The retry loop's clock; tests replace it together with the sleep function.
         self._clock: Callable[[], float] = time.monotonic
@@ -86,23 +95,50 @@ class BaseClient:
             path = path.replace("{" + name + "}", _path_segment(value))
         return self.base_url + path
 
-    def _build_request(self, client: httpx.Client | httpx.AsyncClient, options: RequestOptions) -> httpx.Request:
-        headers = {**self._default_headers, "Accept": options.accept, **self._auth_headers}
-        if options.content_type is not None:
-            headers["Content-Type"] = options.content_type
+    def _build_request(
+        self, client: httpx.Client | httpx.AsyncClient, options: RequestOptions, tokens: Mapping[str, str]
+    ) -> httpx.Request:
+        credentials = self._credentials.place(self._credentials.choose(options.security, options.operation_id), tokens)
+        headers = {**self._default_headers, "Accept": options.accept, **credentials.headers}
+        if options.content_type is not None and options.files is None:
+            headers["Content-Type"] = options.content_type  # multipart: httpx writes it with the boundary
         headers.update(_query(options.headers))
+        cookies = {**_query(options.cookies), **credentials.cookies}
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{name}={quote(value, safe='')}" for name, value in cookies.items())
         headers.update(options.extra_headers or {})
         timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
         return client.build_request(
             options.method,
             self._url(options),
-            params=_query(options.query),
+            params={**_query(options.query), **credentials.query},
             headers=headers,
             json=options.json_body,
+            data=_form(options.data) if options.data is not None else None,
             content=options.content,
             files=options.files,
             timeout=timeout if timeout is not None else httpx.Timeout(None),
         )
+
+    def _token_sources(self, options: RequestOptions) -> dict[str, ClientCredentials]:
+        """The OAuth2 token sources the scheme chosen for this call needs a token from."""
+        keys = self._credentials.choose(options.security, options.operation_id)
+        return {k: self._credentials.token_sources[k] for k in keys if k in self._credentials.token_sources}
+
+    def _status_error(self, response: httpx.Response, options: RequestOptions) -> APIStatusError:
+        """The error for a failure status, its body parsed by the document's schema for that status."""
+        status = str(response.status_code)
+        schema = next(
+            (options.errors[k] for k in (status, status[0] + "XX", "default") if k in options.errors),
+            None,
+        )
+        error: Any = None
+        if schema is not None and response.content:
+            try:
+                error = _adapter(schema).validate_json(response.content)
+            except (pydantic.ValidationError, TypeError):
+                error = None
+        return make_status_error(response, error)
 
     def _policy(self, options: RequestOptions) -> RetryConfig | None:
         retries = options.retries
@@ -139,7 +175,7 @@ class BaseClient:
         )
         if stream is not None:
             return cast(T, stream(response))
-        if cast_to is type(None) or cast_to is bytes or cast_to is str:
+        if cast_to is type(None) or cast_to is bytes or (cast_to is str and not _is_json(options.accept)):
             raw: Any = None if cast_to is type(None) else response.content if cast_to is bytes else response.text
             return cast(T, raw)
         try:
@@ -158,10 +194,13 @@ class BaseClient:
 
     def _log(self, options: RequestOptions, request: httpx.Request, outcome: str, started: float, attempt: int) -> None:
         if log.isEnabledFor(logging.DEBUG):
+            url = request.url
+            for name in self._credentials.secret_query_names() & set(url.params.keys()):
+                url = url.copy_set_param(name, "***")
             log.debug(
                 "%s %s -> %s in %.3fs (attempt %d, %s)",
                 request.method,
-                request.url,
+                url,
                 outcome,
                 time.monotonic() - started,
                 attempt,
@@ -194,8 +233,10 @@ class SyncAPIClient(BaseClient):
         policy = self._policy(options)
         started = self._clock()
         retry = 0
+        sources = self._token_sources(options)
+        refreshed = False
         while True:
-            request = self._build_request(self._http, options)
+            request = self._build_request(self._http, options, {k: self._token(s) for k, s in sources.items()})
             sent_at = time.monotonic()
             try:
                 response = self._http.send(request, stream=cast_to is BinaryResponse)
@@ -210,13 +251,30 @@ class SyncAPIClient(BaseClient):
             self._log(options, request, str(response.status_code), sent_at, retry + 1)
             if response.is_success:
                 return self._parse(response, cast_to, options)
+            if response.status_code == 401 and sources and not refreshed:
+                # The token may have been revoked before its time: fetch a new one, once.
+                response.close()
+                for source in sources.values():
+                    source.invalidate()
+                refreshed = True
+                continue
             wait = self._next_wait(policy, retry, started, response)
             if wait is None:
                 response.read()
-                raise make_status_error(response)
+                raise self._status_error(response, options)
             response.close()
             self._sleep(wait)
             retry += 1
+
+    def _token(self, source: ClientCredentials) -> str:
+        with source.lock:
+            token = source.current(self._clock())
+            if token is not None:
+                return token
+            response = self._http.send(source.build_request(self._http, self.base_url))
+            if not response.is_success:
+                raise make_status_error(response, None)
+            return source.store(response, self._clock())
 
 
 class AsyncAPIClient(BaseClient):
@@ -244,8 +302,11 @@ class AsyncAPIClient(BaseClient):
         policy = self._policy(options)
         started = self._clock()
         retry = 0
+        sources = self._token_sources(options)
+        refreshed = False
         while True:
-            request = self._build_request(self._http, options)
+            tokens = {k: await self._token(s) for k, s in sources.items()}
+            request = self._build_request(self._http, options, tokens)
             sent_at = time.monotonic()
             try:
                 response = await self._http.send(request, stream=cast_to is AsyncBinaryResponse)
@@ -260,13 +321,29 @@ class AsyncAPIClient(BaseClient):
             self._log(options, request, str(response.status_code), sent_at, retry + 1)
             if response.is_success:
                 return self._parse(response, cast_to, options)
+            if response.status_code == 401 and sources and not refreshed:
+                await response.aclose()
+                for source in sources.values():
+                    source.invalidate()
+                refreshed = True
+                continue
             wait = self._next_wait(policy, retry, started, response)
             if wait is None:
                 await response.aread()
-                raise make_status_error(response)
+                raise self._status_error(response, options)
             await response.aclose()
             await self._sleep(wait)
             retry += 1
+
+    async def _token(self, source: ClientCredentials) -> str:
+        async with source.async_lock:
+            token = source.current(self._clock())
+            if token is not None:
+                return token
+            response = await self._http.send(source.build_request(self._http, self.base_url))
+            if not response.is_success:
+                raise make_status_error(response, None)
+            return source.store(response, self._clock())
 
 
 # Bodies from this size up are decoded with CPython's cycle collector paused (see below).
@@ -319,12 +396,31 @@ def _promote_to_oldest_generation() -> None:
         gc.unfreeze()
 
 
-def serialize_body(body: object, model: type[BaseModel]) -> object:
+def serialize_body(body: object, model: type[BaseModel]) -> dict[str, Any] | None:
     """A request body as JSON data: a model as set, a dict checked against the model first."""
     if body is None:
         return None
     checked = body if isinstance(body, BaseModel) else model.model_validate(body)
     return checked.to_wire()
+
+
+def multipart_body(body: object, model: type[BaseModel]) -> tuple[dict[str, object], dict[str, FileContent]]:
+    """A multipart body as its fields and its file parts: every bytes value (the document's
+    `format: binary`) is a file named after its field, everything else a field as a form writes it."""
+    if body is None:
+        return {}, {}
+    checked = body if isinstance(body, BaseModel) else model.model_validate(body)
+    values = checked.model_dump(by_alias=True, exclude_unset=True, context={"request": True})
+    files: dict[str, FileContent] = {name: (name, v) for name, v in values.items() if isinstance(v, bytes)}
+    python_names = {field.alias or name: name for name, field in type(checked).model_fields.items()}
+    fields = checked.model_dump(
+        mode="json",
+        by_alias=True,
+        exclude_unset=True,
+        exclude={python_names.get(name, name) for name in files},
+        context={"request": True},
+    )
+    return fields, files
 
 
 def _path_segment(value: object) -> str:
@@ -348,6 +444,24 @@ def _query(query: Mapping[str, object]) -> dict[str, str]:
         else:
             params[name] = str(value)
     return params
+
+
+def _form(data: Mapping[str, object]) -> dict[str, Any]:
+    """Form fields as text: lists repeat their field, None leaves it out, other values are written as
+    the query does; a nested object, which a form cannot hold, is sent as JSON."""
+    fields: dict[str, Any] = {}
+    for name, value in data.items():
+        if value is None:
+            continue
+        items = value if isinstance(value, list | tuple) else [value]
+        texts = [json.dumps(v) if isinstance(v, dict) else _query({name: v}).get(name, "") for v in items]
+        fields[name] = texts if isinstance(value, list | tuple) else texts[0]
+    return fields
+
+
+def _is_json(content_type: str) -> bool:
+    base = content_type.split(";", 1)[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
 
 
 def _connection_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:

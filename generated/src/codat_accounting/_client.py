@@ -10,14 +10,16 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from ._auth import Credentials
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._constants import (
-    AUTH_ENV,
-    AUTH_HEADER_NAME,
+    CREDENTIAL_ARGS,
     DEFAULT_MAX_RETRIES,
     DEFAULT_RETRY_CONFIG,
     DEFAULT_SERVER_URL,
     DEFAULT_TIMEOUT,
+    REQUIRED_SCHEMES,
+    SECURITY_SCHEMES,
     SERVER_URL_ENV,
     USER_AGENT,
 )
@@ -35,19 +37,20 @@ __all__ = [
 
 
 def _settings(
-    auth_header: str | None,
+    credentials: Mapping[str, str | None],
     server_url: str | None,
     max_retries: int,
     retry_config: RetryConfig | None,
 ) -> dict[str, object]:
-    auth = auth_header if auth_header is not None else os.environ.get(AUTH_ENV)
-    if not auth:
-        raise CodatError(f"no credentials: pass auth_header=... or set {AUTH_ENV}")
+    given = Credentials(SECURITY_SCHEMES, CREDENTIAL_ARGS, credentials)
+    missing = given.missing(REQUIRED_SCHEMES)
+    if missing is not None:
+        raise CodatError(f"no credentials: {missing}")
     base_url = server_url or os.environ.get(SERVER_URL_ENV) or DEFAULT_SERVER_URL
     policy = retry_config or DEFAULT_RETRY_CONFIG.with_max_retries(max_retries)
     return {
         "base_url": base_url,
-        "auth_headers": {AUTH_HEADER_NAME: auth},
+        "credentials": given,
         "user_agent": USER_AGENT,
         "retry_config": policy,
     }
@@ -75,7 +78,7 @@ class CodatAccounting(SyncAPIClient):
             http_client=http_client,
             timeout=timeout,
             default_headers=default_headers,
-            **_settings(auth_header, server_url, max_retries, retry_config),
+            **_settings({"auth_header": auth_header}, server_url, max_retries, retry_config),
         )
 
     @cached_property
@@ -108,7 +111,7 @@ class AsyncCodatAccounting(AsyncAPIClient):
             http_client=http_client,
             timeout=timeout,
             default_headers=default_headers,
-            **_settings(auth_header, server_url, max_retries, retry_config),
+            **_settings({"auth_header": auth_header}, server_url, max_retries, retry_config),
         )
 
     @cached_property

@@ -3,13 +3,16 @@
 
 import httpx
 
+from ._auth import CredentialArg, Scheme
 from ._retries import RetryConfig
 from ._version import __version__
 
 DEFAULT_SERVER_URL = "https://api.codat.io"
 SERVER_URL_ENV = "CODAT_ACCOUNTING_SERVER_URL"
-AUTH_HEADER_NAME = "Authorization"
-AUTH_ENV = "CODAT_ACCOUNTING_AUTH_HEADER"
+SECURITY_SCHEMES = (Scheme("auth_header", "api_key", location="header", name="Authorization"),)
+CREDENTIAL_ARGS = (CredentialArg("auth_header", "value", "auth_header", "CODAT_ACCOUNTING_AUTH_HEADER"),)
+# The schemes every operation needs: without them the client cannot make any call.
+REQUIRED_SCHEMES = ("auth_header",)
 USER_AGENT = f"codat-accounting-python/{__version__}"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES = 8

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-import httpx
-import pydantic
+from typing import TYPE_CHECKING
 
-from .models import ErrorMessage
+import httpx
+
+if TYPE_CHECKING:
+    from .models import ErrorMessage
 
 __all__ = [
     "APIConnectionError",
@@ -42,16 +44,18 @@ class APIError(CodatError):
 
 
 class APIStatusError(APIError):
-    """The server answered with a non-success status."""
+    """The server answered with a non-success status.
 
-    def __init__(self, response: httpx.Response) -> None:
+    `error` is the body parsed by the API document's schema for that status, or None when the
+    document gives none or the body does not match it; `body` is always the raw bytes.
+    """
+
+    def __init__(self, response: httpx.Response, error: ErrorMessage | None = None) -> None:
         self.response = response
         self.status_code = response.status_code
         self.body = response.content
-        self.error: ErrorMessage | None = _parse_error(response.content)
-        detail = self.error.error if self.error is not None and self.error.error else None
-        if detail is None:
-            detail = response.content[:200].decode("utf-8", "replace") or response.reason_phrase
+        self.error = error
+        detail = _detail(error) or response.content[:200].decode("utf-8", "replace") or response.reason_phrase
         super().__init__(f"{response.status_code} {response.reason_phrase}: {detail}", response.request)
 
 
@@ -125,15 +129,19 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
-def make_status_error(response: httpx.Response) -> APIStatusError:
-    """The error class for a response's status, holding the response."""
+def make_status_error(response: httpx.Response, error: ErrorMessage | None) -> APIStatusError:
+    """The error class for a response's status, holding the response and its parsed body."""
     if response.status_code >= 500:
-        return InternalServerError(response)
-    return _BY_STATUS.get(response.status_code, APIStatusError)(response)
+        return InternalServerError(response, error)
+    return _BY_STATUS.get(response.status_code, APIStatusError)(response, error)
 
 
-def _parse_error(content: bytes) -> ErrorMessage | None:
-    try:
-        return ErrorMessage.model_validate_json(content)
-    except pydantic.ValidationError:
-        return None
+def _detail(error: object) -> str | None:
+    """The human-readable part of a parsed error body, under the names APIs usually give it."""
+    if isinstance(error, str) and error:
+        return error
+    for name in ("message", "error", "detail", "title", "error_description", "description"):
+        value = getattr(error, name, None) if not isinstance(error, dict) else error.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return None

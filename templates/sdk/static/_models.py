@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from enum import Enum
 from typing import Any
 
 import pydantic
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Discriminator
 
 
 class BaseModel(pydantic.BaseModel):
@@ -34,3 +35,17 @@ class OpenEnum(str, Enum):
         member._name_ = value
         member._value_ = value
         return member
+
+
+@functools.cache
+def discriminator(wire_name: str, attribute: str) -> Discriminator:
+    """Tells the variants of a union apart by one property, read from a dict or a model.
+
+    The variants need no Literal field for it; cached, so the same union is the same type (and
+    the same cached validator) every time an annotation names it.
+    """
+
+    def read(value: Any) -> Any:
+        return value.get(wire_name) if isinstance(value, dict) else getattr(value, attribute, None)
+
+    return Discriminator(read)

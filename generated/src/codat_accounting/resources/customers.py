@@ -63,6 +63,18 @@ class Customers:
             retries=retries,
             headers={},
             extra_headers=extra_headers,
+            security=(("auth_header",),),
+            errors={
+                "400": models.ErrorMessage,
+                "401": models.ErrorMessage,
+                "402": models.ErrorMessage,
+                "403": models.ErrorMessage,
+                "404": models.ErrorMessage,
+                "429": models.ErrorMessage,
+                "500": models.ErrorMessage,
+                "503": models.ErrorMessage,
+                "default": models.ErrorMessage,
+            },
         )
         return self._client.request(options, models.CreateCustomerResponse)
 
@@ -99,6 +111,17 @@ class Customers:
             retries=retries,
             headers={},
             extra_headers=extra_headers,
+            security=(("auth_header",),),
+            errors={
+                "401": models.ErrorMessage,
+                "402": models.ErrorMessage,
+                "403": models.ErrorMessage,
+                "404": models.ErrorMessage,
+                "429": models.ErrorMessage,
+                "500": models.ErrorMessage,
+                "503": models.ErrorMessage,
+                "default": models.ErrorMessage,
+            },
         )
         return self._client.request(options, BinaryResponse)
 
@@ -131,6 +154,17 @@ class Customers:
             retries=retries,
             headers={},
             extra_headers=extra_headers,
+            security=(("auth_header",),),
+            errors={
+                "401": models.ErrorMessage,
+                "402": models.ErrorMessage,
+                "403": models.ErrorMessage,
+                "404": models.ErrorMessage,
+                "429": models.ErrorMessage,
+                "500": models.ErrorMessage,
+                "503": models.ErrorMessage,
+                "default": models.ErrorMessage,
+            },
         )
         return self._client.request(options, models.Customer)
 
@@ -167,6 +201,17 @@ class Customers:
             retries=retries,
             headers={},
             extra_headers=extra_headers,
+            security=(("auth_header",),),
+            errors={
+                "401": models.ErrorMessage,
+                "402": models.ErrorMessage,
+                "403": models.ErrorMessage,
+                "404": models.ErrorMessage,
+                "429": models.ErrorMessage,
+                "500": models.ErrorMessage,
+                "503": models.ErrorMessage,
+                "default": models.ErrorMessage,
+            },
         )
         return self._client.request(options, models.Attachment)
 
@@ -199,6 +244,17 @@ class Customers:
             retries=retries,
             headers={},
             extra_headers=extra_headers,
+            security=(("auth_header",),),
+            errors={
+                "401": models.ErrorMessage,
+                "402": models.ErrorMessage,
+                "403": models.ErrorMessage,
+                "404": models.ErrorMessage,
+                "429": models.ErrorMessage,
+                "500": models.ErrorMessage,
+                "503": models.ErrorMessage,
+                "default": models.ErrorMessage,
+            },
         )
         return self._client.request(options, models.PushOption)
 
@@ -238,6 +294,18 @@ class Customers:
             retries=retries,
             headers={},
             extra_headers=extra_headers,
+            security=(("auth_header",),),
+            errors={
+                "400": models.ErrorMessage,
+                "401": models.ErrorMessage,
+                "402": models.ErrorMessage,
+                "403": models.ErrorMessage,
+                "404": models.ErrorMessage,
+                "429": models.ErrorMessage,
+                "500": models.ErrorMessage,
+                "503": models.ErrorMessage,
+                "default": models.ErrorMessage,
+            },
         )
         return self._client.request(options, models.Customers)
 
@@ -312,6 +380,17 @@ class Customers:
             retries=retries,
             headers={},
             extra_headers=extra_headers,
+            security=(("auth_header",),),
+            errors={
+                "401": models.ErrorMessage,
+                "402": models.ErrorMessage,
+                "403": models.ErrorMessage,
+                "404": models.ErrorMessage,
+                "429": models.ErrorMessage,
+                "500": models.ErrorMessage,
+                "503": models.ErrorMessage,
+                "default": models.ErrorMessage,
+            },
         )
         return self._client.request(options, models.AttachmentsDataset)
 
@@ -354,6 +433,18 @@ class Customers:
             retries=retries,
             headers={},
             extra_headers=extra_headers,
+            security=(("auth_header",),),
+            errors={
+                "400": models.ErrorMessage,
+                "401": models.ErrorMessage,
+                "402": models.ErrorMessage,
+                "403": models.ErrorMessage,
+                "404": models.ErrorMessage,
+                "429": models.ErrorMessage,
+                "500": models.ErrorMessage,
+                "503": models.ErrorMessage,
+                "default": models.ErrorMessage,
+            },
         )
         return self._client.request(options, models.UpdateCustomerResponse)
 
@@ -399,6 +490,18 @@ class AsyncCustomers:
             retries=retries,
             headers={},
             extra_headers=extra_headers,
+            security=(("auth_header",),),
+            errors={
+                "400": models.ErrorMessage,
+                "401": models.ErrorMessage,
+                "402": models.ErrorMessage,
+                "403": models.ErrorMessage,
+                "404": models.ErrorMessage,
+                "429": models.ErrorMessage,
+                "500": models.ErrorMessage,
+                "503": models.ErrorMessage,
+                "default": models.ErrorMessage,
+            },
         )
         return await self._client.request(options, models.CreateCustomerResponse)
 
@@ -435,6 +538,17 @@ class AsyncCustomers:
             retries=retries,
             headers={},
             extra_headers=extra_headers,
+            security=(("auth_header",),),
+            errors={
+                "401": models.ErrorMessage,
+                "402": models.ErrorMessage,
+                "403": models.ErrorMessage,
+                "404": models.ErrorMessage,
+                "429": models.ErrorMessage,
+                "500": models.ErrorMessage,
+                "503": models.ErrorMessage,
+                "default": models.ErrorMessage,
+            },
         )
         return await self._client.request(options, AsyncBinaryResponse)
 
@@ -467,6 +581,17 @@ class AsyncCustomers:
             retries=retries,
             headers={},
             extra_headers=extra_headers,
+            security=(("auth_header",),),
+            errors={
+                "401": models.ErrorMessage,
+                "402": models.ErrorMessage,
+                "403": models.ErrorMessage,
+                "404": models.ErrorMessage,
+                "429": models.ErrorMessage,
+                "500": models.ErrorMessage,
+                "503": models.ErrorMessage,
+                "default": models.ErrorMessage,
+            },
         )
         return await self._client.request(options, models.Customer)
 
@@ -503,6 +628,17 @@ class AsyncCustomers:
             retries=retries,
             headers={},
             extra_headers=extra_headers,
+            security=(("auth_header",),),
+            errors={
+                "401": models.ErrorMessage,
+                "402": models.ErrorMessage,
+                "403": models.ErrorMessage,
+                "404": models.ErrorMessage,
+                "429": models.ErrorMessage,
+                "500": models.ErrorMessage,
+                "503": models.ErrorMessage,
+                "default": models.ErrorMessage,
+            },
         )
         return await self._client.request(options, models.Attachment)
 
@@ -535,6 +671,17 @@ class AsyncCustomers:
             retries=retries,
             headers={},
             extra_headers=extra_headers,
+            security=(("auth_header",),),
+            errors={
+                "401": models.ErrorMessage,
+                "402": models.ErrorMessage,
+                "403": models.ErrorMessage,
+                "404": models.ErrorMessage,
+                "429": models.ErrorMessage,
+                "500": models.ErrorMessage,
+                "503": models.ErrorMessage,
+                "default": models.ErrorMessage,
+            },
         )
         return await self._client.request(options, models.PushOption)
 
@@ -574,6 +721,18 @@ class AsyncCustomers:
             retries=retries,
             headers={},
             extra_headers=extra_headers,
+            security=(("auth_header",),),
+            errors={
+                "400": models.ErrorMessage,
+                "401": models.ErrorMessage,
+                "402": models.ErrorMessage,
+                "403": models.ErrorMessage,
+                "404": models.ErrorMessage,
+                "429": models.ErrorMessage,
+                "500": models.ErrorMessage,
+                "503": models.ErrorMessage,
+                "default": models.ErrorMessage,
+            },
         )
         return await self._client.request(options, models.Customers)
 
@@ -648,6 +807,17 @@ class AsyncCustomers:
             retries=retries,
             headers={},
             extra_headers=extra_headers,
+            security=(("auth_header",),),
+            errors={
+                "401": models.ErrorMessage,
+                "402": models.ErrorMessage,
+                "403": models.ErrorMessage,
+                "404": models.ErrorMessage,
+                "429": models.ErrorMessage,
+                "500": models.ErrorMessage,
+                "503": models.ErrorMessage,
+                "default": models.ErrorMessage,
+            },
         )
         return await self._client.request(options, models.AttachmentsDataset)
 
@@ -690,5 +860,17 @@ class AsyncCustomers:
             retries=retries,
             headers={},
             extra_headers=extra_headers,
+            security=(("auth_header",),),
+            errors={
+                "400": models.ErrorMessage,
+                "401": models.ErrorMessage,
+                "402": models.ErrorMessage,
+                "403": models.ErrorMessage,
+                "404": models.ErrorMessage,
+                "429": models.ErrorMessage,
+                "500": models.ErrorMessage,
+                "503": models.ErrorMessage,
+                "default": models.ErrorMessage,
+            },
         )
         return await self._client.request(options, models.UpdateCustomerResponse)
