@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check test lint typecheck fmt bench
+.PHONY: generate check test lint typecheck fmt bench corpus
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,3 +37,9 @@ test: $(STAMP) lint typecheck
 # Figures against the peers, each in its own virtualenv under benchmarks/.venvs (several minutes).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Our generator and openapi-python-client over the APIs.guru corpus (benchmarks/corpus/README.md);
+# the default sample of 200 documents takes about 12 minutes.
+# CORPUS_ARGS: e.g. --sample 50, --all --no-typing, --only stripe.com, --resume.
+corpus: $(STAMP)
+	$(BIN)/python benchmarks/corpus/run.py $(CORPUS_ARGS)

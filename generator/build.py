@@ -30,6 +30,10 @@ from generator.schemas import ANY, SchemaBuilder, merged_imports, optional
 from generator.security import requirements, security_schemes
 
 _PER_CALL = frozenset({"timeout", "retries", "extra_headers", "self"})
+# Names a method's body uses (and the pager's inner functions): a parameter may not hide them.
+_BODY_NAMES = frozenset(
+    {"builtins", "cast", "fetch", "fields", "files", "models", "number", "options", "read", "result", "warnings"}
+)
 _FORM = "application/x-www-form-urlencoded"
 _FORMS = frozenset({_FORM, "multipart/form-data", "multipart/mixed"})
 _STATUS_ERRORS = {
@@ -45,6 +49,8 @@ _STATUS_ERRORS = {
 _NONE = TypeRef("primitive", "None", name="None")
 # Builtins the resources' signatures name: a method called so would hide them in its class's annotations.
 _SIGNATURE_BUILTINS = ("bool", "bytes", "dict", "float", "int", "list", "object", "str")
+# What the client classes have themselves: a resource attribute may not take their names.
+_CLIENT_ATTRIBUTES = frozenset({"request", "close", "base_url", "timeout", "retry_config"})
 # Modules the signatures name: a method may not take their names.
 _SIGNATURE_MODULES = frozenset({"builtins", "datetime", "models"})
 ResponseKind = Literal["model", "adapter", "stream", "text", "none"]
@@ -94,7 +100,7 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
         _resource(doc, schemas, tag, operations, error_types, options.operation_names, schemes)
         for tag, operations in selected.items()
     )
-    resources = tuple(sorted(built, key=lambda r: r.module_name))
+    resources = _distinct(sorted(built, key=lambda r: naming.module_order(r.module_name)))
     shared_error = {t.name for t in error_types}
     error_model = (
         error_types[0].name if len(shared_error) == 1 and all(t.kind == "model" for t in error_types) else None
@@ -148,10 +154,11 @@ def _discover_operation(doc: Document, schemas: SchemaBuilder, pointer: str, op:
     for param, param_pointer in _params(doc, schemas, pointer, op):
         if isinstance(param.get("schema"), dict):
             schemas.discover(param["schema"], pointer_join(param_pointer, "schema"))
-    for media, media_pointer in _media(schemas, op.get("requestBody"), pointer_join(pointer, "requestBody")):
+    # Only the media type the SDK sends or reads (the first, JSON first): the others make no classes.
+    for media, media_pointer in _media(schemas, op.get("requestBody"), pointer_join(pointer, "requestBody"))[:1]:
         schemas.discover(media.get("schema", {}), pointer_join(media_pointer, "schema"))
     for _, response, response_pointer in _responses(schemas, op, pointer):
-        for media, media_pointer in _media(schemas, response, response_pointer):
+        for media, media_pointer in _media(schemas, response, response_pointer)[:1]:
             schemas.discover(media.get("schema", {}), pointer_join(media_pointer, "schema"))
 
 
@@ -180,14 +187,16 @@ def _resource(
                 hint = "choose another name under [tool.codat-sdkgen.operation-names]"
                 raise _name_taken(doc, pointer, f"configured method name {name!r}", names.get(name, name), hint)
             # Deterministic: operations are sorted, so the same one keeps the short name every run.
-            name = naming.safe_snake(operation_id, _SIGNATURE_MODULES, fallback="call")
-            if name in names:
-                hint = "set x-speakeasy-name-override on one of them"
-                raise _name_taken(doc, pointer, f"method name {name!r}", names[name], hint)
+            whole = naming.safe_snake(operation_id, _SIGNATURE_MODULES, fallback="call")
+            name = next(
+                candidate
+                for candidate in (whole, f"{whole}_{method}", *(f"{whole}_{i}" for i in range(2, len(names) + 3)))
+                if candidate not in names and candidate != "with_raw_response"
+            )
         names[name] = operation_id
         built.append(_operation(doc, schemas, pointer, path, method, op, operation_id, name, error_types, schemes))
     built.sort(key=lambda o: o.method_name)
-    built = _pager_names_apart(doc, built)
+    built = _pager_names_apart(built)
     method_names = {op.method_name for op in built} | {op.pagination.method_name for op in built if op.pagination}
     shadowed = tuple(b for b in _SIGNATURE_BUILTINS if b in method_names)
     if shadowed:
@@ -205,11 +214,13 @@ def _resource(
         imports.add("from typing import Any")  # a model body also takes a plain dict[str, Any]
     if any(op.response.parse_as.startswith("cast(") for op in built):
         imports.add("from typing import cast")
+    if any(op.response.parse_as == "NoneType" for op in built):
+        imports.add("from types import NoneType")
     tag_node = next((t for t in doc.data.get("tags") or [] if isinstance(t, dict) and t.get("name") == tag), {})
     class_name = naming.safe_pascal(tag)
     return Resource(
         tag=tag,
-        attr_name=naming.safe_snake(tag, fallback="resource"),
+        attr_name=naming.safe_snake(tag, _CLIENT_ATTRIBUTES, fallback="resource"),
         class_name=class_name,
         async_class_name="Async" + class_name,
         module_name=naming.safe_snake(tag, fallback="resource"),
@@ -222,6 +233,26 @@ def _resource(
         retries_annotation=retries_annotation,
         extra_headers_annotation=headers_annotation,
     )
+
+
+def _distinct(resources: list[Resource]) -> tuple[Resource, ...]:
+    """Tags whose names spell the same words (`Managed Clusters`, `ManagedClusters`) get one each."""
+    taken: set[str] = set()
+    result = []
+    for original in resources:
+        resource, number = original, 1
+        while {resource.module_name, resource.attr_name} & taken:
+            number += 1
+            resource = dataclasses.replace(
+                original,
+                module_name=f"{original.module_name}_{number}",
+                attr_name=f"{original.attr_name}_{number}",
+                class_name=f"{original.class_name}{number}",
+                async_class_name=f"{original.async_class_name}{number}",
+            )
+        taken |= {resource.module_name, resource.attr_name}
+        result.append(resource)
+    return tuple(result)
 
 
 def _with_fallback_error(resource: Resource, model: str) -> Resource:
@@ -414,7 +445,7 @@ def _param(
         default_repr = None if required else "None"
     if default_repr == "None":
         param_type = optional(param_type)
-    name = naming.safe_snake(param["name"], frozenset(reserved) | naming.MODEL_RESERVED, "param")
+    name = naming.safe_snake(param["name"], frozenset(reserved) | naming.MODEL_RESERVED | _BODY_NAMES, "param")
     while name in used:
         name += "_"
     used.add(name)
@@ -523,7 +554,8 @@ def _success(
         result = schemas.type_of(schema, pointer_join(media_pointer, "schema"))
         if result.annotation == "None":
             return _response("none", _NONE, status, content_type, description)
-        return _response("model" if result.kind == "model" else "adapter", result, status, content_type, description)
+        kind: ResponseKind = "model" if result.kind == "model" and not result.nullable else "adapter"
+        return _response(kind, result, status, content_type, description)
     if content_type.startswith("text/"):
         return _response("text", TypeRef("primitive", "str", name="str"), status, content_type, description)
     return _response("stream", TypeRef("primitive", "bytes", name="bytes"), status, content_type, description)
@@ -541,7 +573,7 @@ def _response(kind: ResponseKind, result: TypeRef, status: str, content_type: st
         parse_sync, parse_async = sync, async_
     else:
         sync = async_ = naming.qualify(result.annotation, result.models, "models.")
-        parse_sync = {"none": "type(None)", "text": "str"}.get(kind, sync)
+        parse_sync = {"none": "NoneType", "text": "str"}.get(kind, sync)
         if kind == "adapter" and _is_special_form(sync):
             parse_sync = f"cast({py_literal('type[' + sync + ']')}, {sync})"
         parse_async = parse_sync
@@ -669,17 +701,18 @@ def _name_taken(doc: Document, pointer: str, what: str, owner: str, hint: str) -
     return GeneratorError([Diagnostic(doc.source, pointer, message, line=doc.line_of(pointer), hint=hint)])
 
 
-def _pager_names_apart(doc: Document, built: list[Operation]) -> list[Operation]:
+def _pager_names_apart(built: list[Operation]) -> list[Operation]:
     """A paged `list` also gets `list_all`; when an operation already has that name, the pager steps aside."""
     taken = {op.method_name for op in built}
     result = []
     for op in built:
         if op.pagination is not None and op.pagination.method_name in taken:
-            helper = f"{op.method_name}_all_pages"
-            if helper in taken:
-                message = f"method names {op.pagination.method_name!r} and {helper!r} are both taken"
-                hint = "set x-speakeasy-name-override on one of the operations"
-                raise GeneratorError([Diagnostic(doc.source, "#/paths", message, hint=hint)])
+            helper = next(
+                candidate
+                for candidate in (f"{op.method_name}_all_pages", *(f"{op.method_name}_all_{i}" for i in range(2, 99)))
+                if candidate not in taken
+            )
+            taken.add(helper)
             op = dataclasses.replace(op, pagination=dataclasses.replace(op.pagination, method_name=helper))
         result.append(op)
     return result

@@ -58,10 +58,9 @@ class ModelModule:
 
     module_name: str
     schemas: tuple[Schema, ...]
-    model_imports: tuple[tuple[str, str], ...]
     std_imports: tuple[str, ...]
     pydantic_imports: tuple[str, ...]
-    # The SDK's own: `from .._models import ...`.
+    # The SDK's own (`from .._models import ...`) and the other models this module's classes use.
     local_imports: tuple[str, ...]
 
 

@@ -1,20 +1,62 @@
-"""Python literals for document values, written as black writes them.
+"""Python literals for document values, written as black writes them, and free of ASCII look-alikes.
 
 black rewrites every single-quoted string to double quotes, and that rewrite is the larger part of
-its time on our templates' output; a literal already in its final form costs it nothing.
+its time on our templates' output; a literal already in its final form costs it nothing. Linters
+(ruff's RUF001-RUF003) flag characters that pass for ASCII ones (an en space, a fullwidth comma): in a
+literal they are written as escapes, so the value is unchanged; prose turns them into their ASCII twin.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+import re
+import unicodedata
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_QUOTES = {"Pi": "'", "Pf": "'"}
 
 
 def py_literal(value: str | int | float | bool | None) -> str:
     """repr(), as black would write it: a string in double quotes when that needs no more escapes,
     an exponent without `+`; an infinity or NaN (YAML has them) as the expression that makes one."""
     text = repr(value)
+    if isinstance(value, str) and not text.isascii():
+        text = _NON_ASCII.sub(_escaped_if_look_alike, text)
     if isinstance(value, str) and text.startswith("'") and '"' not in value:
         return f'"{text[1:-1]}"'
     if isinstance(value, float):
         return text.replace("e+", "e") if math.isfinite(value) else f'float("{text}")'
     return text
+
+
+def ascii_look_alikes(text: str) -> str:
+    """Prose with each character that passes for an ASCII one (typographic quotes and dashes, odd
+    spaces, fullwidth and other compatibility forms) replaced by that ASCII character."""
+    return text if text.isascii() else _NON_ASCII.sub(lambda m: look_alike(m.group()) or m.group(), text)
+
+
+@functools.cache
+def look_alike(char: str) -> str | None:
+    """The ASCII text a non-ASCII character is read as, or None when it reads as itself."""
+    category = unicodedata.category(char)
+    if category == "Zs":
+        return " "
+    if category == "Pd" or char == "\u2212":
+        return "-"
+    if category in _QUOTES:
+        return '"' if "DOUBLE" in unicodedata.name(char, "") or "GUILLEMET" in unicodedata.name(char, "") else "'"
+    if char in "\u00d7\u2715":
+        return "x"
+    if char == "\u2026":
+        return "..."
+    folded = unicodedata.normalize("NFKC", char)
+    return folded if folded != char and folded.isascii() and folded.isprintable() else None
+
+
+def _escaped_if_look_alike(match: re.Match[str]) -> str:
+    char = match.group()
+    if look_alike(char) is None:
+        return char
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"

@@ -24,6 +24,8 @@ MODEL_RESERVED = frozenset(
         "update_forward_refs",
         "validate",
         "model_config",
+        # The pydantic mypy plugin's synthesized __init__ takes **kwargs.
+        "kwargs",
         # Names the generated annotations use: a field called `list` would hide `list[...]`.
         "any",
         "bool",
@@ -155,3 +157,28 @@ def qualify(annotation: str, names: tuple[str, ...], prefix: str) -> str:
         return annotation
     pattern = r"\b(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")\b"
     return re.sub(pattern, prefix + r"\1", annotation)
+
+
+def _natural(text: str) -> tuple[tuple[str, int], ...]:
+    """`a9` before `a10`: digit runs compare as numbers."""
+    return tuple((part, int(digits) if digits else -1) for part, digits in re.findall(r"(\D*)(\d*)", text))
+
+
+def _member_kind(name: str) -> int:
+    """isort's order by type: CONSTANTS, then Classes, then the rest."""
+    return 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
+
+
+def module_order(name: str) -> tuple[tuple[tuple[str, int], ...], ...]:
+    """The order of import statements by module, as ruff's isort sorts them (natural, case folded)."""
+    return _natural(name.lower()), _natural(name)
+
+
+def member_order(name: str) -> tuple[int, tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
+    """The order of the names one from-import brings in, as ruff's isort sorts them."""
+    return _member_kind(name), _natural(name.lower()), _natural(name)
+
+
+def dunder_all_order(name: str) -> tuple[int, tuple[tuple[str, int], ...]]:
+    """The order ruff wants `__all__` in (RUF022): by type, then natural and case-sensitive."""
+    return _member_kind(name), _natural(name)

@@ -59,6 +59,8 @@ def checked_api(
                     warnings.append(problem)
             elif not options.strict and _repaired(doc, problem):
                 warnings.append(_warning(problem, "its `type` holds a schema; generated as that schema"))
+            elif not options.strict and _repeated_value(problem):
+                warnings.append(_warning(problem, "a value listed twice is read once"))
             elif not options.strict and not problem.blocking and annotation_at(problem.pointer):
                 keyword = annotation_at(problem.pointer)
                 warnings.append(
@@ -131,6 +133,13 @@ def _repaired(doc: Document, problem: Diagnostic) -> bool:
         return nested_type_schema(doc.resolve(problem.pointer.removesuffix("/type")))
     except KeyError:
         return False
+
+
+def _repeated_value(problem: Diagnostic) -> bool:
+    """An `enum`, `required` or `type` list naming a value twice: the builder reads each value once."""
+    return problem.message.startswith("has non-unique elements") and problem.pointer.endswith(
+        ("/enum", "/required", "/type")
+    )
 
 
 def _warning(problem: Diagnostic, hint: str) -> Diagnostic:

@@ -14,21 +14,8 @@ import jinja2
 
 from generator import LINE_LENGTH, MARKER, TEMPLATES_DIR, __version__, cache, naming
 from generator.ir import Api, TypeRef
-from generator.literals import py_literal
+from generator.literals import ascii_look_alikes, py_literal
 
-_ASCII_PUNCTUATION = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2026": "...",
-        "\u00a0": " ",
-        "\u00d7": "x",
-    }
-)
 _BACKTICK_FENCE = re.compile(r"^([ \t]*)`{3,}", re.M)
 _FENCE_LINE = re.compile(r"^[ \t]*~{3,}", re.M)
 _RELATIVE_LINK = re.compile(r"\[([^\]]*)\]\((?!https?://|mailto:)[^)]*\)")
@@ -112,6 +99,8 @@ def _environment(search: list[Path]) -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(
+        dunder_all_sorted=lambda names: sorted(names, key=naming.dunder_all_order),
+        members_sorted=lambda names: sorted(names, key=naming.member_order),
         pyrepr=py_literal,
         docstring=_docstring,
         comment=_comment,
@@ -130,7 +119,7 @@ def _docstring(text: str, indent: str = "", closes: bool = False) -> str:
     look-alike of a different character, which linters rightly flag. With `closes` (the closing
     quotes follow), a long last line sends them to a line of their own, as black would.
     """
-    clean = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")).translate(_ASCII_PUNCTUATION)
+    clean = ascii_look_alikes(_CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")))
     clean = clean.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     lines = [line.rstrip() for line in clean.strip().split("\n")]
     body = "\n".join(indent + line if line and n else line for n, line in enumerate(lines))
@@ -142,7 +131,7 @@ def _docstring(text: str, indent: str = "", closes: bool = False) -> str:
 
 
 def _comment(text: str) -> str:
-    return " ".join(_CONTROL.sub(" ", text).split())
+    return " ".join(ascii_look_alikes(_CONTROL.sub(" ", text)).split())
 
 
 def _qualify(annotation: str, t: TypeRef) -> str:

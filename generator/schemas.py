@@ -8,6 +8,8 @@ the order in which operations happen to reach a schema.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -84,6 +86,8 @@ class SchemaBuilder:
         self._reserved = RESERVED_CLASSES | reserved
         self._named: dict[str, _Named] = {}
         self._names: dict[str, str] = {}
+        # Inline schemas that repeat another word for word -> the pointer of the one made a class.
+        self._same_as: dict[str, str] = {}
         self._schemas: dict[str, Schema] = {}
         self._building: set[str] = set()
 
@@ -165,10 +169,21 @@ class SchemaBuilder:
         return False
 
     def assign_names(self) -> None:
-        """Names every discovered class: components by their key, the rest from their place."""
+        """Names every discovered class: components by their key, the rest from their place.
+
+        An inline schema written out again, word for word, where a component or an earlier inline
+        schema already is (a `_links` object in every response) is that class, not another one.
+        """
         used = set(self._reserved)
         ordered = sorted(self._named, key=lambda p: (not _is_component(p), p))
+        first_of: dict[str, str] = {}
         for pointer in ordered:
+            content = _content_key(self._named[pointer].node)
+            if content is not None and not _is_component(pointer) and content in first_of:
+                self._same_as[pointer] = first_of[content]
+                continue
+            if content is not None:
+                first_of.setdefault(content, pointer)
             candidates = _name_candidates(self.doc, pointer, self._named[pointer].node)
             candidates = [f"{c}Model" if c in self._reserved else c for c in candidates]
             name = next((c for c in candidates if c not in used), None)
@@ -193,6 +208,7 @@ class SchemaBuilder:
 
     def _type_of_resolved(self, node: dict[str, Any], pointer: str) -> TypeRef:
         if pointer in self._named:
+            pointer = self._same_as.get(pointer, pointer)
             name = self._names[pointer]
             named_kind = self._named[pointer].kind
             self._ensure_built(pointer)
@@ -398,7 +414,7 @@ class SchemaBuilder:
             s.class_name: sorted({m for f in s.fields for m in f.type.models} - {s.class_name})
             for s in by_name.values()
         }
-        modules: list[ModelModule] = []
+        modules: list[tuple[ModelModule, list[str]]] = []
         module_of: dict[str, str] = {}
         components = _strongly_connected(deps)
         for group in components:
@@ -423,28 +439,18 @@ class SchemaBuilder:
             if any(f.read_only for s in schemas for f in s.fields):
                 std.add("from typing import Any")
                 pydantic += ["SerializationInfo", "SerializerFunctionWrapHandler", "model_serializer"]
-            pydantic = sorted(set(pydantic), key=lambda name: (not name[0].isupper(), name))
-            modules.append(
-                ModelModule(
-                    module_name=module_name,
-                    schemas=schemas,
-                    model_imports=tuple((by_name[d].module_name, d) for d in needed),
-                    std_imports=merged_imports(std),
-                    pydantic_imports=tuple(pydantic),
-                    local_imports=merged_imports(local),
-                )
-            )
-        # Module names were final only now; imports refer to them by the names just fixed.
+            pydantic = sorted(set(pydantic), key=naming.member_order)
+            module = ModelModule(module_name, schemas, merged_imports(std), tuple(pydantic), tuple(sorted(local)))
+            modules.append((module, needed))
+        # Module names were final only now: the imports of other models name the modules just fixed.
         return tuple(
-            ModelModule(
-                m.module_name,
-                m.schemas,
-                tuple((module_of[cls], cls) for _, cls in m.model_imports),
-                m.std_imports,
-                m.pydantic_imports,
-                m.local_imports,
+            dataclasses.replace(
+                module,
+                local_imports=merged_imports(
+                    set(module.local_imports) | {f"from .{module_of[cls]} import {cls}" for cls in needed}
+                ),
             )
-            for m in sorted(modules, key=lambda m: m.module_name)
+            for module, needed in sorted(modules, key=lambda pair: naming.module_order(pair[0].module_name))
         )
 
     def schema_named(self, class_name: str) -> Schema:
@@ -453,6 +459,14 @@ class SchemaBuilder:
 
     def _error(self, pointer: str, message: str) -> GeneratorError:
         return GeneratorError([Diagnostic(self.doc.source, pointer, message, line=self.doc.line_of(pointer))])
+
+
+def _content_key(node: dict[str, Any]) -> str | None:
+    """The schema's content, as text two identical schemas share (None if it cannot be written out)."""
+    try:
+        return json.dumps(node, sort_keys=True, default=repr)
+    except (ValueError, TypeError, RecursionError):
+        return None
 
 
 def nested_type_schema(node: Any) -> bool:
@@ -619,20 +633,17 @@ def _resolved_param(doc: Document, parts: list[str]) -> str | None:
 
 
 def merged_imports(lines: set[str]) -> tuple[str, ...]:
-    """Import lines in isort's order, one from-import per module: plain imports, then from-imports."""
-    plain = sorted(line for line in lines if line.startswith("import "))
+    """Import lines in ruff's isort order, one from-import per module: plain imports, then from-imports."""
+    plain = sorted((line for line in lines if line.startswith("import ")), key=naming.module_order)
     names: dict[str, set[str]] = {}
     for line in lines - set(plain):
         module, _, name = line.removeprefix("from ").partition(" import ")
         names.setdefault(module, set()).add(name)
-    merged = [f"from {module} import {', '.join(sorted(names[module], key=_isort_key))}" for module in sorted(names)]
+    merged = [
+        f"from {module} import {', '.join(sorted(names[module], key=naming.member_order))}"
+        for module in sorted(names, key=naming.module_order)
+    ]
     return (*plain, *merged)
-
-
-def _isort_key(name: str) -> tuple[int, str]:
-    """isort's order by type within one from-import: CONSTANTS, then Classes, then functions."""
-    kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
-    return kind, name
 
 
 def _flag(own: dict[str, Any], target: Any, key: str) -> bool:

@@ -37,7 +37,10 @@ def spec_errors(doc: Document, version: str, report_crash: bool) -> Iterator[Dia
     v31 = version.startswith("3.1.")
     base = OpenAPIV31SpecValidator if v31 else OpenAPIV30SpecValidator
     pointers = functools.cache(lambda: _index_nodes(doc.data))  # built at the first problem, if any
-    located = {name: _located(_decided_first(cls), pointers) for name, cls in base.keyword_validators.items()}
+    located = {
+        name: _located(_decided_first(cls), pointers, "default" if name == "default" else None)
+        for name, cls in base.keyword_validators.items()
+    }
     meta_schema = dict(schema_v31 if v31 else schema_v30)
     members = {"keyword_validators": located, "schema_validator": _DecidedFirst(meta_schema)}
     validator = type("LocatedSpecValidator", (base,), members)(doc.data)
@@ -59,8 +62,13 @@ def spec_errors(doc: Document, version: str, report_crash: bool) -> Iterator[Dia
             yield diag(doc, "#", f"openapi-spec-validator stopped: {short(str(exc))}")
 
 
-def _located(cls: type[KeywordValidator], pointers: Callable[[], dict[int, str]]) -> type[KeywordValidator]:
-    """A subclass of a keyword validator that stamps each error with the checked node's pointer."""
+def _located(
+    cls: type[KeywordValidator], pointers: Callable[[], dict[int, str]], keyword: str | None
+) -> type[KeywordValidator]:
+    """A subclass of a keyword validator that stamps each error with the checked node's pointer.
+
+    The `default` validator is handed the schema whose default it checks: its errors lie in `keyword`.
+    """
     parent_call: Callable[..., Iterator[ValidationError]] = cls.__call__
 
     def __call__(self: KeywordValidator, *args: Any, **kwargs: Any) -> Iterator[ValidationError]:
@@ -69,11 +77,35 @@ def _located(cls: type[KeywordValidator], pointers: Callable[[], dict[int, str]]
             if not isinstance(err, OpenAPIValidationError):
                 err = OpenAPIValidationError.create_from(err)
             base = _place(where, pointers()) if where is not None else None
+            if base is not None and keyword is not None:
+                base = pointer_join(base, keyword)
             if base is not None and not hasattr(err, "sdkgen_base"):
                 err.sdkgen_base = base  # type: ignore[attr-defined]
             yield err
 
-    return type(cls.__name__, (cls,), {"__call__": __call__})
+    def __init__(self: KeywordValidator, *args: Any, **kwargs: Any) -> None:
+        cls.__init__(self, *args, **kwargs)
+        for name in ("visited_schema_ids", "meta_checked_schema_ids"):
+            if isinstance(getattr(self, name, None), list):
+                setattr(self, name, _SeenIds())
+
+    return type(cls.__name__, (cls,), {"__call__": __call__, "__init__": __init__})
+
+
+class _SeenIds(list[int]):
+    """The Schema Object check's record of schemas seen, asked `in` once per schema: a set answers
+    that at once where the list it replaces was searched from the start (a minute on large documents)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ids: set[int] = set()
+
+    def append(self, item: int) -> None:
+        super().append(item)
+        self._ids.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._ids
 
 
 def _place(where: SchemaPath, pointers: dict[int, str]) -> str | None:
@@ -138,9 +170,13 @@ def _reason(err: ValidationError) -> tuple[str, str]:
     """jsonschema writes the value first (`{...} is not of type 'array'`): split it from the reason."""
     shown = repr(err.instance)
     if err.message.startswith(shown) and len(err.message) > len(shown):
-        reason = " ".join(err.message[len(shown) :].split())
-        return reason.removeprefix("is "), _value(err.instance)
+        reason = " ".join(err.message[len(shown) :].split()).removeprefix("is ")
+        return _READABLE.get(reason, reason), _value(err.instance)
     return " ".join(err.message.split()), ""
+
+
+# Reasons whose words read wrongly once the value is moved behind them.
+_READABLE = {"for not nullable": "null where the schema is not nullable"}
 
 
 def _value(instance: Any) -> str:

@@ -127,11 +127,13 @@ KNOWN_FORMATS = frozenset(
 
 
 # Keywords no generated code depends on: what they say is documentation (descriptions, examples) or
-# a constraint the SDK leaves to the server. Malformed, they are warnings unless --strict.
+# a constraint the SDK leaves to the server. Malformed, they are warnings unless --strict. A default
+# is written into the code only when it is a value of its schema's type, so one that is not is inert.
 ANNOTATIONS = frozenset(
     {
         "$comment",
         "contact",
+        "default",
         "deprecated",
         "description",
         "example",

@@ -179,7 +179,7 @@ def test_self_reference_and_mutual_cycles_share_a_module() -> None:
     api = build(data)
     (module,) = api.modules
     assert [s.class_name for s in module.schemas] == ["Owner", "Thing"]
-    assert module.model_imports == ()
+    assert module.local_imports == ("from .._models import BaseModel",)
 
 
 def test_field_names_are_safe_and_keep_the_wire_name() -> None:
@@ -241,6 +241,29 @@ def test_colliding_method_names_are_resolved_deterministically() -> None:
     }
     api = build(minimal(paths=paths))
     assert sorted(o.method_name for o in api.resources[0].operations) == ["create", "create_things", "get"]
+
+
+def test_operations_whose_names_all_collide_still_get_a_method_each() -> None:
+    """Two operationIds that spell the same words (vmware's vRNI has them) are no defect of the document."""
+    paths = {
+        "/tiers/{id}": {
+            "get": {"tags": ["Things"], "operationId": "getTier", "responses": {"204": {"description": "ok"}}},
+        },
+        "/groups/tiers/{id}": {
+            "get": {"tags": ["Things"], "operationId": "get_tier", "responses": {"204": {"description": "ok"}}},
+            "put": {"tags": ["Things"], "operationId": "get-tier", "responses": {"204": {"description": "ok"}}},
+        },
+    }
+    for path in paths.values():
+        for op in path.values():
+            op["parameters"] = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
+    api = build(minimal(paths=paths))
+    assert sorted((o.method_name, o.operation_id) for o in api.resources[0].operations) == [
+        ("get", "get-thing"),
+        ("get_tier", "get_tier"),
+        ("get_tier_get", "getTier"),
+        ("get_tier_put", "get-tier"),
+    ]
 
 
 def test_a_pager_steps_aside_for_an_operation_of_its_name() -> None:
@@ -435,3 +458,44 @@ def test_error_schemas_are_kept_per_status_and_shared_models_fall_back() -> None
     assert api.error_model == "Error"
     assert [(e.status, e.exception, e.parse_as) for e in op.errors] == [("404", "NotFoundError", "models.Error")]
     assert op.error_parsers == (("404", "models.Error"), ("default", "models.Error"))
+
+
+def test_tags_spelling_the_same_words_get_a_resource_each_and_never_a_client_attribute() -> None:
+    paths = {
+        f"/{n}": {"get": {"tags": [tag], "operationId": f"op-{n}", "responses": {"204": {"description": "ok"}}}}
+        for n, tag in enumerate(["Managed Clusters", "ManagedClusters", "Request"])
+    }
+    api = build(minimal(paths=paths), "Managed Clusters", "ManagedClusters", "Request")
+    assert [(r.module_name, r.attr_name, r.class_name) for r in api.resources] == [
+        ("managed_clusters", "managed_clusters", "ManagedClusters"),
+        ("managed_clusters_2", "managed_clusters_2", "ManagedClusters2"),
+        ("request", "request_", "Request"),
+    ]
+
+
+def test_parameters_never_hide_what_a_method_body_uses() -> None:
+    names = ["models", "options", "cast", "fields", "type", "warnings"]
+    params = [{"name": n, "in": "query", "schema": {"type": "string"}} for n in names]
+    paths = {
+        "/x": {
+            "get": {
+                "tags": ["Things"],
+                "operationId": "get-x",
+                "parameters": params,
+                "responses": {"204": {"description": "ok"}},
+            }
+        }
+    }
+    op = next(o for o in build(minimal(paths=paths)).resources[0].operations if o.operation_id == "get-x")
+    assert [p.py_name for p in op.query_params] == ["models_", "options_", "cast_", "fields_", "type", "warnings_"]
+    assert op.response.parse_as == "NoneType"  # not type(None): `type` may be a parameter
+
+
+def test_a_nullable_model_response_is_parsed_as_the_union_it_is() -> None:
+    data = minimal()
+    schema = data["paths"]["/things/{thingId}"]["get"]["responses"]["200"]["content"]["application/json"]
+    schema["schema"] = {"$ref": "#/components/schemas/Thing", "nullable": True}
+    data["openapi"] = "3.0.3"
+    (op,) = build(data).resources[0].operations
+    assert (op.response.kind, op.response.returns) == ("adapter", "models.Thing | None")
+    assert op.response.parse_as == 'cast("type[models.Thing | None]", models.Thing | None)'

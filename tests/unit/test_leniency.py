@@ -132,3 +132,18 @@ def test_an_unknown_keyword_of_openapi_30_is_pointed_at() -> None:
     assert [(p.pointer, p.message) for p in problems] == [
         ("#/components/schemas/Old/examples", "unexpected keyword 'examples'")
     ]
+
+
+def test_a_value_listed_twice_is_a_warning_and_read_once(tmp_path: Path) -> None:
+    enum = {**with_thing(a={"type": "string", "enum": ["true", "true", "false"]}), "openapi": "3.0.3"}
+    required = with_thing(a={"type": "string"})
+    required["components"]["schemas"]["Thing"]["required"] = ["a", "a"]
+    api, warnings = checked_api(write(tmp_path, enum), ("Things",), "pkg")
+    assert [w.pointer for w in warnings] == ["#/components/schemas/Thing/properties/a/enum"]
+    enums = {s.class_name: s for m in api.modules for s in m.schemas if s.kind == "enum"}
+    assert [m.value for m in enums["ThingA"].members] == ["true", "false"]
+    api, warnings = checked_api(write(tmp_path, required), ("Things",), "pkg")
+    assert [w.pointer for w in warnings] == ["#/components/schemas/Thing/required"]
+    for data in (enum, required):
+        with pytest.raises(GeneratorError):
+            checked_api(write(tmp_path, data), ("Things",), "pkg", Options(strict=True))

@@ -124,3 +124,21 @@ def test_names_that_read_as_digits_or_keywords_get_an_underscore(
     function: Callable[[str], str], text: str, expected: str
 ) -> None:
     assert function(text) == expected
+
+
+def test_import_and_dunder_all_orders_are_ruffs() -> None:
+    """Orders read off ruff (I001, RUF022): natural numbers, case folded for imports, not for __all__."""
+    modules = ["ab", "a_9", "aB", "a10", "a9", "a_b"]
+    assert sorted(modules, key=naming.module_order) == ["a9", "a10", "a_9", "a_b", "aB", "ab"]
+    members = ["a10", "a9", "X10", "X9", "Abc", "abc", "ABC", "aBc", "A_b", "Ab", "a_1", "a1", "B2", "b"]
+    assert sorted(members, key=naming.member_order) == [
+        *("ABC", "B2", "X9", "X10"),
+        *("A_b", "Ab", "Abc"),
+        *("a1", "a9", "a10", "a_1", "aBc", "abc", "b"),
+    ]
+    names = ["x10", "x9", "X10", "X9", "Abc", "abc", "ABC", "aBc", "A_b", "Ab", "a_1", "a1"]
+    assert sorted(names, key=naming.dunder_all_order) == [
+        *("ABC", "X9", "X10"),
+        *("A_b", "Ab", "Abc"),
+        *("a1", "aBc", "a_1", "abc", "x9", "x10"),
+    ]
