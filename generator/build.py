@@ -93,7 +93,10 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
     for operations in selected.values():
         for pointer, _, _, op in operations:
             _discover_operation(doc, schemas, pointer, op)
+    payloads = _models_only(doc, schemas) if not options.tags else ()
     schemas.assign_names()
+    if not options.tags:
+        schemas.build_all()
     error_types: list[TypeRef] = []
     schemes = security_schemes(doc, options.package)
     built = (
@@ -130,7 +133,25 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
         error_model=error_model,
         resources=resources,
         modules=schemas.modules(),
+        payloads=tuple(
+            (name, t.name) for name, pointer in payloads if (t := schemas.type_of(*pointer)).kind == "model"
+        ),
     )
+
+
+def _models_only(doc: Document, schemas: SchemaBuilder) -> list[tuple[str, tuple[Any, str]]]:
+    """A document without operations is its models: those its webhooks send (each webhook's name and
+    its body's schema), else every schema of its components."""
+    payloads = []
+    for pointer, name, _, op in doc.webhook_operations():
+        _discover_operation(doc, schemas, pointer, op)
+        body = _media(schemas, op.get("requestBody"), pointer_join(pointer, "requestBody"))[:1]
+        payloads += [(name, (media.get("schema", {}), pointer_join(at, "schema"))) for media, at in body]
+    if not payloads:
+        components = _mapping(_mapping(doc.data.get("components")).get("schemas"))
+        for key, schema in components.items():
+            schemas.discover(schema, pointer_join("#/components/schemas", key))
+    return payloads
 
 
 def _example_credentials(schemes: tuple[SecurityScheme, ...], required: tuple[str, ...]) -> str:

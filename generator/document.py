@@ -61,6 +61,18 @@ class Document:
                 if isinstance(op, dict):
                     yield pointer_join("#/paths", path, method), path, method, op
 
+    def webhook_operations(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """Yields (pointer, webhook name, method, operation) for the requests the API sends (OpenAPI 3.1)."""
+        hooks = self.data.get("webhooks")
+        if not isinstance(hooks, dict):
+            return
+        for name, item in hooks.items():
+            if isinstance(item, dict):
+                for method in HTTP_METHODS:
+                    op = item.get(method)
+                    if isinstance(op, dict):
+                        yield pointer_join("#/webhooks", name, method), name, method, op
+
     def tags(self) -> list[str]:
         """Every tag name used by an operation or declared at the top, declared ones first."""
         names: list[str] = []

@@ -256,3 +256,5 @@ class Api:
     error_model: str | None
     resources: tuple[Resource, ...]
     modules: tuple[ModelModule, ...]
+    # A document without operations: (webhook name, model of its body) for what its webhooks send.
+    payloads: tuple[tuple[str, str], ...] = ()

@@ -50,7 +50,9 @@ def checked_api(
         problems = _validated(doc)
         known = set(doc.tags())
         selected = [p for t in tags if t in known for p, *_ in doc.tag_operations(t)]
-        reached = reached_pointers(doc, selected)
+        if not tags:  # a document without operations is its models: its webhooks', else its components'
+            selected = [p for p, *_ in doc.webhook_operations()]
+        reached = reached_pointers(doc, selected) if selected or tags else {"#/components/schemas"}
         fatal: list[Diagnostic] = []
         warnings: list[Diagnostic] = list(_unknown_operation_names(doc, options.operation_names))
         for problem in problems:
@@ -72,9 +74,13 @@ def checked_api(
                 warnings.append(_warning(problem, "not used by the chosen tags"))
         if fatal:
             raise GeneratorError(fatal)
-        if next(doc.operations(), None) is None:
-            hint = "an SDK is made of the operations under `paths`"
-            raise GeneratorError([Diagnostic(doc.source, "#/paths", "the document has no operations", hint=hint)])
+        schemas = (
+            (doc.data.get("components") or {}).get("schemas") if isinstance(doc.data.get("components"), dict) else None
+        )
+        if next(doc.operations(), None) is None and next(doc.webhook_operations(), None) is None and not schemas:
+            hint = "an SDK is made of the operations under `paths` (or the models of `webhooks` or `components`)"
+            message = "the document has no operations, webhooks or schemas"
+            raise GeneratorError([Diagnostic(doc.source, "#/paths", message, hint=hint)])
         try:
             api = build_api(doc, BuildOptions(tags=tags, package=package, operation_names=options.operation_names))
         except RecursionError:

@@ -101,6 +101,7 @@ def _environment(search: list[Path]) -> jinja2.Environment:
     env.filters.update(
         dunder_all_sorted=lambda names: sorted(names, key=naming.dunder_all_order),
         members_sorted=lambda names: sorted(names, key=naming.member_order),
+        module_name=naming.module_name,
         pyrepr=py_literal,
         docstring=_docstring,
         comment=_comment,

@@ -193,6 +193,12 @@ class SchemaBuilder:
             used.add(name)
             self._names[pointer] = name
 
+    def build_all(self) -> None:
+        """Builds every class discovered, used by an operation or not (a document that is its models)."""
+        for pointer, named in sorted(self._named.items()):
+            if pointer not in self._same_as:
+                self.type_of(named.node, pointer)
+
     # ---- pass 2: types ----------------------------------------------------------------------
 
     def type_of(self, node: Any, pointer: str) -> TypeRef:

@@ -25,8 +25,10 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from generator.errors import GeneratorError
 from generator.pipeline import generate
 from generator.write import write_tree
+from tests.doclinks import broken_links
 from tests.golden.test_features import BIN, run_python
 from tests.httpserver import Canned, TestServer, serve
 
@@ -236,6 +238,9 @@ def test_every_shape_type_checks_lints_and_imports_under_warnings_as_errors(pack
         "for m in pkgutil.walk_packages(shapes.__path__, 'shapes.'): importlib.import_module(m.name)\n"
         "import shapes.models as models; [getattr(models, n) for n in models.__all__]",
     )
+    docs = [package / "README.md", *sorted((package / "docs").rglob("*.md"))]
+    assert [link for doc in docs for link in broken_links(doc)] == []
+    assert "Credentials: `bearer` or `key_in_query`" in (package / "docs/sdks/things/README.md").read_text()
 
 
 @pytest.fixture(scope="module")
@@ -461,3 +466,65 @@ def test_async_client_fetches_tokens_too(shapes: Any, server: TestServer) -> Non
 
     assert asyncio.run(main()) == ["n", "n", "n"]
     assert [r.path for r in server.requests].count("/oauth/token") == 1
+
+
+WEBHOOKS_ONLY: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Hooks", "version": "1"},
+    "webhooks": {
+        "order.created": {
+            "post": {
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}},
+                "responses": {"200": {"description": "received"}},
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "Order": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {"id": {"type": "string"}, "state": {"type": "string", "enum": ["new", "paid"]}},
+            },
+            "Unused": {"type": "object", "properties": {"x": {"type": "string"}}},
+        }
+    },
+}
+
+
+def test_a_document_of_webhooks_only_generates_their_models(tmp_path: Path) -> None:
+    spec = tmp_path / "hooks.json"
+    spec.write_text(json.dumps(WEBHOOKS_ONLY))
+    result = generate(spec, None, "hooks")
+    write_tree(tmp_path / "sdk", result.files)
+    assert result.api.resources == () and result.api.payloads == (("order.created", "Order"),)
+    assert sorted(s.class_name for m in result.api.modules for s in m.schemas) == ["Order", "OrderState"]
+    typed = subprocess.run(
+        [str(BIN / "mypy"), "--strict", "src/hooks"], cwd=tmp_path / "sdk", capture_output=True, text=True, timeout=300
+    )
+    assert typed.returncode == 0, typed.stdout[-3000:]
+    out = run_python(
+        tmp_path / "sdk",
+        "import warnings; warnings.simplefilter('error')\n"
+        "from hooks import models\n"
+        'order = models.Order.model_validate_json(b\'{"id": "o1", "state": "refunded", "extra": 1}\')\n'
+        "print(order.id, order.state.value)",
+    )
+    assert out.strip() == "o1 refunded"
+    assert broken_links(tmp_path / "sdk" / "README.md") == []
+
+
+def test_a_document_of_components_only_generates_all_of_them(tmp_path: Path) -> None:
+    doc = {**WEBHOOKS_ONLY, "webhooks": {}}
+    spec = tmp_path / "models.json"
+    spec.write_text(json.dumps(doc))
+    result = generate(spec, None, "models_only")
+    assert sorted(s.class_name for m in result.api.modules for s in m.schemas) == ["Order", "OrderState", "Unused"]
+
+
+def test_a_document_with_nothing_to_generate_is_refused(tmp_path: Path) -> None:
+    spec = tmp_path / "empty.json"
+    spec.write_text(json.dumps({"openapi": "3.1.0", "info": {"title": "E", "version": "1"}, "paths": {}}))
+    with pytest.raises(GeneratorError) as caught:
+        generate(spec, None, "empty")
+    assert [d.message for d in caught.value.diagnostics] == ["the document has no operations, webhooks or schemas"]

@@ -499,3 +499,43 @@ def test_a_nullable_model_response_is_parsed_as_the_union_it_is() -> None:
     (op,) = build(data).resources[0].operations
     assert (op.response.kind, op.response.returns) == ("adapter", "models.Thing | None")
     assert op.response.parse_as == 'cast("type[models.Thing | None]", models.Thing | None)'
+
+
+def test_an_inline_schema_repeated_word_for_word_is_one_class() -> None:
+    link = {"type": "object", "properties": {"href": {"type": "string"}, "rel": {"type": "string"}}}
+    thing = {
+        "type": "object",
+        "properties": {
+            "self": link,
+            "next": {"type": "array", "items": link},
+            "other": {"type": "object", "properties": {"href": {"type": "string"}}},
+            "component": {"type": "object", "properties": {"a": {"type": "string"}}},
+            "shared": {"$ref": "#/components/schemas/Shared"},
+        },
+    }
+    api = build(minimal({"Thing": thing, "Shared": {"type": "object", "properties": {"a": {"type": "string"}}}}))
+    fields = {f.wire_name: f.type.annotation for f in schemas(api)["Thing"].fields}
+    assert fields == {
+        "self": "ThingNext | None",
+        "next": "list[ThingNext] | None",
+        "other": "ThingOther | None",
+        "component": "Shared | None",
+        "shared": "Shared | None",
+    }
+    assert sorted(schemas(api)) == ["Shared", "Thing", "ThingNext", "ThingOther"]
+
+
+def test_classes_of_one_module_are_imported_in_one_statement() -> None:
+    cycle = {
+        "Owner": {"type": "object", "properties": {"pet": {"$ref": "#/components/schemas/Pet"}}},
+        "Pet": {"type": "object", "properties": {"owner": {"$ref": "#/components/schemas/Owner"}}},
+        "Thing": {
+            "type": "object",
+            "properties": {
+                "owner": {"$ref": "#/components/schemas/Owner"},
+                "pet": {"$ref": "#/components/schemas/Pet"},
+            },
+        },
+    }
+    modules = {m.module_name: m for m in build(minimal(cycle)).modules}
+    assert modules["thing"].local_imports == ("from .._models import BaseModel", "from .owner import Owner, Pet")
