@@ -8,7 +8,6 @@ the order in which operations happen to reach a schema.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from generator.document import Document
 from generator.errors import Diagnostic, GeneratorError, pointer_join, pointer_parts
 from generator.ir import EnumMember, Field, ModelModule, Schema, TypeRef
 from generator.literals import py_literal
+from generator.model_modules import group_modules
 
 # Names the models modules import, and the SDK's own public names: a schema wanting one is named
 # with a `Model` suffix instead (`BadRequestError` -> `BadRequestErrorModel`).
@@ -415,49 +415,7 @@ class SchemaBuilder:
 
     def modules(self) -> tuple[ModelModule, ...]:
         """The models package: one module per class, or per cycle of classes that refer to each other."""
-        by_name = {s.class_name: s for s in self._schemas.values()}
-        deps = {
-            s.class_name: sorted({m for f in s.fields for m in f.type.models} - {s.class_name})
-            for s in by_name.values()
-        }
-        modules: list[tuple[ModelModule, list[str]]] = []
-        module_of: dict[str, str] = {}
-        components = _strongly_connected(deps)
-        for group in components:
-            module_name = by_name[group[0]].module_name
-            for name in group:
-                module_of[name] = module_name
-        taken: set[str] = set()
-        for group in sorted(components, key=lambda g: by_name[g[0]].module_name):
-            schemas = tuple(by_name[n] for n in group)
-            module_name = _unique(module_of[group[0]], taken, "_")
-            for name in group:
-                module_of[name] = module_name
-            needed = sorted({d for n in group for d in deps[n]} - set(group))
-            lines = {i for s in schemas for f in s.fields for i in f.type.imports}
-            local = {line for line in lines if line.startswith("from ..")}
-            local |= {"from .._models import BaseModel"} if any(s.kind == "object" for s in schemas) else set()
-            local |= {"from .._models import OpenEnum"} if any(s.kind == "enum" for s in schemas) else set()
-            lines -= local
-            std = {line for line in lines if not line.startswith("from pydantic import ")}
-            pydantic = ["Field"] if any(s.fields for s in schemas) else []
-            pydantic += sorted(line.rsplit(" ", 1)[-1] for line in lines - std)
-            if any(f.read_only for s in schemas for f in s.fields):
-                std.add("from typing import Any")
-                pydantic += ["SerializationInfo", "SerializerFunctionWrapHandler", "model_serializer"]
-            pydantic = sorted(set(pydantic), key=naming.member_order)
-            module = ModelModule(module_name, schemas, merged_imports(std), tuple(pydantic), tuple(sorted(local)))
-            modules.append((module, needed))
-        # Module names were final only now: the imports of other models name the modules just fixed.
-        return tuple(
-            dataclasses.replace(
-                module,
-                local_imports=merged_imports(
-                    set(module.local_imports) | {f"from .{module_of[cls]} import {cls}" for cls in needed}
-                ),
-            )
-            for module, needed in sorted(modules, key=lambda pair: naming.module_order(pair[0].module_name))
-        )
+        return group_modules(list(self._schemas.values()))
 
     def schema_named(self, class_name: str) -> Schema:
         """The built class of that name (examples walk the IR, not the document)."""
@@ -638,20 +596,6 @@ def _resolved_param(doc: Document, parts: list[str]) -> str | None:
     return name if isinstance(name, str) and name else None
 
 
-def merged_imports(lines: set[str]) -> tuple[str, ...]:
-    """Import lines in ruff's isort order, one from-import per module: plain imports, then from-imports."""
-    plain = sorted((line for line in lines if line.startswith("import ")), key=naming.module_order)
-    names: dict[str, set[str]] = {}
-    for line in lines - set(plain):
-        module, _, name = line.removeprefix("from ").partition(" import ")
-        names.setdefault(module, set()).add(name)
-    merged = [
-        f"from {module} import {', '.join(sorted(names[module], key=naming.member_order))}"
-        for module in sorted(names, key=naming.module_order)
-    ]
-    return (*plain, *merged)
-
-
 def _flag(own: dict[str, Any], target: Any, key: str) -> bool:
     """A boolean keyword set on the property itself or on the schema it refers to."""
     return own.get(key) is True or (isinstance(target, dict) and target.get(key) is True)
@@ -701,46 +645,3 @@ def fits(value: Any, type_name: str) -> bool:
 
 def _is_scalar(value: Any) -> bool:
     return isinstance(value, str | int | float | bool) and not (isinstance(value, float) and value != value)
-
-
-def _strongly_connected(graph: dict[str, list[str]]) -> list[list[str]]:
-    """Tarjan's algorithm, iterative; each component's names sorted, so output is stable."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    result: list[list[str]] = []
-    counter = 0
-    for root in sorted(graph):
-        if root in index:
-            continue
-        work: list[tuple[str, int]] = [(root, 0)]
-        while work:
-            node, child = work.pop()
-            if child == 0:
-                index[node] = low[node] = counter
-                counter += 1
-                stack.append(node)
-                on_stack.add(node)
-            edges = graph.get(node, [])
-            if child < len(edges):
-                work.append((node, child + 1))
-                target = edges[child]
-                if target not in index:
-                    work.append((target, 0))
-                elif target in on_stack:
-                    low[node] = min(low[node], index[target])
-                continue
-            if low[node] == index[node]:
-                component: list[str] = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                result.append(sorted(component))
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-    return result
