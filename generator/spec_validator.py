@@ -12,6 +12,7 @@ again by jsonschema, so a valid part costs nothing and every message reads as js
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterator
@@ -43,7 +44,7 @@ def spec_errors(doc: Document, version: str, report_crash: bool) -> Iterator[Dia
     }
     meta_schema = dict(schema_v31 if v31 else schema_v30)
     members = {"keyword_validators": located, "schema_validator": _DecidedFirst(meta_schema)}
-    validator = type("LocatedSpecValidator", (base,), members)(doc.data)
+    validator = type("LocatedSpecValidator", (base,), members)(_without_path_extensions(doc.data))
     # The two passes often find the same problem: one report per pointer and reason.
     reasons: dict[str, list[str]] = {}
     try:
@@ -58,8 +59,19 @@ def spec_errors(doc: Document, version: str, report_crash: bool) -> Iterator[Dia
     except RecursionError:
         yield diag(doc, "#", "the document nests too deeply to validate")
     except Exception as exc:
+        # The validator's own failure, not the document's: what it checked before stands.
         if report_crash:
-            yield diag(doc, "#", f"openapi-spec-validator stopped: {short(str(exc))}")
+            stopped = diag(doc, "#", f"openapi-spec-validator stopped: {short(str(exc))}", "the rest was not validated")
+            yield dataclasses.replace(stopped, severity="warning")
+
+
+def _without_path_extensions(data: dict[str, Any]) -> dict[str, Any]:
+    """The document with `x-` members of `paths` set aside: openapi-spec-validator reads every member
+    there as a path item and stops at an extension's value (`x-codegen-contextRoot: /apis`)."""
+    paths = data.get("paths")
+    if not isinstance(paths, dict) or not any(isinstance(k, str) and k.startswith("x-") for k in paths):
+        return data
+    return {**data, "paths": {k: v for k, v in paths.items() if not (isinstance(k, str) and k.startswith("x-"))}}
 
 
 def _located(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from generator.load import load_document, parse_document
 from generator.validate import is_within, reached_pointers, validate_document
@@ -102,3 +105,25 @@ def test_the_real_document_fails_only_at_the_item_schema(real_doc: Path) -> None
             "unknown format 'ISO4217'",
         )
     ]
+
+
+def test_an_extension_beside_the_paths_is_no_path_item() -> None:
+    """openapi-spec-validator reads every member of `paths` as a path item; `x-` ones are not (apicurio's)."""
+    data = minimal()
+    data["paths"]["x-codegen-contextRoot"] = "/apis/registry/v2"
+    assert validate_document(as_document(data)) == []
+
+
+def test_the_validator_failing_is_a_warning_not_a_refusal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from openapi_spec_validator import OpenAPIV31SpecValidator
+
+    def broken(self: object) -> Iterator[object]:
+        raise KeyError("some-key")
+        yield
+
+    monkeypatch.setattr(OpenAPIV31SpecValidator, "iter_errors", broken)
+    (problem,) = validate_document(as_document(minimal()))
+    assert (problem.severity, problem.pointer) == ("warning", "#")
+    assert (
+        problem.message == "openapi-spec-validator stopped: 'some-key'" and problem.hint == "the rest was not validated"
+    )
