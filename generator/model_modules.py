@@ -38,7 +38,10 @@ def group_modules(schemas: list[Schema]) -> tuple[ModelModule, ...]:
         local |= {"from .._models import OpenEnum"} if any(s.kind == "enum" for s in members) else set()
         lines -= local
         std = {line for line in lines if not line.startswith("from pydantic import ")}
-        pydantic = ["Field"] if any(s.fields for s in members) else []
+        pydantic = ["Field"] if any(f.deprecated for s in members for f in s.fields) else []
+        local |= {"from .._models import wire_names"} if any(s.wire_names for s in members) else set()
+        if any(s.open for s in members):
+            std.add("from typing import ClassVar")
         pydantic += sorted(line.rsplit(" ", 1)[-1] for line in lines - std)
         if any(f.read_only for s in members for f in s.fields):
             std.add("from typing import Any")

@@ -51,6 +51,7 @@ RESERVED_CLASSES = frozenset(
         "PaymentRequiredError",
         "PermissionDeniedError",
         "RateLimitError",
+        "RequestValidationError",
         "ResponseValidationError",
         "RetryConfig",
         "UnprocessableEntityError",
@@ -366,7 +367,19 @@ class SchemaBuilder:
             pointer=named.pointer,
             description=description,
             fields=tuple(fields),
+            open=not fields or self._accepts_more(named.node, named.pointer),
         )
+
+    def _accepts_more(self, node: dict[str, Any], pointer: str) -> bool:
+        """Whether the object, or an allOf part of it, lets `additionalProperties` in."""
+        extra = node.get("additionalProperties")
+        if extra is True or (isinstance(extra, dict) and extra.get("not") != {}):
+            return True
+        for index, part in enumerate(node.get("allOf") or []):
+            target, target_pointer = self.deref(part, pointer_join(pointer, "allOf", index))
+            if isinstance(target, dict) and self._accepts_more(target, target_pointer):
+                return True
+        return False
 
     def _default_repr(self, own: dict[str, Any], target: Any, field_type: TypeRef) -> str | None:
         """The document's default as a Python literal of the field's type, when it has a usable one."""
