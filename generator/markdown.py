@@ -21,13 +21,13 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 _FENCE = re.compile(r"^([ \t]{0,3})(`{3,}|~{3,})(.*)$")
 _HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^[ \t]{0,3}(=+|-{2,})[ \t]*$")
-_RELATIVE_LINK = re.compile(r"(!?)\[([^\]]*)\]\((?!https?://|mailto:)[^)]*\)")
-_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
+# Bounded repeats keep every pattern linear in the text's length, whatever a hostile document holds.
+_RELATIVE_LINK = re.compile(r"(!?)\[([^\]\n]{0,1000})\]\((?!https?://|mailto:)[^)\n]{0,2000}\)")
+_CODE_SPAN = re.compile(r"(`{1,16})(.{1,4000}?)(?<!`)\1(?!`)", re.S)
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _DROPPED_WITH_CONTENT = re.compile(
     r"<(script|style|iframe|object|embed|template|textarea|noscript|svg|math)\b[^>]*>.*?(?:</\1\s*>|$)", re.S | re.I
 )
-_LINK = re.compile(r"<a\b([^>]*)>(.*?)</a\s*>", re.S | re.I)
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*)(/?)>")
 _AUTOLINK = re.compile(r"<(?:https?|mailto):[^\s<>]*>", re.I)
@@ -120,8 +120,7 @@ def _prose(text: str, blocks: bool = True) -> str:
 def _outside_code(text: str, blocks: bool) -> str:
     text = _COMMENT.sub("", text)
     text = _DROPPED_WITH_CONTENT.sub("", text)
-    text = _LINK.sub(_link, text)
-    text = _TAG.sub(_tag, text)
+    text = _TAG.sub(_Tags().replace, text)
     text = _RELATIVE_LINK.sub(lambda m: m.group(2), text)
     if not blocks:
         return text
@@ -138,26 +137,37 @@ def _outside_code(text: str, blocks: bool) -> str:
     return "\n".join(lines)
 
 
-def _link(match: re.Match[str]) -> str:
-    """`<a href="https://...">text</a>` as `[text](https://...)`; other targets leave the text."""
-    href = _HREF.search(match.group(1))
-    target = html.unescape(next((g for g in href.groups() if g is not None), "")) if href else ""
-    label = _TAG.sub(_tag, match.group(2)).strip().replace("[", "\\[").replace("]", "\\]")
-    label = " ".join(label.split())
-    if re.match(r"(?:https?://|mailto:)", target, re.I) and label:
-        return f"[{label}]({target.replace(' ', '%20').replace(')', '%29').replace('(', '%28')})"
-    return label
+class _Tags:
+    """Replaces the tags of one text, left to right: `<a href="https://...">text</a>` becomes
+    `[text](https://...)` (the open links kept on a stack, so an unclosed one costs nothing more),
+    a link to anywhere else leaves its text."""
 
+    def __init__(self) -> None:
+        self._links: list[str | None] = []
 
-def _tag(match: re.Match[str]) -> str:
-    closing, name, attributes, self_closing = match.groups()
-    if _AUTOLINK.fullmatch(match.group(0)) or attributes.startswith(":"):
-        return match.group(0)
-    lowered = name.lower()
-    if lowered not in _HTML_ELEMENTS:
-        return "&lt;" + match.group(0)[1:]  # `<base64 key>`: words in angle brackets, not markup
-    if lowered in _AS_MARKDOWN:
-        return "" if closing and lowered == "li" else _AS_MARKDOWN[lowered]
-    if lowered not in _KEPT:
-        return ""
-    return f"<{closing}{lowered}{self_closing}>"
+    def replace(self, match: re.Match[str]) -> str:
+        closing, name, attributes, self_closing = match.groups()
+        if _AUTOLINK.fullmatch(match.group(0)) or attributes.startswith(":"):
+            return match.group(0)
+        lowered = name.lower()
+        if lowered not in _HTML_ELEMENTS:
+            return "&lt;" + match.group(0)[1:]  # `<base64 key>`: words in angle brackets, not markup
+        if lowered == "a":
+            return self._link(closing == "/", attributes)
+        if lowered in _AS_MARKDOWN:
+            return "" if closing and lowered == "li" else _AS_MARKDOWN[lowered]
+        if lowered not in _KEPT:
+            return ""
+        return f"<{closing}{lowered}{self_closing}>"
+
+    def _link(self, closing: bool, attributes: str) -> str:
+        if closing:
+            target = self._links.pop() if self._links else None
+            return f"]({target})" if target else ""
+        href = _HREF.search(attributes)
+        target = html.unescape(next((g for g in href.groups() if g is not None), "")) if href else ""
+        if not re.match(r"(?:https?://|mailto:)", target, re.I):
+            self._links.append(None)
+            return ""
+        self._links.append(target.replace(" ", "%20").replace("(", "%28").replace(")", "%29"))
+        return "["
