@@ -27,7 +27,8 @@ def group_modules(schemas: list[Schema]) -> tuple[ModelModule, ...]:
             module_of[name] = module_name
     taken: set[str] = set()
     for group in sorted(components, key=lambda g: by_name[g[0]].module_name):
-        members = tuple(by_name[n] for n in group)
+        # In ruff's order: the models package's `__init__` imports them one statement each, in this order.
+        members = tuple(by_name[n] for n in sorted(group, key=naming.member_order))
         module_name = _unique(module_of[group[0]], taken, "_")
         for name in group:
             module_of[name] = module_name

@@ -63,6 +63,10 @@ def checked_api(
                 warnings.append(_warning(problem, "its `type` holds a schema; generated as that schema"))
             elif not options.strict and _repeated_value(problem):
                 warnings.append(_warning(problem, "a value listed twice is read once"))
+            elif not options.strict and not problem.blocking and problem.message.startswith("unexpected keyword"):
+                warnings.append(
+                    _warning(problem, "a member OpenAPI does not define is never read; generated without it")
+                )
             elif not options.strict and not problem.blocking and annotation_at(problem.pointer):
                 keyword = annotation_at(problem.pointer)
                 warnings.append(

@@ -121,7 +121,8 @@ def _docstring(text: str, indent: str = "", closes: bool = False) -> str:
     look-alike of a different character, which linters rightly flag. With `closes` (the closing
     quotes follow), a long last line sends them to a line of their own, as black would.
     """
-    clean = ascii_look_alikes(_CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")))
+    # Tabs become spaces: a docstring line indented by both is one ruff flags (E101).
+    clean = ascii_look_alikes(_CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))).expandtabs(4)
     clean = clean.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     lines = [line.rstrip() for line in clean.strip().split("\n")]
     body = "\n".join(indent + line if line and n else line for n, line in enumerate(lines))
