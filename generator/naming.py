@@ -20,6 +20,8 @@ MODEL_RESERVED = frozenset(
         "parse_file",
         "parse_obj",
         "parse_raw",
+        # ABCMeta's, which pydantic's model metaclass derives from: pydantic warns a field would shadow it.
+        "register",
         "schema",
         "schema_json",
         "update_forward_refs",

@@ -91,6 +91,8 @@ class SchemaBuilder:
         self._same_as: dict[str, str] = {}
         self._schemas: dict[str, Schema] = {}
         self._building: set[str] = set()
+        # Unnamed schemas whose type is being worked out, to stop at one that contains itself.
+        self._resolving: set[str] = set()
 
     # ---- references -------------------------------------------------------------------------
 
@@ -208,7 +210,18 @@ class SchemaBuilder:
         node, pointer = self.deref(node, pointer)
         if not isinstance(node, dict):
             return ANY
-        result = self._type_of_resolved(node, pointer)
+        if pointer in self._named:
+            result = self._type_of_resolved(node, pointer)
+        elif pointer in self._resolving:
+            # A union or array that contains itself (a JSON value) without a class on the way: no
+            # annotation can spell it, so the inner occurrence is Any.
+            return ANY
+        else:
+            self._resolving.add(pointer)
+            try:
+                result = self._type_of_resolved(node, pointer)
+            finally:
+                self._resolving.discard(pointer)
         if nullable or _allows_null(node):
             return optional(result)
         return result
@@ -591,8 +604,8 @@ def _owner_and_local(doc: Document, parts: list[str]) -> tuple[str, str]:
             local, plural_item = part, False
         elif part in ("items", "additionalProperties"):
             plural_item = True
-    if plural_item and local:
-        local_words = naming.words(local)
+    local_words = naming.words(local)
+    if plural_item and local_words:  # a property named only by punctuation (`*`) has no word to singularize
         local = " ".join([*local_words[:-1], naming.singular(local_words[-1])])
     return owner, local or "item"
 

@@ -179,7 +179,25 @@ DOC: dict[str, Any] = {
                     "base": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"$ref": "#/components/schemas/Extra"}]},
                     "config": {"$ref": "#/components/schemas/RetryConfig"},
                     "invoice": {"$ref": "#/components/schemas/InvoiceTransferData"},
+                    # ABCMeta's `register`: pydantic warns when a field shadows it (mastercard.com, visma.net).
+                    "register": {"type": "string"},
+                    # A union that contains itself with no class on the way (vercel.com).
+                    "value": {"$ref": "#/components/schemas/JsonValue"},
+                    # A property named by punctuation only, holding a list of objects (spoonacular.com).
+                    "suggests": {
+                        "type": "object",
+                        "properties": {
+                            "_": {"type": "array", "items": {"type": "object", "properties": {"t": {"type": "string"}}}}
+                        },
+                    },
                 },
+            },
+            "JsonValue": {
+                "anyOf": [
+                    {"type": "string"},
+                    {"type": "number"},
+                    {"type": "array", "items": {"$ref": "#/components/schemas/JsonValue"}},
+                ]
             },
             # A cycle whose names ruff orders without regard to case (s before T), described with tabs.
             "InvoiceTransferData": {
