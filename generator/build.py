@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from typing import Any
 
 from generator import naming
 from generator.document import Document
-from generator.errors import Diagnostic, GeneratorError, pointer_join
+from generator.errors import Diagnostic, GeneratorError, UsageError, pointer_join
 from generator.ir import (
     Api,
     Operation,
@@ -49,16 +50,8 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
     known = doc.tags()
     missing = [t for t in options.tags if t not in known]
     if missing:
-        raise GeneratorError(
-            [
-                Diagnostic(
-                    doc.source,
-                    "#/tags",
-                    f"unknown tag {t!r}",
-                    hint="known tags: " + ", ".join(known) if known else "the document has no tags",
-                )
-                for t in missing
-            ]
+        raise UsageError(
+            Diagnostic(doc.source, "#/tags", f"unknown tag {t!r}", hint=_tag_hint(t, known)) for t in missing
         )
     selected = {tag: doc.tag_operations(tag) for tag in options.tags}
     empty = [tag for tag, operations in selected.items() if not operations]
@@ -115,6 +108,17 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
             (name, t.name) for name, pointer in payloads if (t := schemas.type_of(*pointer)).kind == "model"
         ),
     )
+
+
+def _tag_hint(tag: str, known: list[str]) -> str:
+    """`did you mean` for a tag spelt in another case or slightly off; every tag only when none is close."""
+    if not known:
+        return "the document has no tags"
+    same = [t for t in known if t.casefold() == tag.casefold()]
+    close = same or difflib.get_close_matches(tag, known, n=3, cutoff=0.6)
+    if close:
+        return "did you mean " + " or ".join(repr(t) for t in close) + "?"
+    return "known tags: " + ", ".join(known)
 
 
 def _models_only(doc: Document, schemas: SchemaBuilder) -> list[tuple[str, tuple[Any, str]]]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import keyword
+import re
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -17,7 +19,7 @@ from types import FrameType
 
 from generator import __version__, cache
 from generator.config import Config, load_config
-from generator.errors import GeneratorError
+from generator.errors import GeneratorError, UsageError
 from generator.fetch import is_url
 
 
@@ -30,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GeneratorError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic.render(), file=sys.stderr)
-        return 1
+        return 2 if isinstance(exc, UsageError) else 1
     except KeyboardInterrupt:
         print("interrupted; the output folder was left as it was", file=sys.stderr)
         return 130
@@ -56,7 +58,16 @@ def _settings(args: argparse.Namespace) -> Config:
     given = {k: v for k, v in flags.items() if v is not None}
     if all_tags or tags:
         given["tags"] = None if all_tags else tuple(tags)
-    return dataclasses.replace(config, **given)  # type: ignore[arg-type]
+    settled = dataclasses.replace(config, **given)  # type: ignore[arg-type]
+    if not settled.package.isidentifier() or keyword.iskeyword(settled.package):
+        suggestion = re.sub(r"\W", "_", settled.package).strip("_").lower() or "my_sdk"
+        suggestion = suggestion if suggestion[0].isalpha() else "sdk_" + suggestion
+        raise SystemExit(
+            _usage_error(f"--package {settled.package!r} is not a Python import name; did you mean {suggestion!r}?")
+        )
+    if settled.out.exists() and not settled.out.is_dir():
+        raise SystemExit(_usage_error(f"--out {str(settled.out)!r} is a file; name a folder to generate into"))
+    return settled
 
 
 def _generate(args: argparse.Namespace, config: Config) -> int:
@@ -121,7 +132,7 @@ def _validate(args: argparse.Namespace, config: Config) -> int:
     for problem in problems:
         print(problem.render())
     errors = sum(1 for p in problems if p.severity == "error")
-    print(f"{errors} errors, {len(problems) - errors} warnings", file=sys.stderr)
+    print(f"{_count(errors, 'error')}, {_count(len(problems) - errors, 'warning')}", file=sys.stderr)
     return 1 if errors else 0
 
 
@@ -162,6 +173,10 @@ def _positive(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected a positive number, not {text!r}")
     return value
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _usage_error(message: str) -> int:

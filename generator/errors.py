@@ -40,6 +40,10 @@ class GeneratorError(Exception):
         super().__init__("\n".join(d.render() for d in self.diagnostics))
 
 
+class UsageError(GeneratorError):
+    """A mistake in how the command was called (a tag that does not exist): exit 2, like argparse's."""
+
+
 def pointer_join(pointer: str, *parts: str | int) -> str:
     """Extends a JSON pointer, escaping `~` and `/` as RFC 6901 requires."""
     escaped = (str(p).replace("~", "~0").replace("/", "~1") for p in parts)

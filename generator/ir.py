@@ -34,6 +34,14 @@ class Field:
     read_only: bool = False
     write_only: bool = False
 
+    @property
+    def assignment(self) -> str:
+        """What follows the annotation in the class body (the wire name is the class's `wire_names`)."""
+        if self.deprecated:
+            default = "" if self.default_repr is None else f"default={self.default_repr}, "
+            return f" = Field({default}deprecated=True)"
+        return "" if self.default_repr is None else f" = {self.default_repr}"
+
 
 @dataclass(frozen=True, slots=True)
 class EnumMember:
@@ -50,6 +58,19 @@ class Schema:
     description: str
     fields: tuple[Field, ...] = ()
     members: tuple[EnumMember, ...] = ()
+    # The document lets an object carry properties beyond its fields (`additionalProperties`, or no
+    # properties at all): a request may send them. Other objects' unknown fields are typos.
+    open: bool = False
+
+    @property
+    def wire_names(self) -> tuple[tuple[str, str], ...]:
+        """(Python name, wire name) of each field whose names differ.
+
+        They become the class's alias generator rather than each field's `alias`: type checkers
+        (mypy without its plugin, pyright) and `inspect.signature` then offer the Python names, which
+        every page of the docs uses, while the wire names are what is parsed and sent.
+        """
+        return tuple((f.py_name, f.wire_name) for f in self.fields if f.py_name != f.wire_name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +188,17 @@ class Operation:
     error_parsers: tuple[tuple[str, str], ...]
     # Alternatives (any one will do) of scheme keys that must all be sent; () is a public operation.
     security: tuple[tuple[str, ...], ...]
+    # Sending it twice has the effect of sending it once, so a request that may have reached the
+    # server before the connection broke can be retried.
+    idempotent: bool = False
+
+    @property
+    def raises(self) -> tuple[tuple[str, str], ...]:
+        """(exception class, its statuses) for the docstring's Raises section, one line per class."""
+        grouped: dict[str, list[str]] = {}
+        for error in self.errors:
+            grouped.setdefault(error.exception, []).append(error.status)
+        return tuple((exception, ", ".join(statuses)) for exception, statuses in grouped.items())
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +252,27 @@ class SecurityScheme:
     scopes: tuple[str, ...]
     description: str
     credentials: tuple[Credential, ...]
+
+    @property
+    def hint(self) -> str:
+        """How the server expects the credential, for the message of a 401: where it goes and in what
+        form, then the document's own words (its first paragraph)."""
+        where = {
+            "api_key": {
+                "header": f"the {self.param_name} header",
+                "query": f"the query parameter {self.param_name}",
+                "cookie": f"the cookie {self.param_name}",
+            }[self.location],
+            "http": f"the Authorization header as '{self.prefix}<credential>'",
+            "basic": "the Authorization header as 'Basic <base64 of username:password>'",
+            "oauth2": "the Authorization header as 'Bearer <access token>'",
+            "open_id_connect": "the Authorization header as 'Bearer <ID token>'",
+            "mutual_tls": "a client certificate (the http_client's to present)",
+        }[self.kind]
+        words = " ".join(self.description.split("\n\n", 1)[0].split())
+        if len(words) > 240:
+            words = words[:240].rsplit(" ", 1)[0] + " ..."
+        return f"{where}: {words}" if words else where
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,8 @@ def group_modules(schemas: list[Schema]) -> tuple[ModelModule, ...]:
             module_of[name] = module_name
     taken: set[str] = set()
     for group in sorted(components, key=lambda g: by_name[g[0]].module_name):
-        members = tuple(by_name[n] for n in group)
+        # In ruff's order: the models package's `__init__` imports them one statement each, in this order.
+        members = tuple(by_name[n] for n in sorted(group, key=naming.member_order))
         module_name = _unique(module_of[group[0]], taken, "_")
         for name in group:
             module_of[name] = module_name
@@ -38,7 +39,10 @@ def group_modules(schemas: list[Schema]) -> tuple[ModelModule, ...]:
         local |= {"from .._models import OpenEnum"} if any(s.kind == "enum" for s in members) else set()
         lines -= local
         std = {line for line in lines if not line.startswith("from pydantic import ")}
-        pydantic = ["Field"] if any(s.fields for s in members) else []
+        pydantic = ["Field"] if any(f.deprecated for s in members for f in s.fields) else []
+        local |= {"from .._models import wire_names"} if any(s.wire_names for s in members) else set()
+        if any(s.open for s in members):
+            std.add("from typing import ClassVar")
         pydantic += sorted(line.rsplit(" ", 1)[-1] for line in lines - std)
         if any(f.read_only for s in members for f in s.fields):
             std.add("from typing import Any")

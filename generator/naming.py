@@ -11,6 +11,7 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 # Attribute names a pydantic model already has: a field of that name would shadow them.
 MODEL_RESERVED = frozenset(
     {
+        "accepts_unknown_fields",
         "construct",
         "copy",
         "dict",
@@ -19,11 +20,14 @@ MODEL_RESERVED = frozenset(
         "parse_file",
         "parse_obj",
         "parse_raw",
+        # ABCMeta's, which pydantic's model metaclass derives from: pydantic warns a field would shadow it.
+        "register",
         "schema",
         "schema_json",
         "update_forward_refs",
         "validate",
         "model_config",
+        "to_wire",
         # The pydantic mypy plugin's synthesized __init__ takes **kwargs.
         "kwargs",
         # Names the generated annotations use: a field called `list` would hide `list[...]`.

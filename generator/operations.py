@@ -120,7 +120,13 @@ def build_operation(
         pagination=pagination,
         error_parsers=tuple((e.status, e.parse_as) for e in errors if e.parse_as is not None),
         security=requirements(doc, op, schemes),
+        idempotent=method in IDEMPOTENT_METHODS or op.get("x-idempotent") is True,
     )
+
+
+# RFC 9110's idempotent methods. A document may mark others (`x-idempotent: true`); an
+# `Idempotency-Key` header sent with the call makes it so too (checked when it is sent).
+IDEMPOTENT_METHODS = frozenset({"get", "head", "put", "delete", "options", "trace"})
 
 
 def _first_page(schemas: SchemaBuilder, param: dict[str, Any], pointer: str) -> int:

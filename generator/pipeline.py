@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.build import BuildOptions, build_api
 from generator.bundle import bundle_external_refs
@@ -63,6 +64,15 @@ def checked_api(
                 warnings.append(_warning(problem, "its `type` holds a schema; generated as that schema"))
             elif not options.strict and _repeated_value(problem):
                 warnings.append(_warning(problem, "a value listed twice is read once"))
+            elif not options.strict and problem.message.startswith(_REQUIRED_UNDEFINED):
+                undefined = _undefined_required(doc, problem.pointer)
+                if undefined:  # else every name is a property of a composed part, which the validator misses
+                    message = "required names properties the schema does not define: " + ", ".join(map(repr, undefined))
+                    warnings.append(_warning(dataclasses.replace(problem, message=message), "they are not generated"))
+            elif not options.strict and not problem.blocking and problem.message.startswith("unexpected keyword"):
+                warnings.append(
+                    _warning(problem, "a member OpenAPI does not define is never read; generated without it")
+                )
             elif not options.strict and not problem.blocking and annotation_at(problem.pointer):
                 keyword = annotation_at(problem.pointer)
                 warnings.append(
@@ -146,6 +156,40 @@ def _repeated_value(problem: Diagnostic) -> bool:
     return problem.message.startswith("has non-unique elements") and problem.pointer.endswith(
         ("/enum", "/required", "/type")
     )
+
+
+# openapi-spec-validator's message for a `required` name that is not a key of the same schema's `properties`.
+_REQUIRED_UNDEFINED = "Required list has not defined properties"
+
+
+def _undefined_required(doc: Document, pointer: str) -> list[str]:
+    """The names of a schema's `required` that no property defines, its composed parts' included."""
+    node = _resolved(doc, pointer)
+    required = node.get("required") if isinstance(node, dict) else None
+    if not isinstance(required, list):
+        return []
+    defined: set[str] = set()
+    stack, seen = [node], set()
+    while stack:
+        part = stack.pop()
+        if not isinstance(part, dict) or id(part) in seen:
+            continue
+        seen.add(id(part))
+        ref = part.get("$ref")
+        if isinstance(ref, str):
+            stack.append(_resolved(doc, ref))
+        defined |= set(part.get("properties") or {}) if isinstance(part.get("properties"), dict) else set()
+        for key in ("allOf", "oneOf", "anyOf"):
+            stack.extend(part[key] if isinstance(part.get(key), list) else [])
+    return [name for name in required if isinstance(name, str) and name not in defined]
+
+
+def _resolved(doc: Document, ref: str) -> Any:
+    """The node a local reference names, or None (a dangling one is diagnosed on its own)."""
+    try:
+        return doc.resolve(ref)
+    except KeyError:
+        return None
 
 
 def _warning(problem: Diagnostic, hint: str) -> Diagnostic:

@@ -12,13 +12,10 @@ from typing import Any
 
 import jinja2
 
-from generator import LINE_LENGTH, MARKER, TEMPLATES_DIR, __version__, cache, naming
+from generator import LINE_LENGTH, MARKER, TEMPLATES_DIR, __version__, cache, markdown, naming
 from generator.ir import Api, TypeRef
 from generator.literals import ascii_look_alikes, py_literal
 
-_BACKTICK_FENCE = re.compile(r"^([ \t]*)`{3,}", re.M)
-_FENCE_LINE = re.compile(r"^[ \t]*~{3,}", re.M)
-_RELATIVE_LINK = re.compile(r"\[([^\]]*)\]\((?!https?://|mailto:)[^)]*\)")
 # C0/C1 controls (tab and newline aside), and the Unicode line and paragraph separators.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
@@ -104,10 +101,14 @@ def _environment(search: list[Path]) -> jinja2.Environment:
         module_name=naming.module_name,
         pyrepr=py_literal,
         docstring=_docstring,
+        docline=_docline,
         comment=_comment,
         qualify=_qualify,
-        md_cell=_md_cell,
-        md_text=_md_text,
+        md_cell=markdown.cell_markdown,
+        md_cell_code=lambda text: markdown.code_text(text).replace("|", "\\|"),
+        md_code=markdown.code_text,
+        md_inline=markdown.inline_markdown,
+        md_text=markdown.safe_markdown,
         md_type=_md_type,
     )
     return env
@@ -120,7 +121,8 @@ def _docstring(text: str, indent: str = "", closes: bool = False) -> str:
     look-alike of a different character, which linters rightly flag. With `closes` (the closing
     quotes follow), a long last line sends them to a line of their own, as black would.
     """
-    clean = ascii_look_alikes(_CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")))
+    # Tabs become spaces: a docstring line indented by both is one ruff flags (E101).
+    clean = ascii_look_alikes(_CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))).expandtabs(4)
     clean = clean.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     lines = [line.rstrip() for line in clean.strip().split("\n")]
     body = "\n".join(indent + line if line and n else line for n, line in enumerate(lines))
@@ -131,39 +133,19 @@ def _docstring(text: str, indent: str = "", closes: bool = False) -> str:
     return body
 
 
+def _docline(text: str) -> str:
+    """A description's first paragraph as one line of a docstring section (Args, Returns)."""
+    first = _CONTROL.sub(" ", text.replace("\r\n", "\n")).strip().split("\n\n", 1)[0]
+    line = _docstring(" ".join(first.split()))
+    return line if line.endswith((".", "!", "?", ":")) else line + "."
+
+
 def _comment(text: str) -> str:
     return " ".join(ascii_look_alikes(_CONTROL.sub(" ", text)).split())
 
 
 def _qualify(annotation: str, t: TypeRef) -> str:
     return naming.qualify(annotation, t.models, "models.")
-
-
-def _md_escape(text: str) -> str:
-    """Document text for markdown: raw HTML shown as text, and its relative links reduced to their text.
-
-    A relative link in a description points into the page it was written for; on ours it would dangle.
-    """
-    text = _RELATIVE_LINK.sub(r"\1", _CONTROL.sub(" ", text))
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _md_cell(text: str) -> str:
-    """Text that stays inside one markdown table cell."""
-    escaped = _md_escape(text).replace("|", "\\|")
-    return "<br/>".join(line.strip() for line in escaped.strip().splitlines()) or "-"
-
-
-def _md_text(text: str) -> str:
-    """Prose for a markdown page: its markdown kept, raw HTML shown as text.
-
-    The document's code fences become tilde fences, closed if left open: a ```python block is ours
-    alone (an example we format and test), and the page's own fences must stay paired.
-    """
-    prose = _BACKTICK_FENCE.sub(r"\1~~~", _md_escape(text).strip())
-    if len(_FENCE_LINE.findall(prose)) % 2:
-        prose += "\n~~~"
-    return prose
 
 
 def _md_type(t: TypeRef, prefix: str) -> str:

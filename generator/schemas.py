@@ -51,6 +51,7 @@ RESERVED_CLASSES = frozenset(
         "PaymentRequiredError",
         "PermissionDeniedError",
         "RateLimitError",
+        "RequestValidationError",
         "ResponseValidationError",
         "RetryConfig",
         "UnprocessableEntityError",
@@ -90,6 +91,8 @@ class SchemaBuilder:
         self._same_as: dict[str, str] = {}
         self._schemas: dict[str, Schema] = {}
         self._building: set[str] = set()
+        # Unnamed schemas whose type is being worked out, to stop at one that contains itself.
+        self._resolving: set[str] = set()
 
     # ---- references -------------------------------------------------------------------------
 
@@ -207,7 +210,18 @@ class SchemaBuilder:
         node, pointer = self.deref(node, pointer)
         if not isinstance(node, dict):
             return ANY
-        result = self._type_of_resolved(node, pointer)
+        if pointer in self._named:
+            result = self._type_of_resolved(node, pointer)
+        elif pointer in self._resolving:
+            # A union or array that contains itself (a JSON value) without a class on the way: no
+            # annotation can spell it, so the inner occurrence is Any.
+            return ANY
+        else:
+            self._resolving.add(pointer)
+            try:
+                result = self._type_of_resolved(node, pointer)
+            finally:
+                self._resolving.discard(pointer)
         if nullable or _allows_null(node):
             return optional(result)
         return result
@@ -366,7 +380,19 @@ class SchemaBuilder:
             pointer=named.pointer,
             description=description,
             fields=tuple(fields),
+            open=not fields or self._accepts_more(named.node, named.pointer),
         )
+
+    def _accepts_more(self, node: dict[str, Any], pointer: str) -> bool:
+        """Whether the object, or an allOf part of it, lets `additionalProperties` in."""
+        extra = node.get("additionalProperties")
+        if extra is True or (isinstance(extra, dict) and extra.get("not") != {}):
+            return True
+        for index, part in enumerate(node.get("allOf") or []):
+            target, target_pointer = self.deref(part, pointer_join(pointer, "allOf", index))
+            if isinstance(target, dict) and self._accepts_more(target, target_pointer):
+                return True
+        return False
 
     def _default_repr(self, own: dict[str, Any], target: Any, field_type: TypeRef) -> str | None:
         """The document's default as a Python literal of the field's type, when it has a usable one."""
@@ -578,8 +604,8 @@ def _owner_and_local(doc: Document, parts: list[str]) -> tuple[str, str]:
             local, plural_item = part, False
         elif part in ("items", "additionalProperties"):
             plural_item = True
-    if plural_item and local:
-        local_words = naming.words(local)
+    local_words = naming.words(local)
+    if plural_item and local_words:  # a property named only by punctuation (`*`) has no word to singularize
         local = " ".join([*local_words[:-1], naming.singular(local_words[-1])])
     return owner, local or "item"
 

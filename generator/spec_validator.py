@@ -50,12 +50,12 @@ def spec_errors(doc: Document, version: str, report_crash: bool) -> Iterator[Dia
     try:
         for err in validator.iter_errors():
             checked = getattr(err, "sdkgen_base", None)
-            where, message = explain(err)
+            where, message, keyword = explain(err)
             pointer = pointer_join(checked or "#", *where)
             known = reasons.setdefault(pointer, [])
             if not any(reason in message for reason in known):
                 known.append(message.split(" (found ", 1)[0])
-                yield diag(doc, pointer, message)
+                yield diag(doc, pointer, message, _HINTS.get(keyword, ""))
     except RecursionError:
         yield diag(doc, "#", "the document nests too deeply to validate")
     except Exception as exc:
@@ -129,8 +129,27 @@ def _place(where: SchemaPath, pointers: dict[int, str]) -> str | None:
     return found
 
 
-def explain(err: ValidationError) -> tuple[list[str | int], str]:
-    """Where under the checked node the problem is, and a message with the reason first.
+# What to do about a problem, by the JSON Schema keyword of the specification's schema that failed.
+_HINTS = {
+    "additionalProperties": "an OpenAPI object takes only the fields the specification lists, and x- extensions",
+    "required": "the specification requires it here",
+    "type": "the specification gives this field that type",
+    "enum": "the specification allows only the values it lists here",
+    "const": "the specification allows only that value here",
+    "anyOf": "each form is one the specification allows here",
+    "oneOf": "each form is one the specification allows here",
+    "uniqueItems": "remove the repeated value",
+    "minItems": "give at least one, or leave the field out",
+    "minProperties": "give at least one, or leave the field out",
+    "format": "the specification expects that format here",
+    "pattern": "the specification expects a value of that form here",
+    "$ref": "a $ref must name a place in the document (#/components/...) or, with --allow-external-refs, a file",
+}
+
+
+def explain(err: ValidationError) -> tuple[list[str | int], str, str]:
+    """Where under the checked node the problem is, a message with the reason first, and the keyword
+    of the specification's schema that failed (for the hint).
 
     Under `anyOf`/`oneOf`, a failure deeper in the value than the alternatives themselves is the
     cause (jsonschema's `best_match` descends to it), and so is the one alternative left once the
@@ -145,7 +164,7 @@ def explain(err: ValidationError) -> tuple[list[str | int], str]:
             reasons = list(dict.fromkeys(_reason(c)[0] for c in err.context))
             shown = "; ".join(reasons[:4]) + ("; ..." if len(reasons) > 4 else "")
             message = f"matches none of the {len(err.context)} allowed forms: {shown} (found {_value(err.instance)})"
-            return list(err.absolute_path), message
+            return list(err.absolute_path), message, str(err.validator)
         cause = best_match(candidates)
         if cause is None or cause is err:
             break
@@ -155,9 +174,20 @@ def explain(err: ValidationError) -> tuple[list[str | int], str]:
         extra = _unexpected(err.instance, err.schema)
         if extra:
             names = ", ".join(repr(name) for name in extra)
-            return [*path, extra[0]], f"unexpected {'keyword' if len(extra) == 1 else 'keywords'} {names}"
+            message = f"unexpected {'keyword' if len(extra) == 1 else 'keywords'} {names}"
+            return [*path, extra[0]], message, "additionalProperties"
+    if err.validator == "unevaluatedProperties" and isinstance(err.instance, dict):
+        extra = [name for name in _UNEVALUATED.findall(err.message) if name in err.instance]
+        if extra:
+            names = ", ".join(repr(name) for name in extra)
+            message = f"unexpected {'keyword' if len(extra) == 1 else 'keywords'} {names}"
+            return [*path, extra[0]], message, "additionalProperties"
     reason, value = _reason(err)
-    return path, f"{reason} (found {value})" if value else reason
+    return path, f"{reason} (found {value})" if value else reason, str(err.validator)
+
+
+# jsonschema names the properties `unevaluatedProperties: false` refused as quoted reprs.
+_UNEVALUATED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
 
 def _unexpected(instance: dict[str, Any], schema: dict[str, Any]) -> list[str]:

@@ -25,8 +25,9 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from generator.config import Options
 from generator.errors import GeneratorError
-from generator.pipeline import generate
+from generator.pipeline import checked_api, generate
 from generator.write import write_tree
 from tests.doclinks import broken_links
 from tests.golden.test_features import BIN, run_python
@@ -63,6 +64,8 @@ DOC: dict[str, Any] = {
     ],
     "security": [{"bearer": []}, {"key_in_query": []}],
     "tags": [{"name": "Things"}, {"name": "Empty", "description": "declared, but no operation uses it"}],
+    # A member OpenAPI does not define, which nothing reads (googleapis.com's documents have one).
+    "source": {"url": {}},
     "paths": {
         "/things": {
             "parameters": [{"name": "X-Trace", "in": "header", "schema": {"type": "string"}}],
@@ -175,7 +178,36 @@ DOC: dict[str, Any] = {
                     "status": {"allOf": [{"$ref": "#/components/schemas/Status"}], "default": "On"},
                     "base": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"$ref": "#/components/schemas/Extra"}]},
                     "config": {"$ref": "#/components/schemas/RetryConfig"},
+                    "invoice": {"$ref": "#/components/schemas/InvoiceTransferData"},
+                    # ABCMeta's `register`: pydantic warns when a field shadows it (mastercard.com, visma.net).
+                    "register": {"type": "string"},
+                    # A union that contains itself with no class on the way (vercel.com).
+                    "value": {"$ref": "#/components/schemas/JsonValue"},
+                    # A property named by punctuation only, holding a list of objects (spoonacular.com).
+                    "suggests": {
+                        "type": "object",
+                        "properties": {
+                            "_": {"type": "array", "items": {"type": "object", "properties": {"t": {"type": "string"}}}}
+                        },
+                    },
                 },
+            },
+            "JsonValue": {
+                "anyOf": [
+                    {"type": "string"},
+                    {"type": "number"},
+                    {"type": "array", "items": {"$ref": "#/components/schemas/JsonValue"}},
+                ]
+            },
+            # A cycle whose names ruff orders without regard to case (s before T), described with tabs.
+            "InvoiceTransferData": {
+                "type": "object",
+                "description": "Moves money.\n\tIndented by a tab,\n    and by spaces.",
+                "properties": {"next": {"$ref": "#/components/schemas/InvoicesFromInvoice"}},
+            },
+            "InvoicesFromInvoice": {
+                "type": "object",
+                "properties": {"back": {"$ref": "#/components/schemas/InvoiceTransferData"}},
             },
             "Things": {
                 "type": "object",
@@ -490,6 +522,18 @@ WEBHOOKS_ONLY: dict[str, Any] = {
         }
     },
 }
+
+
+def test_a_member_openapi_does_not_define_is_a_warning_unless_strict(tmp_path: Path) -> None:
+    spec = tmp_path / "shapes.json"
+    spec.write_text(json.dumps(DOC))
+    _, warnings = checked_api(spec, None, "shapes")
+    unknown = [w for w in warnings if w.pointer == "#/source"]
+    assert len(unknown) == 1 and unknown[0].message == "unexpected keyword 'source'"
+    assert "never read" in unknown[0].hint
+    with pytest.raises(GeneratorError) as refused:
+        checked_api(spec, None, "shapes", Options(strict=True))
+    assert any(d.pointer == "#/source" for d in refused.value.diagnostics)
 
 
 def test_a_document_of_webhooks_only_generates_their_models(tmp_path: Path) -> None:

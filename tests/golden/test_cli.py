@@ -35,7 +35,7 @@ def test_validate_the_real_document_reports_the_item_error(real_doc: Path) -> No
     assert error.startswith(f"{real_doc}: #/components/schemas/Item/definitions/itemType/type: ")
     assert warning.startswith(f"warning: {real_doc}: #/components/schemas/Transfer/definitions/transferAccount/")
     assert "unknown format 'ISO4217'" in warning
-    assert result.stderr.strip() == "1 errors, 1 warnings"
+    assert result.stderr.strip() == "1 error, 1 warning"
 
 
 def test_the_real_document_generates_customers_with_a_warning_and_imports(real_doc: Path, tmp_path: Path) -> None:
@@ -123,9 +123,60 @@ def test_missing_reference_target_is_located_with_its_line(tmp_path: Path, exist
 def test_unknown_tag_fails_with_the_known_tags(existing_output: Path) -> None:
     before = snapshot(existing_output)
     result = run("generate", "--tag", "Invoices", "--out", str(existing_output))
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "#/tags: unknown tag 'Invoices' (known tags: Customers, Suppliers)" in result.stderr
     assert snapshot(existing_output) == before
+
+
+@pytest.mark.parametrize(("given", "meant"), [("customers", "'Customers'"), ("Supplier", "'Suppliers'")])
+def test_a_tag_spelt_otherwise_offers_the_one_meant(existing_output: Path, given: str, meant: str) -> None:
+    result = run("generate", "--tag", given, "--out", str(existing_output))
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith(f"#/tags: unknown tag {given!r} (did you mean {meant}?)")
+    assert "known tags" not in result.stderr
+
+
+def test_a_package_that_is_no_import_name_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("generate", "--package", "my-sdk", "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "codat-sdkgen: error: --package 'my-sdk' is not a Python import name; did you mean 'my_sdk'?"
+    )
+    assert "template" not in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_out_naming_a_file_is_one_line(tmp_path: Path) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_text("mine", encoding="utf-8")
+    result = run("generate", "--out", str(target))
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip() == f"codat-sdkgen: error: --out {str(target)!r} is a file; name a folder to generate into"
+    )
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_the_generated_readme_installs_from_where_it_was_generated(tmp_path: Path) -> None:
+    result = run("generate", "--spec", str(SPEC), "--out", "my sdk", "--no-cache", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    readme = (tmp_path / "my sdk" / "README.md").read_text(encoding="utf-8")
+    assert "pip install .\n" in readme and "./generated" not in readme
+
+
+def test_validate_gives_the_specifications_hint(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n"
+        "        '200': {description: ok}\n      colour: red\n",
+        encoding="utf-8",
+    )
+    result = run("validate", "--spec", str(bad))
+    assert result.returncode == 1
+    assert result.stdout.strip() == (
+        f"{bad}:8: #/paths/~1a/get/colour: unexpected keyword 'colour' (an OpenAPI object takes only the fields"
+        " the specification lists, and x- extensions)"
+    )
+    assert result.stderr.strip() == "1 error, 0 warnings"
 
 
 def test_usage_errors_exit_2() -> None:

@@ -168,7 +168,7 @@ def test_names_are_safe_and_keep_the_wire_name(package: Path) -> None:
     out = run_python(
         package,
         "from awkward.models import Thing\n"
-        "print(sorted((n, f.alias) for n, f in Thing.model_fields.items()))\n"
+        "print(sorted((n, f.serialization_alias) for n, f in Thing.model_fields.items()))\n"
         "import awkward.models as m; print(m.__all__)",
     )
     fields, classes = out.splitlines()

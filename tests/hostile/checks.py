@@ -24,9 +24,26 @@ def python_constants(root: Path) -> tuple[set[str], set[str]]:
                 for item in node.body:
                     if isinstance(item, ast.Assign) and isinstance(item.value, ast.Constant):
                         values.add(item.value.value)
-            if isinstance(node, ast.keyword) and node.arg == "alias" and isinstance(node.value, ast.Constant):
-                aliases.add(node.value.value)
+            if isinstance(node, ast.ClassDef) and any(getattr(b, "id", "") == "BaseModel" for b in node.bases):
+                aliases |= _wire_names(node)
     return values, aliases
+
+
+def _wire_names(model: ast.ClassDef) -> set[str]:
+    """A model's wire names: those its `wire_names(...)` config gives, else the field's own name."""
+    renamed: dict[str, str] = {}
+    for item in model.body:
+        call = item.value if isinstance(item, ast.Assign) else None
+        if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "wire_names":
+            renamed = {k.arg: k.value.value for k in call.keywords if k.arg and isinstance(k.value, ast.Constant)}
+    fields = [
+        item.target.id
+        for item in model.body
+        if isinstance(item, ast.AnnAssign)
+        and isinstance(item.target, ast.Name)
+        and not (isinstance(item.annotation, ast.Subscript) and getattr(item.annotation.value, "id", "") == "ClassVar")
+    ]
+    return {renamed.get(name, name) for name in fields}
 
 
 def compile_tree(root: Path) -> int:

@@ -35,8 +35,14 @@ def test_every_page_of_the_layout_exists() -> None:
     page = (GENERATED / "docs" / "sdks" / "customers" / "README.md").read_text()
     order = [line for line in page.splitlines() if line.startswith("#")]
     assert order[:4] == ["# Customers", "## Overview", "### Available Operations", "## create"]
-    for section in ("### Example Usage", "### Parameters", "### Response", "### Errors"):
+    for section in ("### Parameters", "### Errors"):
         assert page.count(section) == 8
+    # list_all, the pagination helper, has its own section: an example and its response.
+    for section in ("### Example Usage", "### Response"):
+        assert page.count(section) == 9
+    assert "## list_all" in page and "* [list_all](#list_all)" in page
+    download = page.split("## download_attachment", 1)[1].split("\n## ", 1)[0]
+    assert "**BinaryResponse**" in download and ") as download:" in download
     assert len(list((GENERATED / "docs" / "models").glob("*.md"))) == 32
 
 
@@ -56,7 +62,7 @@ def test_every_python_example_runs_against_a_local_server(
     logger = logging.getLogger("codat_accounting")
     monkeypatch.setattr(logger, "level", logger.level)  # an example turns on DEBUG
     examples = [(doc, code) for doc in DOCS for code in CODE.findall(doc.read_text())]
-    assert len(examples) == 17
+    assert len(examples) == 18
     for doc, code in examples:
         before = len(server.requests)
         exec(compile(code, f"{doc.name} example", "exec"), {"__name__": "__example__"})
@@ -76,3 +82,11 @@ def test_every_python_example_runs_against_a_local_server(
 
 def _matches(template: str, path: str) -> bool:
     return re.fullmatch(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)), path) is not None
+
+
+def test_the_retry_section_gives_times_in_seconds_as_retry_config_takes_them() -> None:
+    readme = (GENERATED / "README.md").read_text()
+    retries = readme.split("## Retries", 1)[1].split("\n## ", 1)[0]
+    assert "the first wait is 0.5 s" in retries and "up to 60 s" in retries and "3600 s in all" in retries
+    assert " ms" not in retries
+    assert "retried only for idempotent operations" in retries

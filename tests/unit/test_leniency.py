@@ -147,3 +147,30 @@ def test_a_value_listed_twice_is_a_warning_and_read_once(tmp_path: Path) -> None
     for data in (enum, required):
         with pytest.raises(GeneratorError):
             checked_api(write(tmp_path, data), ("Things",), "pkg", Options(strict=True))
+
+
+def test_a_required_name_no_property_defines_is_a_warning_unless_strict(tmp_path: Path) -> None:
+    """openapi-spec-validator (3.0) flags every required name missing from the schema's own properties;
+    one an allOf part defines is fine, one nothing defines (figshare.com) is generated without."""
+    data = minimal()
+    data["openapi"] = "3.0.3"
+    schemas = data["components"]["schemas"]
+    schemas["Base"] = {"type": "object", "properties": {"id": {"type": "string"}}}
+    schemas["Thing"] = {
+        "allOf": [{"$ref": "#/components/schemas/Base"}],
+        "type": "object",
+        "required": ["id", "array[integer](optional)"],
+        "properties": {"name": {"type": "string"}},
+    }
+    spec = write(tmp_path, data)
+    api, warnings = checked_api(spec, ("Things",), "pkg")
+    assert [(w.pointer, w.message) for w in warnings] == [
+        (
+            "#/components/schemas/Thing",
+            "required names properties the schema does not define: 'array[integer](optional)'",
+        )
+    ]
+    assert [f.py_name for f in api.modules[-1].schemas[0].fields] == ["id", "name"]
+    with pytest.raises(GeneratorError) as refused:
+        checked_api(spec, ("Things",), "pkg", Options(strict=True))
+    assert refused.value.diagnostics[0].pointer == "#/components/schemas/Thing"

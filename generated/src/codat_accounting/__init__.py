@@ -17,6 +17,7 @@ from ._exceptions import (
     PaymentRequiredError,
     PermissionDeniedError,
     RateLimitError,
+    RequestValidationError,
     ResponseValidationError,
     UnprocessableEntityError,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "PaymentRequiredError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RequestValidationError",
     "ResponseValidationError",
     "RetryConfig",
     "UnprocessableEntityError",

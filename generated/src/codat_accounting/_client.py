@@ -47,6 +47,10 @@ def _settings(
     if missing is not None:
         raise CodatError(f"no credentials: {missing}")
     base_url = server_url or os.environ.get(SERVER_URL_ENV) or DEFAULT_SERVER_URL
+    if not base_url:
+        raise CodatError(f"no server: pass server_url=... or set {SERVER_URL_ENV}")
+    if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
+        raise TypeError(f"max_retries must be a number of retries (0 or more), not {max_retries!r}")
     policy = retry_config or DEFAULT_RETRY_CONFIG.with_max_retries(max_retries)
     return {
         "base_url": base_url,

@@ -9,7 +9,15 @@ from ._version import __version__
 
 DEFAULT_SERVER_URL = "https://api.codat.io"
 SERVER_URL_ENV = "CODAT_ACCOUNTING_SERVER_URL"
-SECURITY_SCHEMES = (Scheme("auth_header", "api_key", location="header", name="Authorization"),)
+SECURITY_SCHEMES = (
+    Scheme(
+        "auth_header",
+        "api_key",
+        location="header",
+        name="Authorization",
+        hint='the Authorization header: "Basic " followed by your Codat API key encoded in base64, e.g. "Basic YOUR_BASE64_ENCODED_KEY".',
+    ),
+)
 CREDENTIAL_ARGS = (CredentialArg("auth_header", "value", "auth_header", "CODAT_ACCOUNTING_AUTH_HEADER"),)
 # The schemes every operation needs: without them the client cannot make any call.
 REQUIRED_SCHEMES = ("auth_header",)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import httpx
@@ -24,6 +25,7 @@ __all__ = [
     "PaymentRequiredError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RequestValidationError",
     "ResponseValidationError",
     "UnprocessableEntityError",
     "make_status_error",
@@ -47,16 +49,33 @@ class APIStatusError(APIError):
     """The server answered with a non-success status.
 
     `error` is the body parsed by the API document's schema for that status, or None when the
-    document gives none or the body does not match it; `body` is always the raw bytes.
+    document gives none or the body does not match it; `body` is always the raw bytes. `request_id`
+    is the id the server gave the request (a header, or the body's correlation id), to quote to its
+    support. `str()` says the call, the status, the server's message and that id.
     """
 
-    def __init__(self, response: httpx.Response, error: ErrorMessage | None = None) -> None:
+    def __init__(
+        self,
+        response: httpx.Response,
+        error: ErrorMessage | None = None,
+        *,
+        url: str | None = None,
+        hint: str = "",
+    ) -> None:
         self.response = response
         self.status_code = response.status_code
         self.body = response.content
         self.error = error
-        detail = _detail(error) or response.content[:200].decode("utf-8", "replace") or response.reason_phrase
-        super().__init__(f"{response.status_code} {response.reason_phrase}: {detail}", response.request)
+        self.request_id = _request_id(response, error)
+        detail = _detail(error) or _detail(_json(response.content))
+        detail = detail or response.content[:200].decode("utf-8", "replace").strip() or response.reason_phrase
+        request = response.request
+        message = f"{response.status_code} {response.reason_phrase} from {request.method} {url or _no_query(request)}: {detail}"
+        if self.request_id:
+            message += f" (request id {self.request_id})"
+        if hint:
+            message += f"; the server expects credentials in {hint}"
+        super().__init__(message, request)
 
 
 class BadRequestError(APIStatusError):
@@ -105,16 +124,28 @@ class APIConnectionError(APIError):
 class APITimeoutError(APIConnectionError):
     """No answer came back in time."""
 
-    def __init__(self, request: httpx.Request) -> None:
-        super().__init__(request, "request timed out")
+    def __init__(self, request: httpx.Request, message: str = "request timed out") -> None:
+        super().__init__(request, message)
+
+
+class RequestValidationError(CodatError, ValueError):
+    """A request body the SDK refused to send: a field the model does not have, a value outside a
+    closed enum, or a value of the wrong type. `problems` says each, at its place in the body."""
+
+    def __init__(self, operation: str, problems: list[str]) -> None:
+        self.operation = operation
+        self.problems = problems
+        super().__init__(f"{operation}: not sent: " + "; ".join(problems))
 
 
 class ResponseValidationError(APIError):
-    """A success response whose body is not what the API document promises."""
+    """A success response whose body is not what the API document promises; `problems` lists each
+    failing field (`place: reason`)."""
 
-    def __init__(self, message: str, response: httpx.Response) -> None:
+    def __init__(self, message: str, response: httpx.Response, problems: list[str] | None = None) -> None:
         super().__init__(message, response.request)
         self.response = response
+        self.problems = problems or []
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {
@@ -129,11 +160,53 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
-def make_status_error(response: httpx.Response, error: ErrorMessage | None) -> APIStatusError:
+def make_status_error(
+    response: httpx.Response,
+    error: ErrorMessage | None,
+    *,
+    url: str | None = None,
+    hint: str = "",
+) -> APIStatusError:
     """The error class for a response's status, holding the response and its parsed body."""
-    if response.status_code >= 500:
-        return InternalServerError(response, error)
-    return _BY_STATUS.get(response.status_code, APIStatusError)(response, error)
+    kind = InternalServerError if response.status_code >= 500 else _BY_STATUS.get(response.status_code, APIStatusError)
+    return kind(response, error, url=url, hint=hint if response.status_code == 401 else "")
+
+
+# Where servers put the id of a request, in headers and in error bodies.
+_REQUEST_ID_HEADERS = (
+    "x-request-id",
+    "request-id",
+    "x-correlation-id",
+    "correlation-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-trace-id",
+)
+_REQUEST_ID_FIELDS = ("correlation_id", "correlationId", "request_id", "requestId", "trace_id", "traceId")
+
+
+def _request_id(response: httpx.Response, error: object) -> str | None:
+    for name in _REQUEST_ID_HEADERS:
+        if response.headers.get(name):
+            return response.headers[name]
+    for source in (error, _json(response.content)):
+        for name in _REQUEST_ID_FIELDS:
+            value = source.get(name) if isinstance(source, dict) else getattr(source, name, None)
+            if isinstance(value, str) and value:
+                return value
+    return None
+
+
+def _json(content: bytes) -> object:
+    try:
+        return json.loads(content) if content else None
+    except ValueError:
+        return None
+
+
+def _no_query(request: httpx.Request) -> str:
+    """The URL without its query, which may hold a credential when no client masked it."""
+    return str(request.url.copy_with(query=None))
 
 
 def _detail(error: object) -> str | None:

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
+from collections.abc import Iterator
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 
 import pydantic
-from pydantic import ConfigDict, Discriminator
+from pydantic import AliasChoices, AliasGenerator, ConfigDict, Discriminator
 
 
 class BaseModel(pydantic.BaseModel):
@@ -20,13 +22,67 @@ class BaseModel(pydantic.BaseModel):
         protected_namespaces=(),
     )
 
+    accepts_unknown_fields: ClassVar[bool] = False
+    """Whether the API document lets a request carry fields this model does not list."""
+
     def to_wire(self) -> dict[str, Any]:
         """The JSON-ready body for a request: wire names, only the fields that were set."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True, context={"request": True})
 
 
+def wire_names(**names: str) -> ConfigDict:
+    """A model's config naming the wire name of each field whose Python name differs.
+
+    An alias generator, not each field's `alias`: type checkers (mypy without its plugin, pyright)
+    and `inspect.signature` then offer the Python names, while the wire names are what is parsed
+    and sent. The Python names parse too (`populate_by_name`).
+    """
+    return ConfigDict(
+        alias_generator=AliasGenerator(
+            validation_alias=lambda name: AliasChoices(names.get(name, name)),
+            serialization_alias=lambda name: names.get(name, name),
+        )
+    )
+
+
+def unknown_values(value: object, place: str) -> Iterator[str]:
+    """What a request is about to send that the API document does not allow: fields a model does not
+    have (typos, which a server would drop or reject) and values outside an enum. Responses are not
+    checked this way: a newer server may add either."""
+    if isinstance(value, BaseModel):
+        model = type(value)
+        if value.model_extra and not model.accepts_unknown_fields:
+            known = ", ".join(model.model_fields) or "none"
+            for name in value.model_extra:
+                yield f"{place}.{name}: {model.__name__} has no such field{_did_you_mean(name, model)} (its fields: {known})"
+        for name in value.model_fields_set & set(model.model_fields):
+            yield from unknown_values(getattr(value, name), f"{place}.{name}")
+    elif isinstance(value, OpenEnum):
+        if not value.is_listed():
+            listed = ", ".join(repr(member.value) for member in type(value))
+            yield f"{place}: {value.value!r} is not a {type(value).__name__} (one of {listed})"
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from unknown_values(item, f"{place}[{index}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from unknown_values(item, f"{place}[{key!r}]")
+
+
+def _did_you_mean(name: str, model: type[BaseModel]) -> str:
+    names = {python: python for python in model.model_fields}
+    names.update({str(field.serialization_alias): python for python, field in model.model_fields.items()})
+    folded = {key.replace("_", "").lower(): python for key, python in names.items()}
+    close = difflib.get_close_matches(name.replace("_", "").lower(), folded, n=1, cutoff=0.75)
+    return f"; did you mean {folded[close[0]]}?" if close else ""
+
+
 class OpenEnum(str, Enum):
     """A string enum that accepts values it does not list, so a new server value never raises."""
+
+    def is_listed(self) -> bool:
+        """Whether the value is one the API document lists (not one a newer server sent)."""
+        return type(self).__members__.get(self._name_) is self
 
     @classmethod
     def _missing_(cls, value: object) -> OpenEnum | None:

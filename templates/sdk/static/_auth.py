@@ -39,6 +39,8 @@ class Scheme:
     prefix: str = ""
     token_url: str = ""
     scopes: tuple[str, ...] = ()
+    # How the server expects the credential, said when it answers 401.
+    hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,11 @@ class Credentials:
             target = {"header": placed.headers, "query": placed.query, "cookie": placed.cookies}[scheme.location]
             target[scheme.name] = value
         return placed
+
+    def hint(self, keys: Sequence[str]) -> str:
+        """What a 401 to a call that sent the schemes `keys` should remind the caller of."""
+        hints = [self._schemes[k].hint for k in keys if self._schemes[k].hint]
+        return "; ".join(hints)
 
     def secret_query_names(self) -> frozenset[str]:
         """Query parameters that carry a credential: never written to a log."""

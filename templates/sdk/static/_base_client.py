@@ -8,6 +8,7 @@ import functools
 import gc
 import json
 import logging
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -23,10 +24,11 @@ from ._exceptions import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    RequestValidationError,
     ResponseValidationError,
     make_status_error,
 )
-from ._models import BaseModel
+from ._models import BaseModel, unknown_values
 from ._retries import RetryConfig
 from ._streaming import AsyncBinaryResponse, BinaryResponse
 from ._types import NOT_GIVEN, FileContent, NotGiven, Timeout
@@ -34,7 +36,10 @@ from ._types import NOT_GIVEN, FileContent, NotGiven, Timeout
 T = TypeVar("T")
 log = logging.getLogger(__package__ or "codat")
 
-_PREVIEW_BYTES = 120
+# A response validation error's message lists this many failing fields (`problems` has them all).
+_SHOWN_PROBLEMS = 5
+# ... and shows this much of each wrong value.
+_SHOWN_INPUT = 60
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,10 @@ class RequestOptions:
     method: str
     path: str
     operation_id: str
+    # The call as the caller wrote it (`customers.get`), for messages.
+    call: str = ""
+    # Whether sending it twice does what sending it once does (method, or the document's mark).
+    idempotent: bool = False
     path_params: Mapping[str, object] = field(default_factory=dict)
     query: Mapping[str, object] = field(default_factory=dict)
     headers: Mapping[str, object] = field(default_factory=dict)
@@ -76,8 +85,10 @@ class BaseClient:
         retry_config: RetryConfig,
         default_headers: Mapping[str, str] | None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
+        self.base_url = _checked_base_url(base_url)
+        self.timeout = _checked_timeout(timeout, "timeout")
+        if not isinstance(retry_config, RetryConfig):
+            raise TypeError(f"retry_config must be a RetryConfig, not {type(retry_config).__name__}")
         self.retry_config = retry_config
         self._credentials = credentials
         self._default_headers = {"User-Agent": user_agent, **(default_headers or {})}
@@ -91,8 +102,19 @@ class BaseClient:
     def _url(self, options: RequestOptions) -> str:
         path = options.path
         for name, value in options.path_params.items():
-            path = path.replace("{" + name + "}", _path_segment(value))
+            segment = _path_segment(value)
+            if not segment:
+                # `GET /customers/` would address the collection, not the record the caller meant.
+                raise ValueError(f"{options.call or options.operation_id}: path parameter {name!r} is empty")
+            path = path.replace("{" + name + "}", segment)
         return self.base_url + path
+
+    def _safe_url(self, request: httpx.Request) -> str:
+        """The request's URL for messages and logs: credentials sent in the query masked."""
+        url = request.url
+        for name in self._credentials.secret_query_names() & set(url.params.keys()):
+            url = url.copy_set_param(name, "***")
+        return str(url)
 
     def _build_request(
         self, client: httpx.Client | httpx.AsyncClient, options: RequestOptions, tokens: Mapping[str, str]
@@ -106,7 +128,9 @@ class BaseClient:
         if cookies:
             headers["Cookie"] = "; ".join(f"{name}={quote(value, safe='')}" for name, value in cookies.items())
         headers.update(options.extra_headers or {})
-        timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        timeout = (
+            self.timeout if isinstance(options.timeout, NotGiven) else _checked_timeout(options.timeout, "timeout")
+        )
         return client.build_request(
             options.method,
             self._url(options),
@@ -137,7 +161,10 @@ class BaseClient:
                 error = _adapter(schema).validate_json(response.content)
             except (pydantic.ValidationError, TypeError):
                 error = None
-        return make_status_error(response, error)
+        keys = self._credentials.choose(options.security, options.call or options.operation_id)
+        return make_status_error(
+            response, error, url=self._safe_url(response.request), hint=self._credentials.hint(keys)
+        )
 
     def _policy(self, options: RequestOptions) -> RetryConfig | None:
         retries = options.retries
@@ -145,9 +172,14 @@ class BaseClient:
             return self.retry_config
         if retries is None or retries == 0:
             return None
-        if isinstance(retries, int):
+        if isinstance(retries, int) and not isinstance(retries, bool) and retries > 0:
             return self.retry_config.with_max_retries(retries)
-        return retries
+        if isinstance(retries, RetryConfig):
+            return retries
+        raise TypeError(
+            f"{options.call or options.operation_id}: retries must be a RetryConfig, a number of retries (0 or more)"
+            f" or None, not {retries!r}"
+        )
 
     def _next_wait(
         self,
@@ -155,13 +187,15 @@ class BaseClient:
         retry: int,
         started: float,
         response: httpx.Response | None,
+        failure: httpx.TransportError | None = None,
+        options: RequestOptions | None = None,
     ) -> float | None:
         """Seconds to wait before retrying, or None when this outcome is final."""
         if policy is None:
             return None
         if response is not None and not policy.retries_status(response.status_code):
             return None
-        if response is None and not policy.retry_connection_errors:
+        if failure is not None and not _retryable(failure, options, policy):
             return None
         wait = policy.delay(retry, response)
         return wait if policy.allows(retry, self._clock() - started, wait) else None
@@ -183,23 +217,37 @@ class BaseClient:
                     return cast_to.model_validate_json(response.content)
                 return cast(T, _adapter(cast(Any, cast_to)).validate_json(response.content))
         except pydantic.ValidationError as exc:
-            preview = response.content[:_PREVIEW_BYTES]
+            problems = _validation_problems(exc, "response")
+            shown = "; ".join(problems[:_SHOWN_PROBLEMS]) + ("; ..." if len(problems) > _SHOWN_PROBLEMS else "")
             raise ResponseValidationError(
-                f"{options.operation_id}: the response body does not match "
-                f"{getattr(cast_to, '__name__', cast_to)} ({exc.error_count()} problems; "
-                f"first bytes: {preview!r})",
+                f"{options.call or options.operation_id}: the response body does not match "
+                f"{getattr(cast_to, '__name__', cast_to)} ({len(problems)} "
+                f"{'problem' if len(problems) == 1 else 'problems'}: {shown})",
                 response=response,
+                problems=problems,
             ) from exc
+
+    def _connection_error(
+        self, exc: httpx.TransportError, request: httpx.Request, options: RequestOptions, retries: int
+    ) -> APIConnectionError:
+        """What went wrong, where: the host, the cause (refused, DNS, TLS, a timeout and its limit, a
+        connection that broke after sending), and why it was not retried when that is the reason."""
+        where = f"{request.method} {self._safe_url(request)}"
+        cause = _cause(exc, request)
+        if retries:
+            cause += f" (after {retries} {'retry' if retries == 1 else 'retries'})"
+        elif not _before_sending(exc) and not _idempotent(options, request):
+            cause += f"; not retried, since {request.method} is not idempotent and the server may have acted on it"
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(request, f"{where}: {cause}")
+        return APIConnectionError(request, f"{where}: {cause}")
 
     def _log(self, options: RequestOptions, request: httpx.Request, outcome: str, started: float, attempt: int) -> None:
         if log.isEnabledFor(logging.DEBUG):
-            url = request.url
-            for name in self._credentials.secret_query_names() & set(url.params.keys()):
-                url = url.copy_set_param(name, "***")
             log.debug(
                 "%s %s -> %s in %.3fs (attempt %d, %s)",
                 request.method,
-                url,
+                self._safe_url(request),
                 outcome,
                 time.monotonic() - started,
                 attempt,
@@ -241,9 +289,9 @@ class SyncAPIClient(BaseClient):
                 response = self._http.send(request, stream=cast_to is BinaryResponse)
             except httpx.TransportError as exc:
                 self._log(options, request, type(exc).__name__, sent_at, retry + 1)
-                wait = self._next_wait(policy, retry, started, None)
+                wait = self._next_wait(policy, retry, started, None, exc, options)
                 if wait is None:
-                    raise _connection_error(exc, request) from exc
+                    raise self._connection_error(exc, request, options, retry) from exc
                 self._sleep(wait)
                 retry += 1
                 continue
@@ -272,7 +320,7 @@ class SyncAPIClient(BaseClient):
                 return token
             response = self._http.send(source.build_request(self._http, self.base_url))
             if not response.is_success:
-                raise make_status_error(response, None)
+                raise make_status_error(response, None, url=self._safe_url(response.request))
             return source.store(response, self._clock())
 
 
@@ -311,9 +359,9 @@ class AsyncAPIClient(BaseClient):
                 response = await self._http.send(request, stream=cast_to is AsyncBinaryResponse)
             except httpx.TransportError as exc:
                 self._log(options, request, type(exc).__name__, sent_at, retry + 1)
-                wait = self._next_wait(policy, retry, started, None)
+                wait = self._next_wait(policy, retry, started, None, exc, options)
                 if wait is None:
-                    raise _connection_error(exc, request) from exc
+                    raise self._connection_error(exc, request, options, retry) from exc
                 await self._sleep(wait)
                 retry += 1
                 continue
@@ -341,7 +389,7 @@ class AsyncAPIClient(BaseClient):
                 return token
             response = await self._http.send(source.build_request(self._http, self.base_url))
             if not response.is_success:
-                raise make_status_error(response, None)
+                raise make_status_error(response, None, url=self._safe_url(response.request))
             return source.store(response, self._clock())
 
 
@@ -395,23 +443,24 @@ def _promote_to_oldest_generation() -> None:
         gc.unfreeze()
 
 
-def serialize_body(body: object, model: type[BaseModel]) -> dict[str, Any] | None:
+def serialize_body(body: object, model: type[BaseModel], call: str, argument: str) -> dict[str, Any] | None:
     """A request body as JSON data: a model as set, a dict checked against the model first."""
     if body is None:
         return None
-    checked = body if isinstance(body, BaseModel) else model.model_validate(body)
-    return checked.to_wire()
+    return _checked_body(body, model, call, argument).to_wire()
 
 
-def multipart_body(body: object, model: type[BaseModel]) -> tuple[dict[str, object], dict[str, FileContent]]:
+def multipart_body(
+    body: object, model: type[BaseModel], call: str, argument: str
+) -> tuple[dict[str, object], dict[str, FileContent]]:
     """A multipart body as its fields and its file parts: every bytes value (the document's
     `format: binary`) is a file named after its field, everything else a field as a form writes it."""
     if body is None:
         return {}, {}
-    checked = body if isinstance(body, BaseModel) else model.model_validate(body)
+    checked = _checked_body(body, model, call, argument)
     values = checked.model_dump(by_alias=True, exclude_unset=True, context={"request": True})
     files: dict[str, FileContent] = {name: (name, v) for name, v in values.items() if isinstance(v, bytes)}
-    python_names = {field.alias or name: name for name, field in type(checked).model_fields.items()}
+    python_names = {field.serialization_alias or name: name for name, field in type(checked).model_fields.items()}
     fields = checked.model_dump(
         mode="json",
         by_alias=True,
@@ -420,6 +469,32 @@ def multipart_body(body: object, model: type[BaseModel]) -> tuple[dict[str, obje
         context={"request": True},
     )
     return fields, files
+
+
+def _checked_body(body: object, model: type[BaseModel], call: str, argument: str) -> BaseModel:
+    """The body as its model, refused before anything is sent when the server could not take it as
+    meant: a misspelt field would be dropped or rejected there, a value outside an enum likewise."""
+    if isinstance(body, BaseModel):
+        checked = body
+    else:
+        try:
+            checked = model.model_validate(body)
+        except pydantic.ValidationError as exc:
+            raise RequestValidationError(call, _validation_problems(exc, argument)) from exc
+    problems = list(unknown_values(checked, argument))
+    if problems:
+        raise RequestValidationError(call, problems)
+    return checked
+
+
+def _validation_problems(exc: pydantic.ValidationError, argument: str) -> list[str]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        place = argument + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"])
+        shown = repr(error["input"])
+        shown = shown if len(shown) <= _SHOWN_INPUT else shown[: _SHOWN_INPUT - 3] + "..."
+        problems.append(f"{place}: {error['msg']} (got {shown})")
+    return problems
 
 
 def _path_segment(value: object) -> str:
@@ -463,10 +538,84 @@ def _is_json(content_type: str) -> bool:
     return base == "application/json" or base.endswith("+json")
 
 
-def _connection_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(request)
-    return APIConnectionError(request, f"could not reach the server: {type(exc).__name__}")
+def _checked_base_url(url: object) -> str:
+    """The server URL, refused at once when httpx could never send to it (every call would fail)."""
+    if not isinstance(url, str):
+        raise TypeError(f"server_url must be a str, not {type(url).__name__}")
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"server_url {url!r} is not a URL: {exc}") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        hint = f"; did you mean 'https://{url}'?" if "://" not in url else ""
+        raise ValueError(f"server_url {url!r} is not an http:// or https:// URL with a host{hint}")
+    return url.rstrip("/")
+
+
+def _checked_timeout(timeout: object, name: str) -> Timeout:
+    if timeout is None or isinstance(timeout, httpx.Timeout):
+        return timeout
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
+        return float(timeout)
+    raise TypeError(f"{name} must be a number of seconds above 0, an httpx.Timeout or None, not {timeout!r}")
+
+
+# Failures raised before any byte of the request left: retrying cannot repeat a write.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Failures no retry can mend: the request itself cannot be sent as given.
+_NEVER_RETRIED = (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.ProxyError)
+
+
+def _before_sending(exc: httpx.TransportError) -> bool:
+    return isinstance(exc, _NOT_SENT)
+
+
+def _idempotent(options: RequestOptions | None, request: httpx.Request) -> bool:
+    """Idempotent by method or the document's mark, or made so by an Idempotency-Key the server dedupes by."""
+    return (options is not None and options.idempotent) or "idempotency-key" in request.headers
+
+
+def _retryable(exc: httpx.TransportError, options: RequestOptions | None, policy: RetryConfig) -> bool:
+    """A connection failure is retried when the policy says so and repeating it is safe: nothing was
+    sent yet, or the operation is idempotent. A POST whose connection broke after sending may have
+    been acted on (a customer created), and sending it again would do it twice."""
+    if not policy.retry_connection_errors or isinstance(exc, _NEVER_RETRIED):
+        return False
+    return _before_sending(exc) or (exc.request is not None and _idempotent(options, exc.request))
+
+
+def _cause(exc: httpx.TransportError, request: httpx.Request) -> str:
+    host = request.url.host + (f":{request.url.port}" if request.url.port else "")
+    text = " ".join(str(e) for e in _chain(exc)).lower()
+    limit = request.extensions.get("timeout", {})
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"connecting to {host} timed out after {limit.get('connect')} s"
+    if isinstance(exc, httpx.ReadTimeout):
+        return f"{host} sent no response within {limit.get('read')} s"
+    if isinstance(exc, httpx.WriteTimeout):
+        return f"sending to {host} timed out after {limit.get('write')} s"
+    if isinstance(exc, httpx.PoolTimeout):
+        return f"no free connection to {host} within {limit.get('pool')} s"
+    if isinstance(exc, httpx.ConnectError):
+        if any(isinstance(e, ssl.SSLError) for e in _chain(exc)) or "ssl" in text or "certificate" in text:
+            return f"the TLS handshake with {host} failed: {exc}"
+        if "refused" in text:
+            return f"{host} refused the connection (is the server running, and on that port?)"
+        if any(w in text for w in ("name or service", "nodename", "name resolution", "getaddrinfo", "no address")):
+            return f"the host name {request.url.host!r} did not resolve (DNS): {exc}"
+        return f"could not connect to {host}: {exc or type(exc).__name__}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"{host} closed the connection without a complete response: {exc or type(exc).__name__}"
+    return f"the connection to {host} failed: {type(exc).__name__}: {exc}"
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
 
 
 @functools.lru_cache(maxsize=64)

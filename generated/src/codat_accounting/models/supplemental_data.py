@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
-
 from .._models import BaseModel
 
 __all__ = [
@@ -15,4 +13,4 @@ __all__ = [
 class SupplementalData(BaseModel):
     """Extra fields read from or written to the accounting software, by name."""
 
-    content: dict[str, dict[str, Any]] | None = Field(default=None, alias="content")
+    content: dict[str, dict[str, Any]] | None = None

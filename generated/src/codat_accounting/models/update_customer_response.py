@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pydantic import Field
-
-from .._models import BaseModel
+from .._models import BaseModel, wire_names
 from .customer import Customer
 from .data_type import DataType
 from .push_operation_change import PushOperationChange
@@ -20,35 +18,47 @@ __all__ = [
 class UpdateCustomerResponse(BaseModel):
     """UpdateCustomerResponse."""
 
-    data: Customer | None = Field(default=None, alias="data")
+    model_config = wire_names(
+        data_type="dataType",
+        company_id="companyId",
+        push_operation_key="pushOperationKey",
+        data_connection_key="dataConnectionKey",
+        requested_on_utc="requestedOnUtc",
+        completed_on_utc="completedOnUtc",
+        timeout_in_minutes="timeoutInMinutes",
+        status_code="statusCode",
+        error_message="errorMessage",
+    )
 
-    changes: list[PushOperationChange] | None = Field(default=None, alias="changes")
+    data: Customer | None = None
 
-    data_type: DataType | None = Field(default=None, alias="dataType")
+    changes: list[PushOperationChange] | None = None
+
+    data_type: DataType | None = None
     """The kind of record a push operation writes."""
 
-    company_id: UUID = Field(alias="companyId")
+    company_id: UUID
 
-    push_operation_key: UUID = Field(alias="pushOperationKey")
+    push_operation_key: UUID
     """The push operation's identifier, for polling its state."""
 
-    data_connection_key: UUID = Field(alias="dataConnectionKey")
+    data_connection_key: UUID
 
-    requested_on_utc: str = Field(alias="requestedOnUtc")
+    requested_on_utc: str
     """A date and time in ISO 8601, e.g. `2023-03-21T14:30:00Z`. Values without a zone are in the company's local time."""
 
-    completed_on_utc: str | None = Field(default=None, alias="completedOnUtc")
+    completed_on_utc: str | None = None
     """A date and time in ISO 8601, e.g. `2023-03-21T14:30:00Z`. Values without a zone are in the company's local time."""
 
-    timeout_in_minutes: int | None = Field(default=None, alias="timeoutInMinutes")
+    timeout_in_minutes: int | None = None
     """How long the write may run, in minutes."""
 
-    status: PushOperationStatus = Field(alias="status")
+    status: PushOperationStatus
 
-    status_code: int = Field(alias="statusCode")
+    status_code: int
     """The HTTP status the accounting software returned for the write."""
 
-    error_message: str | None = Field(default=None, alias="errorMessage")
+    error_message: str | None = None
     """Why the write failed, when it did."""
 
-    validation: Validation | None = Field(default=None, alias="validation")
+    validation: Validation | None = None

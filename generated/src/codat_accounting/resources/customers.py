@@ -44,11 +44,37 @@ class Customers:
         Writes a new customer to the accounting software behind a connection. Which fields are needed depends on the software: ask the create/update model operation first. The write runs in the background; the response describes the push operation.
 
         `POST /companies/{companyId}/connections/{connectionId}/push/customers`
+
+        Args:
+            company_id: Codat's identifier for the company (the small business).
+            connection_id: Codat's identifier for one data connection of the company.
+            timeout_in_minutes: How many minutes the push may run before Codat marks it as timed out.
+            customer: The request body. A model, or a dict of the same shape (checked before sending).
+            timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
+            retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
+            extra_headers: Headers added to this request.
+
+        Returns:
+            The push operation that creates the customer.
+
+        Raises:
+            RequestValidationError: The body has a field or value the API does not take; nothing was sent.
+            BadRequestError: 400.
+            AuthenticationError: 401.
+            PaymentRequiredError: 402.
+            PermissionDeniedError: 403.
+            NotFoundError: 404.
+            RateLimitError: 429.
+            InternalServerError: 500, 503.
+            APIStatusError: Any other failure status.
+            APIConnectionError: No response came (APITimeoutError when none came in time).
         """
         options = RequestOptions(
             method="POST",
             path="/companies/{companyId}/connections/{connectionId}/push/customers",
             operation_id="create-customer",
+            call="customers.create",
+            idempotent=False,
             path_params={
                 "companyId": company_id,
                 "connectionId": connection_id,
@@ -56,7 +82,7 @@ class Customers:
             query={
                 "timeoutInMinutes": timeout_in_minutes,
             },
-            json_body=serialize_body(customer, models.Customer),
+            json_body=serialize_body(customer, models.Customer, "customers.create", "customer"),
             content_type="application/json",
             accept="application/json",
             timeout=timeout,
@@ -94,11 +120,35 @@ class Customers:
         Returns the content of one file attached to a customer, as raw bytes.
 
         `GET /companies/{companyId}/connections/{connectionId}/data/customers/{customerId}/attachments/{attachmentId}/download`
+
+        Args:
+            company_id: Codat's identifier for the company (the small business).
+            connection_id: Codat's identifier for one data connection of the company.
+            customer_id: The customer's identifier in the accounting software.
+            attachment_id: The attachment's identifier.
+            timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
+            retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
+            extra_headers: Headers added to this request.
+
+        Returns:
+            The body as a BinaryResponse, streamed: use it as a context manager, or close it.
+
+        Raises:
+            AuthenticationError: 401.
+            PaymentRequiredError: 402.
+            PermissionDeniedError: 403.
+            NotFoundError: 404.
+            RateLimitError: 429.
+            InternalServerError: 500, 503.
+            APIStatusError: Any other failure status.
+            APIConnectionError: No response came (APITimeoutError when none came in time).
         """
         options = RequestOptions(
             method="GET",
             path="/companies/{companyId}/connections/{connectionId}/data/customers/{customerId}/attachments/{attachmentId}/download",
             operation_id="download-customer-attachment",
+            call="customers.download_attachment",
+            idempotent=True,
             path_params={
                 "companyId": company_id,
                 "connectionId": connection_id,
@@ -139,11 +189,33 @@ class Customers:
         Returns one customer of a company, looked up by its identifier.
 
         `GET /companies/{companyId}/data/customers/{customerId}`
+
+        Args:
+            company_id: Codat's identifier for the company (the small business).
+            customer_id: The customer's identifier in the accounting software.
+            timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
+            retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
+            extra_headers: Headers added to this request.
+
+        Returns:
+            The customer.
+
+        Raises:
+            AuthenticationError: 401.
+            PaymentRequiredError: 402.
+            PermissionDeniedError: 403.
+            NotFoundError: 404.
+            RateLimitError: 429.
+            InternalServerError: 500, 503.
+            APIStatusError: Any other failure status.
+            APIConnectionError: No response came (APITimeoutError when none came in time).
         """
         options = RequestOptions(
             method="GET",
             path="/companies/{companyId}/data/customers/{customerId}",
             operation_id="get-customer",
+            call="customers.get",
+            idempotent=True,
             path_params={
                 "companyId": company_id,
                 "customerId": customer_id,
@@ -184,11 +256,35 @@ class Customers:
         Returns what is known about one file attached to a customer, without its content.
 
         `GET /companies/{companyId}/connections/{connectionId}/data/customers/{customerId}/attachments/{attachmentId}`
+
+        Args:
+            company_id: Codat's identifier for the company (the small business).
+            connection_id: Codat's identifier for one data connection of the company.
+            customer_id: The customer's identifier in the accounting software.
+            attachment_id: The attachment's identifier.
+            timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
+            retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
+            extra_headers: Headers added to this request.
+
+        Returns:
+            The attachment's details.
+
+        Raises:
+            AuthenticationError: 401.
+            PaymentRequiredError: 402.
+            PermissionDeniedError: 403.
+            NotFoundError: 404.
+            RateLimitError: 429.
+            InternalServerError: 500, 503.
+            APIStatusError: Any other failure status.
+            APIConnectionError: No response came (APITimeoutError when none came in time).
         """
         options = RequestOptions(
             method="GET",
             path="/companies/{companyId}/connections/{connectionId}/data/customers/{customerId}/attachments/{attachmentId}",
             operation_id="get-customer-attachment",
+            call="customers.get_attachment",
+            idempotent=True,
             path_params={
                 "companyId": company_id,
                 "connectionId": connection_id,
@@ -229,11 +325,33 @@ class Customers:
         Describes, for the software behind a connection, which customer fields a create or update accepts, which are required and how they are checked.
 
         `GET /companies/{companyId}/connections/{connectionId}/options/customers`
+
+        Args:
+            company_id: Codat's identifier for the company (the small business).
+            connection_id: Codat's identifier for one data connection of the company.
+            timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
+            retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
+            extra_headers: Headers added to this request.
+
+        Returns:
+            The fields a customer write accepts.
+
+        Raises:
+            AuthenticationError: 401.
+            PaymentRequiredError: 402.
+            PermissionDeniedError: 403.
+            NotFoundError: 404.
+            RateLimitError: 429.
+            InternalServerError: 500, 503.
+            APIStatusError: Any other failure status.
+            APIConnectionError: No response came (APITimeoutError when none came in time).
         """
         options = RequestOptions(
             method="GET",
             path="/companies/{companyId}/connections/{connectionId}/options/customers",
             operation_id="get-create-update-customers-model",
+            call="customers.get_create_update_model",
+            idempotent=True,
             path_params={
                 "companyId": company_id,
                 "connectionId": connection_id,
@@ -275,11 +393,37 @@ class Customers:
         Returns one page of the customers last synced for a company. Sync the company's data before calling this, or the list will be empty.
 
         `GET /companies/{companyId}/data/customers`
+
+        Args:
+            company_id: Codat's identifier for the company (the small business).
+            page: Which page to return, counting from 1.
+            page_size: How many records a page holds, at most 5000.
+            query: A filter in Codat's query language, e.g. `customerName=Acme`.
+            order_by: The field to sort by; a leading `-` sorts descending.
+            timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
+            retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
+            extra_headers: Headers added to this request.
+
+        Returns:
+            One page of customers.
+
+        Raises:
+            BadRequestError: 400.
+            AuthenticationError: 401.
+            PaymentRequiredError: 402.
+            PermissionDeniedError: 403.
+            NotFoundError: 404.
+            RateLimitError: 429.
+            InternalServerError: 500, 503.
+            APIStatusError: Any other failure status.
+            APIConnectionError: No response came (APITimeoutError when none came in time).
         """
         options = RequestOptions(
             method="GET",
             path="/companies/{companyId}/data/customers",
             operation_id="list-customers",
+            call="customers.list",
+            idempotent=True,
             path_params={
                 "companyId": company_id,
             },
@@ -364,11 +508,34 @@ class Customers:
         Returns the files attached to one customer in the accounting software.
 
         `GET /companies/{companyId}/connections/{connectionId}/data/customers/{customerId}/attachments`
+
+        Args:
+            company_id: Codat's identifier for the company (the small business).
+            connection_id: Codat's identifier for one data connection of the company.
+            customer_id: The customer's identifier in the accounting software.
+            timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
+            retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
+            extra_headers: Headers added to this request.
+
+        Returns:
+            The customer's attachments.
+
+        Raises:
+            AuthenticationError: 401.
+            PaymentRequiredError: 402.
+            PermissionDeniedError: 403.
+            NotFoundError: 404.
+            RateLimitError: 429.
+            InternalServerError: 500, 503.
+            APIStatusError: Any other failure status.
+            APIConnectionError: No response came (APITimeoutError when none came in time).
         """
         options = RequestOptions(
             method="GET",
             path="/companies/{companyId}/connections/{connectionId}/data/customers/{customerId}/attachments",
             operation_id="list-customer-attachments",
+            call="customers.list_attachments",
+            idempotent=True,
             path_params={
                 "companyId": company_id,
                 "connectionId": connection_id,
@@ -412,11 +579,39 @@ class Customers:
         Changes an existing customer in the accounting software behind a connection. Set forceUpdate to write even when the software reports the record as unchanged.
 
         `PUT /companies/{companyId}/connections/{connectionId}/push/customers/{customerId}`
+
+        Args:
+            company_id: Codat's identifier for the company (the small business).
+            connection_id: Codat's identifier for one data connection of the company.
+            customer_id: The customer's identifier in the accounting software.
+            timeout_in_minutes: How many minutes the push may run before Codat marks it as timed out.
+            force_update: Write the record even when the accounting software reports no change.
+            customer: The request body. A model, or a dict of the same shape (checked before sending).
+            timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
+            retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
+            extra_headers: Headers added to this request.
+
+        Returns:
+            The push operation that updates the customer.
+
+        Raises:
+            RequestValidationError: The body has a field or value the API does not take; nothing was sent.
+            BadRequestError: 400.
+            AuthenticationError: 401.
+            PaymentRequiredError: 402.
+            PermissionDeniedError: 403.
+            NotFoundError: 404.
+            RateLimitError: 429.
+            InternalServerError: 500, 503.
+            APIStatusError: Any other failure status.
+            APIConnectionError: No response came (APITimeoutError when none came in time).
         """
         options = RequestOptions(
             method="PUT",
             path="/companies/{companyId}/connections/{connectionId}/push/customers/{customerId}",
             operation_id="update-customer",
+            call="customers.update",
+            idempotent=True,
             path_params={
                 "companyId": company_id,
                 "connectionId": connection_id,
@@ -426,7 +621,7 @@ class Customers:
                 "timeoutInMinutes": timeout_in_minutes,
                 "forceUpdate": force_update,
             },
-            json_body=serialize_body(customer, models.Customer),
+            json_body=serialize_body(customer, models.Customer, "customers.update", "customer"),
             content_type="application/json",
             accept="application/json",
             timeout=timeout,
@@ -471,11 +666,37 @@ class AsyncCustomers:
         Writes a new customer to the accounting software behind a connection. Which fields are needed depends on the software: ask the create/update model operation first. The write runs in the background; the response describes the push operation.
 
         `POST /companies/{companyId}/connections/{connectionId}/push/customers`
+
+        Args:
+            company_id: Codat's identifier for the company (the small business).
+            connection_id: Codat's identifier for one data connection of the company.
+            timeout_in_minutes: How many minutes the push may run before Codat marks it as timed out.
+            customer: The request body. A model, or a dict of the same shape (checked before sending).
+            timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
+            retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
+            extra_headers: Headers added to this request.
+
+        Returns:
+            The push operation that creates the customer.
+
+        Raises:
+            RequestValidationError: The body has a field or value the API does not take; nothing was sent.
+            BadRequestError: 400.
+            AuthenticationError: 401.
+            PaymentRequiredError: 402.
+            PermissionDeniedError: 403.
+            NotFoundError: 404.
+            RateLimitError: 429.
+            InternalServerError: 500, 503.
+            APIStatusError: Any other failure status.
+            APIConnectionError: No response came (APITimeoutError when none came in time).
         """
         options = RequestOptions(
             method="POST",
             path="/companies/{companyId}/connections/{connectionId}/push/customers",
             operation_id="create-customer",
+            call="customers.create",
+            idempotent=False,
             path_params={
                 "companyId": company_id,
                 "connectionId": connection_id,
@@ -483,7 +704,7 @@ class AsyncCustomers:
             query={
                 "timeoutInMinutes": timeout_in_minutes,
             },
-            json_body=serialize_body(customer, models.Customer),
+            json_body=serialize_body(customer, models.Customer, "customers.create", "customer"),
             content_type="application/json",
             accept="application/json",
             timeout=timeout,
@@ -521,11 +742,35 @@ class AsyncCustomers:
         Returns the content of one file attached to a customer, as raw bytes.
 
         `GET /companies/{companyId}/connections/{connectionId}/data/customers/{customerId}/attachments/{attachmentId}/download`
+
+        Args:
+            company_id: Codat's identifier for the company (the small business).
+            connection_id: Codat's identifier for one data connection of the company.
+            customer_id: The customer's identifier in the accounting software.
+            attachment_id: The attachment's identifier.
+            timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
+            retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
+            extra_headers: Headers added to this request.
+
+        Returns:
+            The body as an AsyncBinaryResponse, streamed: use it as a context manager, or close it.
+
+        Raises:
+            AuthenticationError: 401.
+            PaymentRequiredError: 402.
+            PermissionDeniedError: 403.
+            NotFoundError: 404.
+            RateLimitError: 429.
+            InternalServerError: 500, 503.
+            APIStatusError: Any other failure status.
+            APIConnectionError: No response came (APITimeoutError when none came in time).
         """
         options = RequestOptions(
             method="GET",
             path="/companies/{companyId}/connections/{connectionId}/data/customers/{customerId}/attachments/{attachmentId}/download",
             operation_id="download-customer-attachment",
+            call="customers.download_attachment",
+            idempotent=True,
             path_params={
                 "companyId": company_id,
                 "connectionId": connection_id,
@@ -566,11 +811,33 @@ class AsyncCustomers:
         Returns one customer of a company, looked up by its identifier.
 
         `GET /companies/{companyId}/data/customers/{customerId}`
+
+        Args:
+            company_id: Codat's identifier for the company (the small business).
+            customer_id: The customer's identifier in the accounting software.
+            timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
+            retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
+            extra_headers: Headers added to this request.
+
+        Returns:
+            The customer.
+
+        Raises:
+            AuthenticationError: 401.
+            PaymentRequiredError: 402.
+            PermissionDeniedError: 403.
+            NotFoundError: 404.
+            RateLimitError: 429.
+            InternalServerError: 500, 503.
+            APIStatusError: Any other failure status.
+            APIConnectionError: No response came (APITimeoutError when none came in time).
         """
         options = RequestOptions(
             method="GET",
             path="/companies/{companyId}/data/customers/{customerId}",
             operation_id="get-customer",
+            call="customers.get",
+            idempotent=True,
             path_params={
                 "companyId": company_id,
                 "customerId": customer_id,
@@ -611,11 +878,35 @@ class AsyncCustomers:
         Returns what is known about one file attached to a customer, without its content.
 
         `GET /companies/{companyId}/connections/{connectionId}/data/customers/{customerId}/attachments/{attachmentId}`
+
+        Args:
+            company_id: Codat's identifier for the company (the small business).
+            connection_id: Codat's identifier for one data connection of the company.
+            customer_id: The customer's identifier in the accounting software.
+            attachment_id: The attachment's identifier.
+            timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
+            retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
+            extra_headers: Headers added to this request.
+
+        Returns:
+            The attachment's details.
+
+        Raises:
+            AuthenticationError: 401.
+            PaymentRequiredError: 402.
+            PermissionDeniedError: 403.
+            NotFoundError: 404.
+            RateLimitError: 429.
+            InternalServerError: 500, 503.
+            APIStatusError: Any other failure status.
+            APIConnectionError: No response came (APITimeoutError when none came in time).
         """
         options = RequestOptions(
             method="GET",
             path="/companies/{companyId}/connections/{connectionId}/data/customers/{customerId}/attachments/{attachmentId}",
             operation_id="get-customer-attachment",
+            call="customers.get_attachment",
+            idempotent=True,
             path_params={
                 "companyId": company_id,
                 "connectionId": connection_id,
@@ -656,11 +947,33 @@ class AsyncCustomers:
         Describes, for the software behind a connection, which customer fields a create or update accepts, which are required and how they are checked.
 
         `GET /companies/{companyId}/connections/{connectionId}/options/customers`
+
+        Args:
+            company_id: Codat's identifier for the company (the small business).
+            connection_id: Codat's identifier for one data connection of the company.
+            timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
+            retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
+            extra_headers: Headers added to this request.
+
+        Returns:
+            The fields a customer write accepts.
+
+        Raises:
+            AuthenticationError: 401.
+            PaymentRequiredError: 402.
+            PermissionDeniedError: 403.
+            NotFoundError: 404.
+            RateLimitError: 429.
+            InternalServerError: 500, 503.
+            APIStatusError: Any other failure status.
+            APIConnectionError: No response came (APITimeoutError when none came in time).
         """
         options = RequestOptions(
             method="GET",
             path="/companies/{companyId}/connections/{connectionId}/options/customers",
             operation_id="get-create-update-customers-model",
+            call="customers.get_create_update_model",
+            idempotent=True,
             path_params={
                 "companyId": company_id,
                 "connectionId": connection_id,
@@ -702,11 +1015,37 @@ class AsyncCustomers:
         Returns one page of the customers last synced for a company. Sync the company's data before calling this, or the list will be empty.
 
         `GET /companies/{companyId}/data/customers`
+
+        Args:
+            company_id: Codat's identifier for the company (the small business).
+            page: Which page to return, counting from 1.
+            page_size: How many records a page holds, at most 5000.
+            query: A filter in Codat's query language, e.g. `customerName=Acme`.
+            order_by: The field to sort by; a leading `-` sorts descending.
+            timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
+            retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
+            extra_headers: Headers added to this request.
+
+        Returns:
+            One page of customers.
+
+        Raises:
+            BadRequestError: 400.
+            AuthenticationError: 401.
+            PaymentRequiredError: 402.
+            PermissionDeniedError: 403.
+            NotFoundError: 404.
+            RateLimitError: 429.
+            InternalServerError: 500, 503.
+            APIStatusError: Any other failure status.
+            APIConnectionError: No response came (APITimeoutError when none came in time).
         """
         options = RequestOptions(
             method="GET",
             path="/companies/{companyId}/data/customers",
             operation_id="list-customers",
+            call="customers.list",
+            idempotent=True,
             path_params={
                 "companyId": company_id,
             },
@@ -791,11 +1130,34 @@ class AsyncCustomers:
         Returns the files attached to one customer in the accounting software.
 
         `GET /companies/{companyId}/connections/{connectionId}/data/customers/{customerId}/attachments`
+
+        Args:
+            company_id: Codat's identifier for the company (the small business).
+            connection_id: Codat's identifier for one data connection of the company.
+            customer_id: The customer's identifier in the accounting software.
+            timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
+            retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
+            extra_headers: Headers added to this request.
+
+        Returns:
+            The customer's attachments.
+
+        Raises:
+            AuthenticationError: 401.
+            PaymentRequiredError: 402.
+            PermissionDeniedError: 403.
+            NotFoundError: 404.
+            RateLimitError: 429.
+            InternalServerError: 500, 503.
+            APIStatusError: Any other failure status.
+            APIConnectionError: No response came (APITimeoutError when none came in time).
         """
         options = RequestOptions(
             method="GET",
             path="/companies/{companyId}/connections/{connectionId}/data/customers/{customerId}/attachments",
             operation_id="list-customer-attachments",
+            call="customers.list_attachments",
+            idempotent=True,
             path_params={
                 "companyId": company_id,
                 "connectionId": connection_id,
@@ -839,11 +1201,39 @@ class AsyncCustomers:
         Changes an existing customer in the accounting software behind a connection. Set forceUpdate to write even when the software reports the record as unchanged.
 
         `PUT /companies/{companyId}/connections/{connectionId}/push/customers/{customerId}`
+
+        Args:
+            company_id: Codat's identifier for the company (the small business).
+            connection_id: Codat's identifier for one data connection of the company.
+            customer_id: The customer's identifier in the accounting software.
+            timeout_in_minutes: How many minutes the push may run before Codat marks it as timed out.
+            force_update: Write the record even when the accounting software reports no change.
+            customer: The request body. A model, or a dict of the same shape (checked before sending).
+            timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
+            retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
+            extra_headers: Headers added to this request.
+
+        Returns:
+            The push operation that updates the customer.
+
+        Raises:
+            RequestValidationError: The body has a field or value the API does not take; nothing was sent.
+            BadRequestError: 400.
+            AuthenticationError: 401.
+            PaymentRequiredError: 402.
+            PermissionDeniedError: 403.
+            NotFoundError: 404.
+            RateLimitError: 429.
+            InternalServerError: 500, 503.
+            APIStatusError: Any other failure status.
+            APIConnectionError: No response came (APITimeoutError when none came in time).
         """
         options = RequestOptions(
             method="PUT",
             path="/companies/{companyId}/connections/{connectionId}/push/customers/{customerId}",
             operation_id="update-customer",
+            call="customers.update",
+            idempotent=True,
             path_params={
                 "companyId": company_id,
                 "connectionId": connection_id,
@@ -853,7 +1243,7 @@ class AsyncCustomers:
                 "timeoutInMinutes": timeout_in_minutes,
                 "forceUpdate": force_update,
             },
-            json_body=serialize_body(customer, models.Customer),
+            json_body=serialize_body(customer, models.Customer, "customers.update", "customer"),
             content_type="application/json",
             accept="application/json",
             timeout=timeout,
