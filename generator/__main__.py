@@ -1,7 +1,5 @@
 """Lets `python -m generator` behave exactly like the `codat-sdkgen` console script."""
 
-import sys
+from generator.cli import run
 
-from generator.cli import main
-
-sys.exit(main())
+run()

@@ -16,11 +16,42 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import NoReturn
 
 from generator import __version__, cache
 from generator.config import Config, load_config
 from generator.errors import GeneratorError, UsageError
 from generator.fetch import is_url
+
+_INTERRUPTED = "interrupted; the output folder was left as it was"
+
+
+def run() -> NoReturn:
+    """The command as a process (the console script, `python -m generator`): one exit status per
+    outcome, whatever the moment a SIGINT or SIGTERM comes.
+
+    While the command works either signal interrupts it: 130, and the output folder as it was (or
+    whole and new, when the swap had happened). Once it is done either is ignored: its own status, the
+    folder whole. Left to Python, a signal during interpreter shutdown (black's pool winding down)
+    ends the process by that signal instead of an exit status.
+    """
+    done = False
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        if not done:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+    code: int | None = None
+    try:
+        code = main()
+        done = True
+    except KeyboardInterrupt:  # outside main's own handler: in argument parsing, or as main returned
+        done = True
+        if code is None:
+            print(_INTERRUPTED, file=sys.stderr)
+    sys.exit(130 if code is None else code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(diagnostic.render(), file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
     except KeyboardInterrupt:
-        print("interrupted; the output folder was left as it was", file=sys.stderr)
+        print(_INTERRUPTED, file=sys.stderr)
         return 130
 
 

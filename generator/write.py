@@ -13,8 +13,11 @@ import re
 import shutil
 import signal
 import tempfile
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
@@ -90,10 +93,28 @@ def _black_in_pool(codes: list[str], workers: int) -> list[tuple[str, str | None
 
     with ProcessPoolExecutor(max_workers=workers, initializer=_worker_ignores_signals) as pool:
         try:
-            return list(pool.map(_black_one, codes))
+            with _signals_held():
+                results = pool.map(_black_one, codes)  # every task submitted: the workers are forked here
+            return list(results)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Holds SIGINT and SIGTERM back while the pool forks its workers: one delivered mid-fork would
+    interrupt the pool's bookkeeping half done, and a worker would start with the parent's handlers.
+    A signal that came meanwhile is delivered as the block ends (a KeyboardInterrupt here)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _black_one(code: str) -> tuple[str, str | None]:
@@ -111,6 +132,8 @@ def _worker_ignores_signals() -> None:
     """Ctrl-C reaches the whole process group: the main process cancels the work, workers just end."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # forked while the parent held them back (_signals_held)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 def _key(code: str) -> str:

@@ -95,6 +95,31 @@ def test_a_signal_at_any_moment_leaves_a_whole_tree(tmp_path: Path, real_doc: Pa
     assert 130 in outcomes
 
 
+def test_a_signal_from_start_up_to_shutdown_exits_one_way(tmp_path: Path) -> None:
+    """A short run signalled at moments spread over its whole life, past the interpreter's own start:
+    while it works, during black's pool, as it writes, and once it is done and shutting down. Each
+    ends with 130 (interrupted) or 0 (already done), never by the signal, and the folder is whole."""
+    out = tmp_path / "out"
+    write_tree(out, {"old.txt": b"old", MARKER: b"generator codat-sdkgen\n"})
+    old = snapshot(out)
+    args = [sys.executable, "-m", "generator", "generate", "--no-cache", "--out", str(out)]
+    seen = set()
+    for step in range(12):
+        process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.4 + 0.2 * step)
+        process.send_signal(signal.SIGINT if step % 2 else signal.SIGTERM)
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode in (0, 130), (step, process.returncode, stderr)
+        assert "Traceback" not in stderr
+        now = snapshot(out)
+        assert now == old or "old.txt" not in now, "the old tree or the new one, never a mix"
+        seen.add(process.returncode)
+        if now != old:
+            write_tree(out, {"old.txt": b"old", MARKER: b"generator codat-sdkgen\n"})
+            old = snapshot(out)
+    assert seen == {0, 130}, "the moments spread over the run and past its end"
+
+
 def _still_running(argument: str) -> list[int]:
     """Processes whose command line holds `argument`, waited for a few seconds to end."""
     deadline = time.monotonic() + 5
