@@ -466,6 +466,19 @@ def big_page(count: int = 4000) -> dict[str, Any]:
     return {**PAGE, "results": [{**CUSTOMER, "id": f"C-{n}"} for n in range(count)], "pageSize": count}
 
 
+def test_by_default_the_collector_is_left_alone(server: TestServer, collector: CollectorSpy) -> None:
+    server.add("GET", LIST_PATH, json_body=big_page())
+    with sync_client(server) as client:
+        assert len(client.customers.list(company_id=COMPANY, page_size=4000).results or []) == 4000
+
+    async def scenario() -> None:
+        async with async_client(server) as aclient:
+            await aclient.customers.list(company_id=COMPANY, page_size=4000)
+
+    asyncio.run(scenario())
+    assert collector.calls == []
+
+
 def test_a_large_page_decodes_with_the_collector_paused_then_restored(
     server: TestServer, collector: CollectorSpy
 ) -> None:
@@ -473,7 +486,7 @@ def test_a_large_page_decodes_with_the_collector_paused_then_restored(
     assert len(json.dumps(body)) > 1 << 20
     server.add("GET", LIST_PATH, json_body=body)
     server.add("GET", LIST_PATH, json_body=PAGE)
-    with sync_client(server) as client:
+    with sync_client(server, pause_collector=True) as client:
         assert len(client.customers.list(company_id=COMPANY, page_size=4000).results or []) == 4000
         assert collector.calls == PAUSED and collector.isenabled()
         client.customers.list(company_id=COMPANY)
@@ -483,7 +496,7 @@ def test_a_large_page_decodes_with_the_collector_paused_then_restored(
 def test_the_collector_stays_off_when_the_program_turned_it_off(server: TestServer, collector: CollectorSpy) -> None:
     server.add("GET", LIST_PATH, json_body=big_page())
     collector.real.disable()
-    with sync_client(server) as client:
+    with sync_client(server, pause_collector=True) as client:
         client.customers.list(company_id=COMPANY, page_size=4000)
     assert collector.calls == ["disable"] and not collector.isenabled()
 
@@ -492,7 +505,7 @@ def test_a_failed_large_decode_restores_the_collector(server: TestServer, collec
     broken = big_page()
     broken["results"][-1] = {**CUSTOMER, "status": 42}
     server.add("GET", LIST_PATH, json_body=broken, off_contract=True)
-    with sync_client(server) as client, pytest.raises(codat_accounting.ResponseValidationError):
+    with sync_client(server, pause_collector=True) as client, pytest.raises(codat_accounting.ResponseValidationError):
         client.customers.list(company_id=COMPANY, page_size=4000)
     assert collector.calls == PAUSED and collector.isenabled()
 
@@ -514,7 +527,7 @@ def test_a_large_page_goes_straight_to_the_oldest_generation_and_frozen_objects_
 
     server.add("GET", LIST_PATH, json_body=big_page())
     server.add("GET", LIST_PATH, json_body=big_page())
-    with sync_client(server) as client:
+    with sync_client(server, pause_collector=True) as client:
         page = client.customers.list(company_id=COMPANY, page_size=4000)
         oldest = {id(o) for o in gc.get_objects(generation=2)}
         # A young pass would have left them in the middle generation.

@@ -77,11 +77,13 @@ class CodatAccounting(SyncAPIClient):
         retry_config: RetryConfig | None = None,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        pause_collector: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
             timeout=timeout,
             default_headers=default_headers,
+            pause_collector=pause_collector,
             **_settings({"auth_header": auth_header}, server_url, max_retries, retry_config),
         )
 
@@ -110,11 +112,13 @@ class AsyncCodatAccounting(AsyncAPIClient):
         retry_config: RetryConfig | None = None,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        pause_collector: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
             timeout=timeout,
             default_headers=default_headers,
+            pause_collector=pause_collector,
             **_settings({"auth_header": auth_header}, server_url, max_retries, retry_config),
         )
 

@@ -84,6 +84,7 @@ class BaseClient:
         timeout: Timeout,
         retry_config: RetryConfig,
         default_headers: Mapping[str, str] | None,
+        pause_collector: bool = False,
     ) -> None:
         self.base_url = _checked_base_url(base_url)
         self.timeout = _checked_timeout(timeout, "timeout")
@@ -91,6 +92,8 @@ class BaseClient:
             raise TypeError(f"retry_config must be a RetryConfig, not {type(retry_config).__name__}")
         self.retry_config = retry_config
         self._credentials = credentials
+        # The caller's opt-in to pausing the process's cycle collector while a large body decodes.
+        self._pause_collector = pause_collector
         self._default_headers = {"User-Agent": user_agent, **(default_headers or {})}
         # The retry loop's clock; tests replace it together with the sleep function.
         self._clock: Callable[[], float] = time.monotonic
@@ -212,7 +215,7 @@ class BaseClient:
             raw: Any = None if cast_to is type(None) else response.content if cast_to is bytes else response.text
             return cast(T, raw)
         try:
-            with _collector_paused(len(response.content)):
+            with _collector_paused(len(response.content) if self._pause_collector else 0):
                 if isinstance(cast_to, type) and issubclass(cast_to, BaseModel):
                     return cast_to.model_validate_json(response.content)
                 return cast(T, _adapter(cast(Any, cast_to)).validate_json(response.content))
@@ -402,7 +405,8 @@ _collector_was_enabled = False
 
 @contextlib.contextmanager
 def _collector_paused(size: int) -> Iterator[None]:
-    """Pauses the cycle collector while a large body becomes models.
+    """Pauses the cycle collector while a large body becomes models, for a client made with
+    `pause_collector=True` (the collector is the whole process's: the SDK leaves it alone otherwise).
 
     Decoding builds a tree of many small objects that cannot hold a reference cycle; meanwhile the
     collector, triggered every few hundred allocations, keeps rescanning the whole heap and finds
