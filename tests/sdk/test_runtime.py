@@ -542,3 +542,41 @@ def test_a_large_page_goes_straight_to_the_oldest_generation_and_frozen_objects_
         finally:
             gc.unfreeze()
         assert id(kept_frozen) in {id(o) for o in gc.get_objects()}
+
+
+def test_with_options_is_a_copy_sharing_the_pool_that_never_closes_it(server: TestServer) -> None:
+    server.add("GET", GET_PATH, json_body=CUSTOMER)
+    clock = FakeTime()
+    with sync_client(server, clock) as client:
+        first = client.customers
+        copy = client.with_options(timeout=5.0, max_retries=1, default_headers={"X-Team": "finance"})
+        assert copy.customers is not first and copy.customers._client is copy and client.customers is first
+        assert copy._http is client._http and copy.timeout == 5.0 and copy.retry_config.max_retries == 1
+        assert client.timeout != 5.0 and client.retry_config.max_retries == 8
+        copy.customers.get(company_id=COMPANY, customer_id="C-1042")
+        copy.close()  # the pool is the original's: still open
+        client.customers.get(company_id=COMPANY, customer_id="C-1042")
+        other = client.with_options(server_url=server.url + "/")
+        other.customers.get(company_id=COMPANY, customer_id="C-1042")
+    assert client._http.is_closed
+    assert [r.headers.get("x-team") for r in server.requests] == ["finance", None, None]
+    with pytest.raises(ValueError, match="not an http"):
+        client.with_options(server_url="localhost:1")
+    with pytest.raises(TypeError, match="max_retries"):
+        client.with_options(max_retries=-1)
+
+
+def test_async_with_options_shares_the_pool(server: TestServer) -> None:
+    server.add("GET", GET_PATH, json_body=CUSTOMER)
+
+    async def scenario() -> str:
+        async with async_client(server) as client:
+            copy = client.with_options(default_headers={"X-Team": "ops"})
+            assert copy._http is client._http
+            customer = await copy.customers.get(company_id=COMPANY, customer_id="C-1042")
+            await copy.close()
+            assert not client._http.is_closed
+            return customer.id or ""
+
+    assert asyncio.run(scenario()) == "C-1042"
+    assert server.requests[0].headers["x-team"] == "ops"

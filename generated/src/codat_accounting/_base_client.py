@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import functools
 import gc
 import json
@@ -14,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
@@ -35,6 +37,7 @@ from ._streaming import AsyncBinaryResponse, BinaryResponse
 from ._types import NOT_GIVEN, FileContent, NotGiven, Timeout
 
 T = TypeVar("T")
+_Client = TypeVar("_Client", bound="BaseClient")
 log = logging.getLogger(__package__ or "codat")
 
 # A response validation error's message lists this many failing fields (`problems` has them all).
@@ -93,11 +96,49 @@ class BaseClient:
             raise TypeError(f"retry_config must be a RetryConfig, not {type(retry_config).__name__}")
         self.retry_config = retry_config
         self._credentials = credentials
+        self._owns_http_client = False
         # The caller's opt-in to pausing the process's cycle collector while a large body decodes.
         self._pause_collector = pause_collector
         self._default_headers = {"User-Agent": user_agent, **(default_headers or {})}
         # The retry loop's clock; tests replace it together with the sleep function.
         self._clock: Callable[[], float] = time.monotonic
+
+    def with_options(
+        self: _Client,
+        *,
+        server_url: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        retry_config: RetryConfig | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> _Client:
+        """A copy of this client with other settings, sharing its connection pool and credentials.
+
+        Only what is given changes (`default_headers` are added to the current ones). The copy never
+        closes the shared connections: closing this client, or its `http_client`, does.
+        """
+        clone = copy.copy(self)
+        # Resources are created on first use and hold their client: the copy makes its own.
+        resources = {
+            name for cls in type(self).__mro__ for name, v in vars(cls).items() if isinstance(v, cached_property)
+        }
+        clone.__dict__ = {k: v for k, v in self.__dict__.items() if k not in resources}
+        clone._owns_http_client = False
+        if server_url is not None:
+            clone.base_url = _checked_base_url(server_url)
+        if not isinstance(timeout, NotGiven):
+            clone.timeout = _checked_timeout(timeout, "timeout")
+        if retry_config is not None:
+            if not isinstance(retry_config, RetryConfig):
+                raise TypeError(f"retry_config must be a RetryConfig, not {type(retry_config).__name__}")
+            clone.retry_config = retry_config
+        if max_retries is not None:
+            if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
+                raise TypeError(f"max_retries must be a number of retries (0 or more), not {max_retries!r}")
+            clone.retry_config = clone.retry_config.with_max_retries(max_retries)
+        if default_headers:
+            clone._default_headers = {**self._default_headers, **default_headers}
+        return clone
 
     def __repr__(self) -> str:
         # Never the credentials: a repr ends up in logs and tracebacks.
