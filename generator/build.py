@@ -194,7 +194,11 @@ def _resource(
         built = [_unshadowed(op, shadowed) for op in built]
     retries_annotation = _builtins_qualified("RetryConfig | int | NotGiven | None", shadowed)
     headers_annotation = _builtins_qualified("Mapping[str, str] | None", shadowed)
-    imports = {"from collections.abc import Mapping", "from typing import TYPE_CHECKING"}
+    imports = {
+        "from collections.abc import Mapping",
+        "from functools import cached_property",
+        "from typing import TYPE_CHECKING",
+    }
     imports.update(line for op in built for t in _operation_types(op) for line in t.imports)
     signatures = [retries_annotation, headers_annotation, *(a for op in built for a in _annotations(op))]
     if any("builtins." in annotation for annotation in signatures):

@@ -580,3 +580,42 @@ def test_async_with_options_shares_the_pool(server: TestServer) -> None:
 
     assert asyncio.run(scenario()) == "C-1042"
     assert server.requests[0].headers["x-team"] == "ops"
+
+
+def test_with_raw_response_gives_status_headers_and_the_parsed_result(server: TestServer) -> None:
+    server.add("GET", GET_PATH, json_body=CUSTOMER, headers={"X-RateLimit-Remaining": "41"})
+    server.add("GET", DOWNLOAD_PATH, body=b"%PDF-1.7", headers={"Content-Type": "application/octet-stream"})
+    with sync_client(server) as client:
+        response = client.customers.with_raw_response.get(company_id=COMPANY, customer_id="C-1042")
+        assert response.status_code == 200 and response.headers["x-ratelimit-remaining"] == "41"
+        assert response.method == "GET" and response.url.path == GET_PATH
+        customer = response.parse()
+        assert isinstance(customer, models.Customer) and customer.id == "C-1042" and response.parse() is customer
+        assert json.loads(response.read()) == CUSTOMER
+        with client.customers.with_streaming_response.get(company_id=COMPANY, customer_id="C-1042") as streamed:
+            assert streamed.headers["x-ratelimit-remaining"] == "41"
+            assert not streamed.http_response.is_closed and streamed.parse().id == "C-1042"
+        assert streamed.http_response.is_closed
+        raw_download = client.customers.with_raw_response.download_attachment(**DOWNLOAD_IDS)
+        with raw_download.parse() as download:
+            assert download.read() == b"%PDF-1.7"
+
+
+def test_with_raw_response_still_raises_typed_errors(server: TestServer) -> None:
+    server.add("GET", GET_PATH, 404, {"statusCode": 404, "error": "gone"}, headers={"X-Request-Id": "r-9"})
+    with sync_client(server) as client, pytest.raises(codat_accounting.NotFoundError) as caught:
+        client.customers.with_raw_response.get(company_id=COMPANY, customer_id="C-1042")
+    assert caught.value.response.headers["x-request-id"] == "r-9" and "GET" in str(caught.value)
+
+
+def test_async_raw_and_streamed_responses(server: TestServer) -> None:
+    server.add("GET", GET_PATH, json_body=CUSTOMER, headers={"X-RateLimit-Remaining": "7"})
+
+    async def scenario() -> tuple[str, str, str]:
+        async with async_client(server) as client:
+            raw = await client.customers.with_raw_response.get(company_id=COMPANY, customer_id="C-1042")
+            async with client.customers.with_streaming_response.get(company_id=COMPANY, customer_id="C-1042") as s:
+                streamed = await s.parse()
+            return raw.headers["x-ratelimit-remaining"], (await raw.parse()).id or "", streamed.id or ""
+
+    assert asyncio.run(scenario()) == ("7", "C-1042", "C-1042")

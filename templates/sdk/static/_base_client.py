@@ -31,6 +31,7 @@ from ._exceptions import (
     make_status_error,
 )
 from ._models import BaseModel, unknown_values
+from ._response import APIResponse, AsyncAPIResponse, response_mode
 from ._retries import RetryConfig
 from ._streaming import AsyncBinaryResponse, BinaryResponse
 from ._types import NOT_GIVEN, FileContent, NotGiven, Timeout
@@ -320,7 +321,9 @@ class SyncAPIClient(BaseClient):
         self.close()
 
     def request(self, options: RequestOptions, cast_to: type[T]) -> T:
-        """Sends one operation call, retrying as the policy allows, and parses the answer."""
+        """Sends one operation call, retrying as the policy allows, and parses the answer (or, for
+        `with_raw_response` and `with_streaming_response`, hands back the response to parse)."""
+        mode = response_mode.get()
         policy = self._policy(options)
         started = self._clock()
         retry = 0
@@ -330,7 +333,7 @@ class SyncAPIClient(BaseClient):
             request = self._build_request(self._http, options, {k: self._token(s) for k, s in sources.items()})
             sent_at = time.monotonic()
             try:
-                response = self._http.send(request, stream=cast_to is BinaryResponse)
+                response = self._http.send(request, stream=cast_to is BinaryResponse or mode == "stream")
             except httpx.TransportError as exc:
                 self._log(options, request, type(exc).__name__, sent_at, retry + 1)
                 wait = self._next_wait(policy, retry, started, None, exc, options)
@@ -340,6 +343,11 @@ class SyncAPIClient(BaseClient):
                 retry += 1
                 continue
             self._log(options, request, str(response.status_code), sent_at, retry + 1)
+            if response.is_success and mode != "parsed":
+                parse = functools.partial(self._parse, response, cast_to, options)
+                streams = cast_to is BinaryResponse or cast_to is AsyncBinaryResponse
+                kind = AsyncAPIResponse if isinstance(self, AsyncAPIClient) else APIResponse
+                return cast(T, kind(response, parse, body_streams=streams))
             if response.is_success:
                 return self._parse(response, cast_to, options)
             if response.status_code == 401 and sources and not refreshed:
@@ -389,7 +397,9 @@ class AsyncAPIClient(BaseClient):
         await self.close()
 
     async def request(self, options: RequestOptions, cast_to: type[T]) -> T:
-        """Sends one operation call, retrying as the policy allows, and parses the answer."""
+        """Sends one operation call, retrying as the policy allows, and parses the answer (or, for
+        `with_raw_response` and `with_streaming_response`, hands back the response to parse)."""
+        mode = response_mode.get()
         policy = self._policy(options)
         started = self._clock()
         retry = 0
@@ -400,7 +410,7 @@ class AsyncAPIClient(BaseClient):
             request = self._build_request(self._http, options, tokens)
             sent_at = time.monotonic()
             try:
-                response = await self._http.send(request, stream=cast_to is AsyncBinaryResponse)
+                response = await self._http.send(request, stream=cast_to is AsyncBinaryResponse or mode == "stream")
             except httpx.TransportError as exc:
                 self._log(options, request, type(exc).__name__, sent_at, retry + 1)
                 wait = self._next_wait(policy, retry, started, None, exc, options)
@@ -410,6 +420,11 @@ class AsyncAPIClient(BaseClient):
                 retry += 1
                 continue
             self._log(options, request, str(response.status_code), sent_at, retry + 1)
+            if response.is_success and mode != "parsed":
+                parse = functools.partial(self._parse, response, cast_to, options)
+                streams = cast_to is BinaryResponse or cast_to is AsyncBinaryResponse
+                kind = AsyncAPIResponse if isinstance(self, AsyncAPIClient) else APIResponse
+                return cast(T, kind(response, parse, body_streams=streams))
             if response.is_success:
                 return self._parse(response, cast_to, options)
             if response.status_code == 401 and sources and not refreshed:

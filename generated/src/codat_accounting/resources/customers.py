@@ -4,11 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .. import models
 from .._base_client import RequestOptions, serialize_body
 from .._pagination import AsyncPager, PageInfo, SyncPager
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._retries import RetryConfig
 from .._streaming import AsyncBinaryResponse, BinaryResponse
 from .._types import NOT_GIVEN, NotGiven, Timeout
@@ -643,6 +650,44 @@ class Customers:
         )
         return self._client.request(options, models.UpdateCustomerResponse)
 
+    @cached_property
+    def with_raw_response(self) -> CustomersWithRawResponse:
+        """The same calls, each returning its APIResponse: status, headers, the httpx.Response, and `parse()`."""
+        return CustomersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersWithStreamingResponse:
+        """The same calls, each returning a context manager of its response, whose body is read only when asked."""
+        return CustomersWithStreamingResponse(self)
+
+
+class CustomersWithRawResponse:
+    """The calls of `Customers`, each returning its response (body read); `parse()` gives the result."""
+
+    def __init__(self, resource: Customers) -> None:
+        self.create = to_raw_response_wrapper(resource.create)
+        self.download_attachment = to_raw_response_wrapper(resource.download_attachment)
+        self.get = to_raw_response_wrapper(resource.get)
+        self.get_attachment = to_raw_response_wrapper(resource.get_attachment)
+        self.get_create_update_model = to_raw_response_wrapper(resource.get_create_update_model)
+        self.list = to_raw_response_wrapper(resource.list)
+        self.list_attachments = to_raw_response_wrapper(resource.list_attachments)
+        self.update = to_raw_response_wrapper(resource.update)
+
+
+class CustomersWithStreamingResponse:
+    """The calls of `Customers`, each returning a context manager of its response, body not yet read."""
+
+    def __init__(self, resource: Customers) -> None:
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.download_attachment = to_streamed_response_wrapper(resource.download_attachment)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.get_attachment = to_streamed_response_wrapper(resource.get_attachment)
+        self.get_create_update_model = to_streamed_response_wrapper(resource.get_create_update_model)
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.list_attachments = to_streamed_response_wrapper(resource.list_attachments)
+        self.update = to_streamed_response_wrapper(resource.update)
+
 
 class AsyncCustomers:
     """People and organisations that buy goods or services from the company."""
@@ -1264,3 +1309,41 @@ class AsyncCustomers:
             },
         )
         return await self._client.request(options, models.UpdateCustomerResponse)
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersWithRawResponse:
+        """The same calls, each returning its AsyncAPIResponse: status, headers, the httpx.Response, and `parse()`."""
+        return AsyncCustomersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCustomersWithStreamingResponse:
+        """The same calls, each returning a context manager of its response, whose body is read only when asked."""
+        return AsyncCustomersWithStreamingResponse(self)
+
+
+class AsyncCustomersWithRawResponse:
+    """The calls of `AsyncCustomers`, each returning its response (body read); `parse()` gives the result."""
+
+    def __init__(self, resource: AsyncCustomers) -> None:
+        self.create = async_to_raw_response_wrapper(resource.create)
+        self.download_attachment = async_to_raw_response_wrapper(resource.download_attachment)
+        self.get = async_to_raw_response_wrapper(resource.get)
+        self.get_attachment = async_to_raw_response_wrapper(resource.get_attachment)
+        self.get_create_update_model = async_to_raw_response_wrapper(resource.get_create_update_model)
+        self.list = async_to_raw_response_wrapper(resource.list)
+        self.list_attachments = async_to_raw_response_wrapper(resource.list_attachments)
+        self.update = async_to_raw_response_wrapper(resource.update)
+
+
+class AsyncCustomersWithStreamingResponse:
+    """The calls of `AsyncCustomers`, each returning a context manager of its response, body not yet read."""
+
+    def __init__(self, resource: AsyncCustomers) -> None:
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.download_attachment = async_to_streamed_response_wrapper(resource.download_attachment)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.get_attachment = async_to_streamed_response_wrapper(resource.get_attachment)
+        self.get_create_update_model = async_to_streamed_response_wrapper(resource.get_create_update_model)
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.list_attachments = async_to_streamed_response_wrapper(resource.list_attachments)
+        self.update = async_to_streamed_response_wrapper(resource.update)
