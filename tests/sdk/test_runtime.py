@@ -19,7 +19,7 @@ import codat_accounting
 import pytest
 from codat_accounting import AsyncCodatAccounting, CodatAccounting, RetryConfig, models
 
-from tests.httpserver import Canned, Recorded, TestServer
+from tests.httpserver import Canned, Recorded, TestServer, serve
 from tests.sdk.test_customers import ATTACHMENT, AUTH, BASE, COMPANY, CONNECTION, CUSTOMER, PAGE
 
 GET_PATH = f"{BASE}/data/customers/C-1042"
@@ -619,3 +619,38 @@ def test_async_raw_and_streamed_responses(server: TestServer) -> None:
             return raw.headers["x-ratelimit-remaining"], (await raw.parse()).id or "", streamed.id or ""
 
     assert asyncio.run(scenario()) == ("7", "C-1042", "C-1042")
+
+
+def test_a_response_lacking_required_fields_returns_what_was_there(
+    server: TestServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Servers drift from their document (Prism's static responses are its own examples, which omit
+    required fields): the data they did send is not thrown away for what they did not."""
+    partial = {key: value for key, value in CUSTOMER.items() if key != "status"}
+    partial["addresses"] = [{"line1": "1 High Street", "city": "Leeds"}]  # no `type`, required
+    server.add("GET", GET_PATH, json_body=partial, off_contract=True)
+    with sync_client(server) as client, caplog.at_level(logging.DEBUG, logger="codat_accounting"):
+        customer = client.customers.get(company_id=COMPANY, customer_id="C-1042")
+    assert customer.customer_name == "Acme Wholesale Ltd" and customer.status is None
+    assert customer.addresses and customer.addresses[0].city == "Leeds" and customer.addresses[0].type is None
+    assert customer.supplemental_data and customer.modified_date == CUSTOMER["modifiedDate"]
+    assert "lacks required fields" in caplog.text
+    assert "response.status" in caplog.text and "response.addresses[0].type" in caplog.text
+
+
+def test_a_type_conflict_still_raises_and_strict_responses_raise_on_every_mismatch(server: TestServer) -> None:
+    server.add("GET", GET_PATH, json_body={**CUSTOMER, "customerName": 12}, off_contract=True)
+    with sync_client(server) as client, pytest.raises(codat_accounting.ResponseValidationError):
+        client.customers.get(company_id=COMPANY, customer_id="C-1042")
+    partial = {key: value for key, value in CUSTOMER.items() if key != "status"}
+    for body, said in (
+        (partial, "response.status: Field required"),
+        ({**CUSTOMER, "loyaltyTier": "gold"}, "response.loyaltyTier: Customer has no such field"),
+        ({**CUSTOMER, "status": "Suspended"}, "'Suspended' is not a CustomerStatus"),
+    ):
+        with serve() as strict_server:
+            strict_server.add("GET", GET_PATH, json_body=body)
+            with sync_client(strict_server, strict_responses=True) as client:
+                with pytest.raises(codat_accounting.ResponseValidationError) as caught:
+                    client.customers.get(company_id=COMPANY, customer_id="C-1042")
+            assert said in str(caught.value)

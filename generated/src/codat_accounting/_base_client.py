@@ -31,7 +31,7 @@ from ._exceptions import (
     ResponseValidationError,
     make_status_error,
 )
-from ._models import BaseModel, unknown_values
+from ._models import BaseModel, tolerant, unknown_values
 from ._response import APIResponse, AsyncAPIResponse, response_mode
 from ._retries import RetryConfig
 from ._streaming import AsyncBinaryResponse, BinaryResponse
@@ -90,6 +90,7 @@ class BaseClient:
         retry_config: RetryConfig,
         default_headers: Mapping[str, str] | None,
         pause_collector: bool = False,
+        strict_responses: bool = False,
     ) -> None:
         self.base_url = _checked_base_url(base_url)
         self.timeout = _checked_timeout(timeout, "timeout")
@@ -100,6 +101,8 @@ class BaseClient:
         self._owns_http_client = False
         # The caller's opt-in to pausing the process's cycle collector while a large body decodes.
         self._pause_collector = pause_collector
+        # Off: a body lacking required fields is returned with what it has (a debug log says what).
+        self._strict_responses = strict_responses
         self._default_headers = {"User-Agent": user_agent, **(default_headers or {})}
         # The retry loop's clock; tests replace it together with the sleep function.
         self._clock: Callable[[], float] = time.monotonic
@@ -260,9 +263,17 @@ class BaseClient:
         try:
             with _collector_paused(len(response.content) if self._pause_collector else 0):
                 if isinstance(cast_to, type) and issubclass(cast_to, BaseModel):
-                    return cast_to.model_validate_json(response.content)
-                return cast(T, _adapter(cast(Any, cast_to)).validate_json(response.content))
+                    parsed: Any = cast_to.model_validate_json(response.content)
+                else:
+                    parsed = _adapter(cast(Any, cast_to)).validate_json(response.content)
+            if self._strict_responses:
+                self._strict_check(parsed, options, response)
+            return cast(T, parsed)
         except pydantic.ValidationError as exc:
+            if not self._strict_responses:
+                tolerated = self._tolerated(response, cast_to, options)
+                if tolerated is not None:
+                    return cast(T, tolerated[0])
             problems = _validation_problems(exc, "response")
             shown = "; ".join(problems[:_SHOWN_PROBLEMS]) + ("; ..." if len(problems) > _SHOWN_PROBLEMS else "")
             raise ResponseValidationError(
@@ -272,6 +283,28 @@ class BaseClient:
                 response=response,
                 problems=problems,
             ) from exc
+
+    def _tolerated(self, response: httpx.Response, cast_to: Any, options: RequestOptions) -> tuple[Any] | None:
+        """A body whose only fault is a required field left out, as its model with what was there;
+        None when it has a real conflict (a value of the wrong type), which the caller raises."""
+        missing: list[str] = []
+        try:
+            result = tolerant(cast_to, json.loads(response.content), "response", missing)
+        except (pydantic.ValidationError, ValueError):
+            return None
+        log.debug("%s: the response lacks required fields, returned without them: %s", options.call, ", ".join(missing))
+        return (result,)
+
+    def _strict_check(self, result: Any, options: RequestOptions, response: httpx.Response) -> None:
+        """With `strict_responses=True`, a field or enum value the document does not list is an error too."""
+        problems = list(unknown_values(result, "response"))
+        if problems:
+            raise ResponseValidationError(
+                f"{options.call or options.operation_id}: the response has what the API document does not list"
+                f" ({len(problems)}: {'; '.join(problems[:_SHOWN_PROBLEMS])})",
+                response=response,
+                problems=problems,
+            )
 
     def _connection_error(
         self, exc: httpx.TransportError, request: httpx.Request, options: RequestOptions, retries: int

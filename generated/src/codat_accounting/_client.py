@@ -78,12 +78,14 @@ class CodatAccounting(SyncAPIClient):
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
         pause_collector: bool = False,
+        strict_responses: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
             timeout=timeout,
             default_headers=default_headers,
             pause_collector=pause_collector,
+            strict_responses=strict_responses,
             **_settings({"auth_header": auth_header}, server_url, max_retries, retry_config),
         )
 
@@ -113,12 +115,14 @@ class AsyncCodatAccounting(AsyncAPIClient):
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
         pause_collector: bool = False,
+        strict_responses: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
             timeout=timeout,
             default_headers=default_headers,
             pause_collector=pause_collector,
+            strict_responses=strict_responses,
             **_settings({"auth_header": auth_header}, server_url, max_retries, retry_config),
         )
 

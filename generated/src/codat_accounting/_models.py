@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import difflib
 import functools
+import types
+import typing
 from collections.abc import Iterator
 from enum import Enum
 from typing import Any, ClassVar
@@ -67,6 +69,52 @@ def unknown_values(value: object, place: str) -> Iterator[str]:
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from unknown_values(item, f"{place}[{key!r}]")
+
+
+def tolerant(tp: Any, value: Any, place: str, missing: list[str]) -> Any:
+    """`value` as type `tp`, where the only fault is a required field the server left out: the model
+    is built with what was there (the absent field None) and `missing` says where. A value of the
+    wrong type still raises pydantic's ValidationError: that is not a gap to tolerate but a conflict.
+    """
+    try:
+        return _adapter(tp).validate_python(value)
+    except pydantic.ValidationError as exc:
+        if any(error["type"] != "missing" for error in exc.errors()):
+            raise
+        failure = exc
+    if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(value, dict):
+        fields: dict[str, Any] = {}
+        present: set[str] = set()
+        known: set[str] = set()
+        for name, field in tp.model_fields.items():
+            wire = field.serialization_alias or name
+            known |= {wire, name}
+            key = wire if wire in value else name if name in value else None
+            if key is not None:
+                fields[name] = tolerant(field.annotation, value[key], f"{place}.{wire}", missing)
+                present.add(name)
+            elif field.is_required():
+                fields[name] = None
+                missing.append(f"{place}.{wire}")
+        extra = {key: item for key, item in value.items() if key not in known}
+        return tp.model_construct(_fields_set=present, **fields, **extra)
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is list and isinstance(value, list) and args:
+        return [tolerant(args[0], item, f"{place}[{index}]", missing) for index, item in enumerate(value)]
+    if origin is dict and isinstance(value, dict) and len(args) == 2:
+        return {key: tolerant(args[1], item, f"{place}[{key!r}]", missing) for key, item in value.items()}
+    if origin in (typing.Union, types.UnionType):
+        for arm in args:
+            try:
+                return tolerant(arm, value, place, missing)
+            except pydantic.ValidationError:
+                continue
+    raise failure
+
+
+@functools.lru_cache(maxsize=256)
+def _adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
+    return pydantic.TypeAdapter(tp)
 
 
 def _did_you_mean(name: str, model: type[BaseModel]) -> str:
