@@ -208,9 +208,9 @@ def test_resources_for_several_tags_untagged_operations_and_odd_responses(packag
     out = run_python(
         package,
         "from awkward.resources import things, other_things, default\n"
-        "print(sorted(n for n in vars(things.Things) if not n.startswith('_')))\n"
-        "print(sorted(n for n in vars(other_things.OtherThings) if not n.startswith('_')))\n"
-        "print(sorted(n for n in vars(default.Default) if not n.startswith('_')))\n"
+        "print(sorted(n for n in vars(things.Things) if not n.startswith(('_', 'with_'))))\n"
+        "print(sorted(n for n in vars(other_things.OtherThings) if not n.startswith(('_', 'with_'))))\n"
+        "print(sorted(n for n in vars(default.Default) if not n.startswith(('_', 'with_'))))\n"
         "import inspect\n"
         "print(inspect.signature(things.Things.list_notes).return_annotation,"
         " inspect.signature(things.Things.delete).return_annotation)",
