@@ -213,6 +213,8 @@ def _resource(
         imports.add("from types import NoneType")
     tag_node = next((t for t in doc.data.get("tags") or [] if isinstance(t, dict) and t.get("name") == tag), {})
     class_name = naming.safe_pascal(tag)
+    if {class_name, "Async" + class_name} & _SDK_NAMES:
+        class_name += "Resource"  # the client's module imports both beside the SDK's own classes
     return Resource(
         tag=tag,
         attr_name=naming.safe_snake(tag, _CLIENT_ATTRIBUTES, fallback="resource"),
@@ -228,6 +230,33 @@ def _resource(
         retries_annotation=retries_annotation,
         extra_headers_annotation=headers_annotation,
     )
+
+
+# Names the client and resources modules import from the SDK's own modules or the standard library:
+# a resource class (or its Async twin) named so would shadow one of them (telnyx.com's `Credentials` tag).
+_SDK_NAMES = frozenset(
+    {
+        "Any",
+        "APIResponse",
+        "AsyncAPIClient",
+        "AsyncAPIResponse",
+        "AsyncBinaryResponse",
+        "AsyncPager",
+        "BinaryResponse",
+        "CodatError",
+        "Credentials",
+        "FileContent",
+        "Mapping",
+        "NoneType",
+        "NotGiven",
+        "PageInfo",
+        "RequestOptions",
+        "RetryConfig",
+        "SyncAPIClient",
+        "SyncPager",
+        "Timeout",
+    }
+)
 
 
 def _distinct(resources: list[Resource]) -> tuple[Resource, ...]:

@@ -15,6 +15,9 @@ import unicodedata
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _QUOTES = {"Pi": "'", "Pf": "'"}
+# Marks written for an apostrophe that ruff reads as a backtick or quote (RUF001-003): the acute
+# accent, the modifier letters prime, turned comma and apostrophe, and the prime.
+_APOSTROPHES = frozenset("\u00b4\u02b9\u02bb\u02bc\u02ca\u02cb\u2032\u2035")
 
 
 def py_literal(value: str | int | float | bool | None) -> str:
@@ -48,6 +51,8 @@ def look_alike(char: str) -> str | None:
         return '"' if "DOUBLE" in unicodedata.name(char, "") or "GUILLEMET" in unicodedata.name(char, "") else "'"
     if char in "\u00d7\u2715":
         return "x"
+    if char in _APOSTROPHES:
+        return "'"
     if char == "\u2026":
         return "..."
     folded = unicodedata.normalize("NFKC", char)
