@@ -51,6 +51,10 @@ def run() -> NoReturn:
         done = True
         if code is None:
             print(_INTERRUPTED, file=sys.stderr)
+    # Ignored at the OS level too: interpreter shutdown puts Python-level handlers back to the
+    # default, which ends the process by the signal, but leaves an ignored signal ignored.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     sys.exit(130 if code is None else code)
 
 
