@@ -9,6 +9,7 @@ import argparse
 import dataclasses
 import json
 import keyword
+import os
 import re
 import signal
 import sys
@@ -51,11 +52,16 @@ def run() -> NoReturn:
         done = True
         if code is None:
             print(_INTERRUPTED, file=sys.stderr)
-    # Ignored at the OS level too: interpreter shutdown puts Python-level handlers back to the
+    # Ignored at the OS level from here: interpreter shutdown puts Python-level handlers back to the
     # default, which ends the process by the signal, but leaves an ignored signal ignored.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    sys.exit(130 if code is None else code)
+    # Everything is finished by now (files swapped in or left, black's pool shut down and joined), so
+    # the process ends here: after an interrupt, the interpreter's own shutdown was seen to end it by
+    # SIGINT instead of the status (a stress run of the signal tests).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130 if code is None else code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
