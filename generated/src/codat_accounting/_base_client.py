@@ -31,7 +31,7 @@ from ._exceptions import (
     ResponseValidationError,
     make_status_error,
 )
-from ._models import BaseModel, tolerant, unknown_values
+from ._models import BaseModel, tolerant, type_adapter, unknown_values
 from ._response import APIResponse, AsyncAPIResponse, response_mode
 from ._retries import RetryConfig
 from ._streaming import AsyncBinaryResponse, BinaryResponse
@@ -80,6 +80,9 @@ class RequestOptions:
 class BaseClient:
     """What the sync and async clients share; only sending and sleeping differ between them."""
 
+    # What a raw or streamed call hands back (its parse is awaited on the async client).
+    _response_class: type[APIResponse[Any]] | type[AsyncAPIResponse[Any]]
+
     def __init__(
         self,
         *,
@@ -94,9 +97,7 @@ class BaseClient:
     ) -> None:
         self.base_url = _checked_base_url(base_url)
         self.timeout = _checked_timeout(timeout, "timeout")
-        if not isinstance(retry_config, RetryConfig):
-            raise TypeError(f"retry_config must be a RetryConfig, not {type(retry_config).__name__}")
-        self.retry_config = retry_config
+        self.retry_config = _checked_retry_config(retry_config)
         self._credentials = credentials
         self._owns_http_client = False
         # The caller's opt-in to pausing the process's cycle collector while a large body decodes.
@@ -133,13 +134,9 @@ class BaseClient:
         if not isinstance(timeout, NotGiven):
             clone.timeout = _checked_timeout(timeout, "timeout")
         if retry_config is not None:
-            if not isinstance(retry_config, RetryConfig):
-                raise TypeError(f"retry_config must be a RetryConfig, not {type(retry_config).__name__}")
-            clone.retry_config = retry_config
+            clone.retry_config = _checked_retry_config(retry_config)
         if max_retries is not None:
-            if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
-                raise TypeError(f"max_retries must be a number of retries (0 or more), not {max_retries!r}")
-            clone.retry_config = clone.retry_config.with_max_retries(max_retries)
+            clone.retry_config = clone.retry_config.with_max_retries(checked_max_retries(max_retries))
         if default_headers:
             clone._default_headers = {**self._default_headers, **default_headers}
         return clone
@@ -207,7 +204,7 @@ class BaseClient:
         error: Any = None
         if schema is not None and response.content:
             try:
-                error = _adapter(schema).validate_json(response.content)
+                error = type_adapter(schema).validate_json(response.content)
             except (pydantic.ValidationError, TypeError):
                 error = None
         keys = self._credentials.choose(options.security, options.call or options.operation_id)
@@ -265,7 +262,7 @@ class BaseClient:
                 if isinstance(cast_to, type) and issubclass(cast_to, BaseModel):
                     parsed: Any = cast_to.model_validate_json(response.content)
                 else:
-                    parsed = _adapter(cast(Any, cast_to)).validate_json(response.content)
+                    parsed = type_adapter(cast(Any, cast_to)).validate_json(response.content)
             if self._strict_responses:
                 self._strict_check(parsed, options, response)
             return cast(T, parsed)
@@ -306,6 +303,12 @@ class BaseClient:
                 problems=problems,
             )
 
+    def _handed_back(self, response: httpx.Response, cast_to: Any, options: RequestOptions) -> object:
+        """The response itself, for `with_raw_response` and `with_streaming_response`, to parse later."""
+        parse = functools.partial(self._parse, response, cast_to, options)
+        streams = cast_to is BinaryResponse or cast_to is AsyncBinaryResponse
+        return self._response_class(response, parse, body_streams=streams)
+
     def _connection_error(
         self, exc: httpx.TransportError, request: httpx.Request, options: RequestOptions, retries: int
     ) -> APIConnectionError:
@@ -336,6 +339,8 @@ class BaseClient:
 
 class SyncAPIClient(BaseClient):
     """Sends with an `httpx.Client`; one it created is closed with the client, a caller's is not."""
+
+    _response_class = APIResponse
 
     def __init__(self, *, http_client: httpx.Client | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -378,10 +383,7 @@ class SyncAPIClient(BaseClient):
                 continue
             self._log(options, request, str(response.status_code), sent_at, retry + 1)
             if response.is_success and mode != "parsed":
-                parse = functools.partial(self._parse, response, cast_to, options)
-                streams = cast_to is BinaryResponse or cast_to is AsyncBinaryResponse
-                kind = AsyncAPIResponse if isinstance(self, AsyncAPIClient) else APIResponse
-                return cast(T, kind(response, parse, body_streams=streams))
+                return cast(T, self._handed_back(response, cast_to, options))
             if response.is_success:
                 return self._parse(response, cast_to, options)
             if response.status_code == 401 and sources and not refreshed:
@@ -412,6 +414,8 @@ class SyncAPIClient(BaseClient):
 
 class AsyncAPIClient(BaseClient):
     """Sends with an `httpx.AsyncClient`; one it created is closed with the client, a caller's is not."""
+
+    _response_class = AsyncAPIResponse
 
     def __init__(self, *, http_client: httpx.AsyncClient | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -455,10 +459,7 @@ class AsyncAPIClient(BaseClient):
                 continue
             self._log(options, request, str(response.status_code), sent_at, retry + 1)
             if response.is_success and mode != "parsed":
-                parse = functools.partial(self._parse, response, cast_to, options)
-                streams = cast_to is BinaryResponse or cast_to is AsyncBinaryResponse
-                kind = AsyncAPIResponse if isinstance(self, AsyncAPIClient) else APIResponse
-                return cast(T, kind(response, parse, body_streams=streams))
+                return cast(T, self._handed_back(response, cast_to, options))
             if response.is_success:
                 return self._parse(response, cast_to, options)
             if response.status_code == 401 and sources and not refreshed:
@@ -646,6 +647,18 @@ def _checked_base_url(url: object) -> str:
     return url.rstrip("/")
 
 
+def checked_max_retries(max_retries: object) -> int:
+    if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
+        raise TypeError(f"max_retries must be a number of retries (0 or more), not {max_retries!r}")
+    return max_retries
+
+
+def _checked_retry_config(retry_config: object) -> RetryConfig:
+    if not isinstance(retry_config, RetryConfig):
+        raise TypeError(f"retry_config must be a RetryConfig, not {type(retry_config).__name__}")
+    return retry_config
+
+
 def _checked_timeout(timeout: object, name: str) -> Timeout:
     if timeout is None or isinstance(timeout, httpx.Timeout):
         return timeout
@@ -710,8 +723,3 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
         seen.add(id(current))
         yield current
         current = current.__cause__ or current.__context__
-
-
-@functools.lru_cache(maxsize=64)
-def _adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
-    return pydantic.TypeAdapter(tp)

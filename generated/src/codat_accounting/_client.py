@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from ._auth import Credentials
-from ._base_client import AsyncAPIClient, SyncAPIClient
+from ._base_client import AsyncAPIClient, SyncAPIClient, checked_max_retries
 from ._constants import (
     CREDENTIAL_ARGS,
     DEFAULT_MAX_RETRIES,
@@ -49,9 +49,8 @@ def _settings(
     base_url = server_url or os.environ.get(SERVER_URL_ENV) or DEFAULT_SERVER_URL
     if not base_url:
         raise CodatError(f"no server: pass server_url=... or set {SERVER_URL_ENV}")
-    if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
-        raise TypeError(f"max_retries must be a number of retries (0 or more), not {max_retries!r}")
-    policy = retry_config or DEFAULT_RETRY_CONFIG.with_max_retries(max_retries)
+    retries = checked_max_retries(max_retries)
+    policy = retry_config or DEFAULT_RETRY_CONFIG.with_max_retries(retries)
     return {
         "base_url": base_url,
         "credentials": given,

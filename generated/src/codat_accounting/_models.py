@@ -77,7 +77,7 @@ def tolerant(tp: Any, value: Any, place: str, missing: list[str]) -> Any:
     wrong type still raises pydantic's ValidationError: that is not a gap to tolerate but a conflict.
     """
     try:
-        return _adapter(tp).validate_python(value)
+        return type_adapter(tp).validate_python(value)
     except pydantic.ValidationError as exc:
         if any(error["type"] != "missing" for error in exc.errors()):
             raise
@@ -113,7 +113,8 @@ def tolerant(tp: Any, value: Any, place: str, missing: list[str]) -> Any:
 
 
 @functools.lru_cache(maxsize=256)
-def _adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
+def type_adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
+    """One adapter per type, built once: building one costs far more than using it."""
     return pydantic.TypeAdapter(tp)
 
 
