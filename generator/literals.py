@@ -14,6 +14,15 @@ import re
 import unicodedata
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# C0/C1 controls (tab and newline aside), and the Unicode line and paragraph separators.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def plain_lines(text: str) -> str:
+    """Document text with every line break a newline and every other control character a space."""
+    return CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 _QUOTES = {"Pi": "'", "Pf": "'"}
 # Marks written for an apostrophe that ruff reads as a backtick or quote (RUF001-003): the acute
 # accent, the modifier letters prime, turned comma and apostrophe, and the prime.

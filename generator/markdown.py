@@ -17,7 +17,8 @@ from __future__ import annotations
 import html
 import re
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+from generator.literals import CONTROL, plain_lines
+
 _FENCE = re.compile(r"^([ \t]{0,3})(`{3,}|~{3,})(.*)$")
 _HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^[ \t]{0,3}(=+|-{2,})[ \t]*$")
@@ -49,7 +50,7 @@ _HTML_ELEMENTS = frozenset(
 
 def safe_markdown(text: str) -> str:
     """A description as markdown blocks for a page."""
-    lines = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")).strip("\n").split("\n")
+    lines = plain_lines(text).strip("\n").split("\n")
     out: list[str] = []
     prose: list[str] = []
     fence: str | None = None
@@ -76,7 +77,7 @@ def safe_markdown(text: str) -> str:
 
 def inline_markdown(text: str) -> str:
     """A short text (a title, a summary) on one line within ours: no block of its own."""
-    flat = " ".join(_prose(_CONTROL.sub(" ", text), blocks=False).split())
+    flat = " ".join(_prose(CONTROL.sub(" ", text), blocks=False).split())
     # A line of ours may begin with it (a heading's text, a list item): no marker of its own there.
     return re.sub(r"^([#>+\-*=]|\d+[.)])", r"\\\1", flat)
 
@@ -94,7 +95,7 @@ def cell_markdown(text: str) -> str:
 
 def code_text(text: str) -> str:
     """Text to sit inside single backticks: one line, no backtick to end the span early."""
-    return " ".join(_CONTROL.sub(" ", text).split()).replace("`", "'")
+    return " ".join(CONTROL.sub(" ", text).split()).replace("`", "'")
 
 
 def _info(info: str) -> str:

@@ -14,10 +14,7 @@ import jinja2
 
 from generator import LINE_LENGTH, MARKER, TEMPLATES_DIR, __version__, cache, markdown, naming
 from generator.ir import Api, TypeRef
-from generator.literals import ascii_look_alikes, py_literal
-
-# C0/C1 controls (tab and newline aside), and the Unicode line and paragraph separators.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+from generator.literals import CONTROL, ascii_look_alikes, plain_lines, py_literal
 
 
 def render_api(api: Api, overrides: Path | None = None) -> dict[str, str]:
@@ -122,7 +119,7 @@ def _docstring(text: str, indent: str = "", closes: bool = False) -> str:
     quotes follow), a long last line sends them to a line of their own, as black would.
     """
     # Tabs become spaces: a docstring line indented by both is one ruff flags (E101).
-    clean = ascii_look_alikes(_CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))).expandtabs(4)
+    clean = ascii_look_alikes(plain_lines(text)).expandtabs(4)
     clean = clean.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     lines = [line.rstrip() for line in clean.strip().split("\n")]
     body = "\n".join(indent + line if line and n else line for n, line in enumerate(lines))
@@ -135,13 +132,13 @@ def _docstring(text: str, indent: str = "", closes: bool = False) -> str:
 
 def _docline(text: str) -> str:
     """A description's first paragraph as one line of a docstring section (Args, Returns)."""
-    first = _CONTROL.sub(" ", text.replace("\r\n", "\n")).strip().split("\n\n", 1)[0]
+    first = CONTROL.sub(" ", text.replace("\r\n", "\n")).strip().split("\n\n", 1)[0]
     line = _docstring(" ".join(first.split()))
     return line if line.endswith((".", "!", "?", ":")) else line + "."
 
 
 def _comment(text: str) -> str:
-    return " ".join(ascii_look_alikes(_CONTROL.sub(" ", text)).split())
+    return " ".join(ascii_look_alikes(CONTROL.sub(" ", text)).split())
 
 
 def _qualify(annotation: str, t: TypeRef) -> str:

@@ -342,7 +342,7 @@ class SchemaBuilder:
         )
 
     def _object_schema(self, named: _Named) -> Schema:
-        properties, required, description = self._merged(named.node, named.pointer)
+        properties, required, description, accepts_more = self._merged(named.node, named.pointer)
         fields: list[Field] = []
         used: set[str] = set()
         for wire_name, (prop, prop_pointer) in properties.items():
@@ -380,19 +380,8 @@ class SchemaBuilder:
             pointer=named.pointer,
             description=description,
             fields=tuple(fields),
-            open=not fields or self._accepts_more(named.node, named.pointer),
+            open=not fields or accepts_more,
         )
-
-    def _accepts_more(self, node: dict[str, Any], pointer: str) -> bool:
-        """Whether the object, or an allOf part of it, lets `additionalProperties` in."""
-        extra = node.get("additionalProperties")
-        if extra is True or (isinstance(extra, dict) and extra.get("not") != {}):
-            return True
-        for index, part in enumerate(node.get("allOf") or []):
-            target, target_pointer = self.deref(part, pointer_join(pointer, "allOf", index))
-            if isinstance(target, dict) and self._accepts_more(target, target_pointer):
-                return True
-        return False
 
     def _default_repr(self, own: dict[str, Any], target: Any, field_type: TypeRef) -> str | None:
         """The document's default as a Python literal of the field's type, when it has a usable one."""
@@ -422,20 +411,24 @@ class SchemaBuilder:
             return ""
         return _text(target.get("description"))
 
-    def _merged(self, node: dict[str, Any], pointer: str) -> tuple[dict[str, tuple[Any, str]], set[str], str]:
-        """Flattens allOf: properties in order (a later definition of a name wins), required united."""
+    def _merged(self, node: dict[str, Any], pointer: str) -> tuple[dict[str, tuple[Any, str]], set[str], str, bool]:
+        """Flattens allOf: properties in order (a later definition of a name wins), required united,
+        and whether the object or any part lets `additionalProperties` in."""
         properties: dict[str, tuple[Any, str]] = {}
         required: set[str] = set()
+        extra = node.get("additionalProperties")
+        accepts_more = extra is True or (isinstance(extra, dict) and extra.get("not") != {})
         for index, part in enumerate(node.get("allOf") or []):
             target, target_pointer = self.deref(part, pointer_join(pointer, "allOf", index))
             if isinstance(target, dict):
-                sub_props, sub_required, _ = self._merged(target, target_pointer)
+                sub_props, sub_required, _, sub_accepts_more = self._merged(target, target_pointer)
                 properties.update(sub_props)
                 required |= sub_required
+                accepts_more |= sub_accepts_more
         for name, prop in (node.get("properties") or {}).items():
             properties[name] = (prop, pointer_join(pointer, "properties", name))
         required |= {r for r in node.get("required") or [] if isinstance(r, str)}
-        return properties, required, _text(node.get("description"))
+        return properties, required, _text(node.get("description")), accepts_more
 
     # ---- output -----------------------------------------------------------------------------
 

@@ -173,21 +173,21 @@ def explain(err: ValidationError) -> tuple[list[str | int], str, str]:
     if err.validator == "additionalProperties" and isinstance(err.instance, dict) and isinstance(err.schema, dict):
         extra = _unexpected(err.instance, err.schema)
         if extra:
-            names = ", ".join(repr(name) for name in extra)
-            message = f"unexpected {'keyword' if len(extra) == 1 else 'keywords'} {names}"
-            return [*path, extra[0]], message, "additionalProperties"
+            return [*path, extra[0]], _unexpected_message(extra), "additionalProperties"
     if err.validator == "unevaluatedProperties" and isinstance(err.instance, dict):
         extra = [name for name in _UNEVALUATED.findall(err.message) if name in err.instance]
         if extra:
-            names = ", ".join(repr(name) for name in extra)
-            message = f"unexpected {'keyword' if len(extra) == 1 else 'keywords'} {names}"
-            return [*path, extra[0]], message, "additionalProperties"
+            return [*path, extra[0]], _unexpected_message(extra), "additionalProperties"
     reason, value = _reason(err)
     return path, f"{reason} (found {value})" if value else reason, str(err.validator)
 
 
 # jsonschema names the properties `unevaluatedProperties: false` refused as quoted reprs.
 _UNEVALUATED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+
+
+def _unexpected_message(names: list[str]) -> str:
+    return f"unexpected {'keyword' if len(names) == 1 else 'keywords'} {', '.join(repr(name) for name in names)}"
 
 
 def _unexpected(instance: dict[str, Any], schema: dict[str, Any]) -> list[str]:

@@ -16,7 +16,6 @@ import inspect
 import json
 import logging
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +29,7 @@ from generator.errors import GeneratorError
 from generator.pipeline import checked_api, generate
 from generator.write import write_tree
 from tests.doclinks import broken_links
-from tests.golden.test_features import BIN, run_python
+from tests.golden.test_features import assert_type_checks_and_lints, run_python
 from tests.httpserver import Canned, TestServer, serve
 
 JSON = {"Content-Type": "application/json"}
@@ -267,14 +266,7 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_shape_type_checks_lints_and_imports_under_warnings_as_errors(package: Path) -> None:
-    typed = subprocess.run(
-        [str(BIN / "mypy"), "--strict", "src/shapes"], cwd=package, capture_output=True, text=True, timeout=300
-    )
-    assert typed.returncode == 0, typed.stdout[-3000:]
-    linted = subprocess.run(
-        [str(BIN / "ruff"), "check", "--no-cache", "src"], cwd=package, capture_output=True, text=True, timeout=120
-    )
-    assert linted.returncode == 0, linted.stdout
+    assert_type_checks_and_lints(package, "shapes")
     run_python(
         package,
         "import warnings; warnings.simplefilter('error')\n"
@@ -556,10 +548,7 @@ def test_a_document_of_webhooks_only_generates_their_models(tmp_path: Path) -> N
     write_tree(tmp_path / "sdk", result.files)
     assert result.api.resources == () and result.api.payloads == (("order.created", "Order"),)
     assert sorted(s.class_name for m in result.api.modules for s in m.schemas) == ["Order", "OrderState"]
-    typed = subprocess.run(
-        [str(BIN / "mypy"), "--strict", "src/hooks"], cwd=tmp_path / "sdk", capture_output=True, text=True, timeout=300
-    )
-    assert typed.returncode == 0, typed.stdout[-3000:]
+    assert_type_checks_and_lints(tmp_path / "sdk", "hooks")
     out = run_python(
         tmp_path / "sdk",
         "import warnings; warnings.simplefilter('error')\n"

@@ -148,15 +148,20 @@ def run_python(package: Path, code: str) -> str:
     return ran.stdout
 
 
-def test_it_type_checks_lints_and_imports_without_warnings(package: Path) -> None:
+def assert_type_checks_and_lints(package: Path, name: str) -> None:
+    """`mypy --strict` and ruff (with the package's own pyproject) report nothing on a generated SDK."""
     typed = subprocess.run(
-        [str(BIN / "mypy"), "--strict", "src/awkward"], cwd=package, capture_output=True, text=True, timeout=300
+        [str(BIN / "mypy"), "--strict", f"src/{name}"], cwd=package, capture_output=True, text=True, timeout=300
     )
     assert typed.returncode == 0, typed.stdout[-3000:]
     linted = subprocess.run(
         [str(BIN / "ruff"), "check", "--no-cache", "src"], cwd=package, capture_output=True, text=True, timeout=120
     )
     assert linted.returncode == 0, linted.stdout
+
+
+def test_it_type_checks_lints_and_imports_without_warnings(package: Path) -> None:
+    assert_type_checks_and_lints(package, "awkward")
     run_python(
         package,
         "import warnings; warnings.simplefilter('error')\n"

@@ -25,6 +25,7 @@ from codat_accounting import CodatAccounting, models
 from tests.conftest import GENERATED, ROOT
 from tests.httpserver import TestServer
 from tests.sdk.test_customers import AUTH, BASE, COMPANY, CONNECTION, CUSTOMER, PUSH, PUSH_SUMMARY
+from tests.sdk.test_runtime import unused_port
 
 DOCS = sorted([GENERATED / "README.md", *(GENERATED / "docs").rglob("*.md")])
 CODE = re.compile(r"```python\n(.*?)```", re.S)
@@ -213,12 +214,6 @@ def test_a_refused_connection_is_retried_for_a_write_and_names_the_host() -> Non
 
 
 # ---- fail fast and clearly on setup mistakes ----------------------------------------------------
-
-
-def unused_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_a_server_url_without_a_scheme_is_refused_at_once() -> None:
