@@ -36,6 +36,9 @@ _STATUS_ERRORS = {
     "429": "RateLimitError",
 }
 _NONE = TypeRef("primitive", "None", name="None")
+# HTTP forbids these a body (RFC 9110 15.3.5, 15.3.6, 15.4.5): whatever content the document gives one
+# (Codat's Platform document points a 204 at its 429 response), the server sends none to parse.
+_NO_BODY = ("204", "205", "304")
 ResponseKind = Literal["model", "adapter", "stream", "text", "none"]
 
 
@@ -278,7 +281,7 @@ def _success(
     content_type: str,
     description: str,
 ) -> Response:
-    if not media:
+    if not media or status in _NO_BODY:
         return _response("none", _NONE, status, "", description)
     schema, media_pointer = media[0][0].get("schema", {}), media[0][1]
     if _is_json(content_type):

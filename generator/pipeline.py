@@ -68,7 +68,8 @@ def checked_api(
                 undefined = _undefined_required(doc, problem.pointer)
                 if undefined:  # else every name is a property of a composed part, which the validator misses
                     message = "required names properties the schema does not define: " + ", ".join(map(repr, undefined))
-                    warnings.append(_warning(dataclasses.replace(problem, message=message), "they are not generated"))
+                    replaced = dataclasses.replace(problem, message=message)
+                    warnings.append(_warning(replaced, "each is an optional field of any type"))
             elif not options.strict and not problem.blocking and problem.message.startswith("unexpected keyword"):
                 warnings.append(
                     _warning(problem, "a member OpenAPI does not define is never read; generated without it")

@@ -372,6 +372,23 @@ class SchemaBuilder:
                     write_only=write_only,
                 )
             )
+        # `required` may name a property nothing defines (Codat's bank transaction `date`): the server
+        # wants it, so the caller can send it; with nothing known of it, it is of any type and optional
+        # (some documents' undefined names are no property at all: figshare's `array[integer](optional)`).
+        for wire_name in sorted(required - properties.keys()):
+            py_name = naming.safe_snake(wire_name, naming.MODEL_RESERVED, fallback="field")
+            fields.append(
+                Field(
+                    wire_name=wire_name,
+                    py_name=_unique(py_name, used, "_"),
+                    type=ANY,
+                    required=False,
+                    default_repr="None",
+                    description="Required by the API document, which does not say what it holds.",
+                    deprecated=False,
+                    example_repr=None,
+                )
+            )
         class_name = self._names[named.pointer]
         return Schema(
             class_name=class_name,

@@ -539,3 +539,22 @@ def test_classes_of_one_module_are_imported_in_one_statement() -> None:
     }
     modules = {m.module_name: m for m in build(minimal(cycle)).modules}
     assert modules["thing"].local_imports == ("from .._models import BaseModel", "from .owner import Owner, Pet")
+
+
+def test_a_no_content_status_returns_none_whatever_content_the_document_gives_it() -> None:
+    """Codat's Platform document points a DELETE's 204 at its 429 response (a JSON error body); a 204
+    carries no body, so parsing one as that model failed on every call (found by the Prism suite)."""
+    error = {
+        "description": "slow down",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
+    }
+    doc = minimal()
+    doc["paths"]["/things/{thingId}"]["delete"] = {
+        "tags": ["Things"],
+        "operationId": "delete-thing",
+        "parameters": [{"name": "thingId", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "responses": {"204": error, "429": error},
+    }
+    op = next(o for o in build(doc).resources[0].operations if o.operation_id == "delete-thing")
+    assert (op.response.kind, op.response.status, op.response.returns) == ("none", "204", "None")
+    assert [(e.status, e.exception) for e in op.errors] == [("429", "RateLimitError")]
