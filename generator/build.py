@@ -203,8 +203,6 @@ def _resource(
     signatures = [retries_annotation, headers_annotation, *(a for op in built for a in _annotations(op))]
     if any("builtins." in annotation for annotation in signatures):
         imports.add("import builtins")
-    if any(op.deprecated for op in built):
-        imports.add("import warnings")
     if any(op.body is not None and op.body.type.kind == "model" for op in built):
         imports.add("from typing import Any")  # a model body also takes a plain dict[str, Any]
     if any(op.response.parse_as.startswith("cast(") for op in built):

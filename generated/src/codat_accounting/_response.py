@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import sys
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Generic, Literal, ParamSpec, TypeVar, cast
 
@@ -23,6 +25,19 @@ R = TypeVar("R")
 response_mode: contextvars.ContextVar[Literal["parsed", "raw", "stream"]] = contextvars.ContextVar(
     "response_mode", default="parsed"
 )
+
+
+def warn_deprecated(message: str) -> None:
+    """A DeprecationWarning at the caller's line, past the SDK's own frames (the method, and the raw or
+    streamed wrapper with its contextlib frame when there is one), so that warning filters and reports
+    name the caller's code."""
+    package = __name__.rpartition(".")[0] + "."
+    frame, level = sys._getframe(1), 2
+    while frame.f_back is not None and (
+        frame.f_globals.get("__name__", "").startswith(package) or frame.f_code.co_filename == contextlib.__file__
+    ):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, DeprecationWarning, stacklevel=level)
 
 
 class _Response:

@@ -57,7 +57,8 @@ def unknown_values(value: object, place: str) -> Iterator[str]:
             for name in value.model_extra:
                 yield f"{place}.{name}: {model.__name__} has no such field{_did_you_mean(name, model)} (its fields: {known})"
         for name in value.model_fields_set & set(model.model_fields):
-            yield from unknown_values(getattr(value, name), f"{place}.{name}")
+            # Read past the attribute: a deprecated field's would warn the caller of a read they never made.
+            yield from unknown_values(value.__dict__.get(name), f"{place}.{name}")
     elif isinstance(value, OpenEnum):
         if not value.is_listed():
             listed = ", ".join(repr(member.value) for member in type(value))
