@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check test lint typecheck fmt bench corpus
+.PHONY: generate check test lint typecheck fmt bench corpus prism
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,14 @@ fmt: $(STAMP)
 	$(BIN)/black generator tests
 	$(BIN)/ruff check --fix generator tests
 
-test: $(STAMP) lint typecheck
+# Stoplight Prism for the contract suite (tests/prism), pinned by its package-lock.json, into an ignored
+# folder; without node the suite is skipped and says why.
+prism:
+	@if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then \
+		test -x tests/prism/node_modules/.bin/prism || npm ci --prefix tests/prism --no-audit --no-fund --loglevel=error; \
+	else echo "node and npm not found: the Prism contract suite (tests/prism) will be skipped"; fi
+
+test: $(STAMP) lint typecheck prism
 	$(BIN)/python -m pytest
 
 # Figures against the peers, each in its own virtualenv under benchmarks/.venvs (several minutes).

@@ -53,6 +53,13 @@ def real_doc() -> Path:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     from tests.golden import test_every_tag
+    from tests.prism import test_prism
+
+    prism = test_prism.pytest_terminal_summary_lines()
+    if prism:
+        terminalreporter.section("Prism contract suite")
+        for line in prism:
+            terminalreporter.write_line(line)
 
     lines = test_every_tag.pytest_terminal_summary_lines()
     if lines:
