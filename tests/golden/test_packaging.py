@@ -1,0 +1,65 @@
+"""Built and installed as other repositories get it: wheels and sdists PyPI would take, in fresh venvs.
+
+The generator: `python -m build` makes its sdist and then its wheel from that sdist (so the sdist is
+complete too), `twine check` passes both, and the wheel installed into a new virtual environment
+generates, from a folder with no settings of ours, exactly what `generated/` holds: the templates
+travel with it.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+from generator import __version__
+from tests.conftest import GENERATED, ROOT, SPEC
+
+BIN = Path(sys.executable).parent
+
+
+def _run(*args: str | Path, cwd: Path = ROOT, timeout: float = 900) -> str:
+    ran = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)
+    assert ran.returncode == 0, f"{' '.join(map(str, args))}\n{ran.stdout[-2000:]}\n{ran.stderr[-3000:]}"
+    return ran.stdout
+
+
+def _fresh_venv(path: Path) -> Path:
+    """A new virtual environment's bin folder, sharing nothing with ours."""
+    venv.EnvBuilder(with_pip=True).create(path)
+    return path / "bin"
+
+
+def _different(left: Path, right: Path) -> list[str]:
+    """Files that differ, or are in one tree only, between two folders (caches aside)."""
+    compared = filecmp.dircmp(left, right, ignore=["__pycache__", ".mypy_cache", ".ruff_cache", ".codat-sdkgen"])
+    found: list[str] = []
+
+    def walk(c: filecmp.dircmp[str], prefix: str) -> None:
+        found.extend(prefix + name for name in c.left_only + c.right_only + c.diff_files + c.funny_files)
+        for name, sub in c.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(compared, "")
+    return found
+
+
+def test_the_generator_wheel_carries_its_templates_and_generates_from_another_folder(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    _run(BIN / "python", "-m", "build", "--outdir", dist, ROOT)
+    wheel, sdist = sorted(dist.glob("*.whl")), sorted(dist.glob("*.tar.gz"))
+    assert len(wheel) == len(sdist) == 1
+    assert "PASSED" in _run(BIN / "twine", "check", "--strict", wheel[0], sdist[0])
+
+    tool = _fresh_venv(tmp_path / "venv")
+    _run(tool / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", wheel[0])
+    elsewhere = tmp_path / "another-repository"
+    elsewhere.mkdir()
+    assert _run(tool / "codat-sdkgen", "--version", cwd=elsewhere).strip() == f"codat-sdkgen {__version__}"
+    _run(tool / "codat-sdkgen", "generate", "--spec", SPEC, "--out", "sdk", cwd=elsewhere)
+    assert _different(GENERATED, elsewhere / "sdk") == []
+    # Nothing in the install reaches back into this checkout for its templates.
+    located = _run(tool / "python", "-c", "import generator; print(generator.TEMPLATES_DIR)", cwd=elsewhere)
+    assert Path(located.strip()).is_relative_to(tmp_path / "venv")
