@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import naming
+from generator.distribution import PackageSettings, distribution
 from generator.document import Document
 from generator.errors import Diagnostic, GeneratorError, UsageError, pointer_join
 from generator.ir import (
@@ -43,6 +44,7 @@ class BuildOptions:
     package: str = "codat_accounting"
     # operationId -> method name, from the user's configuration; wins over x-speakeasy-name-override.
     operation_names: Mapping[str, str] = field(default_factory=dict)
+    settings: PackageSettings = field(default_factory=PackageSettings)
 
 
 def build_api(doc: Document, options: BuildOptions) -> Api:
@@ -85,6 +87,7 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
     title = _text(info.get("title")) or "API"
     everywhere = {op.security for r in resources for op in r.operations}
     required = everywhere.pop()[0] if len(everywhere) == 1 and len(next(iter(everywhere), ())) == 1 else ()
+    dist = distribution(doc, options.package, options.settings)
     return Api(
         title=title,
         version=_text(info.get("version")) or "0.0.0",
@@ -92,7 +95,7 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
         source_name=_source_name(doc.source),
         source_sha256=doc.sha256,
         package=options.package,
-        dist_name=options.package.replace("_", "-"),
+        dist_name=dist.name,
         client_class=client_class,
         async_client_class="Async" + client_class,
         server_url=_server_url(doc),
@@ -104,6 +107,7 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
         error_model=error_model,
         resources=resources,
         modules=schemas.modules(),
+        distribution=dist,
         payloads=tuple(
             (name, t.name) for name, pointer in payloads if (t := schemas.type_of(*pointer)).kind == "model"
         ),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.distribution import PackageSettings, pep440, spdx, valid_name, valid_url
 from generator.errors import Diagnostic, GeneratorError, pointer_join
 from generator.fetch import DEFAULT_MAX_BYTES, FETCH_TIMEOUT, is_url
 
@@ -27,6 +28,7 @@ class Options:
     allow_external_refs: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
     fetch_timeout: float = FETCH_TIMEOUT
+    settings: PackageSettings = field(default_factory=PackageSettings)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,11 @@ def _parse(section: dict[str, Any], base: Path, source: str, where: str) -> Conf
         "max-size-mib": int,
         "fetch-timeout": (int, float),
         "strict": bool,
+        "dist-name": str,
+        "version": str,
+        "description": str,
+        "license": str,
+        "urls": dict,
     }
     problems = [
         Diagnostic(source, pointer_join(where, key), "unknown setting", hint="known: " + ", ".join(known))
@@ -87,6 +94,7 @@ def _parse(section: dict[str, Any], base: Path, source: str, where: str) -> Conf
             for k, v in sorted(names.items())
             if not isinstance(v, str) or not v.isidentifier()
         ]
+    problems += _package_problems(section, source, where)
     if problems:
         raise GeneratorError(problems)
     defaults = Config()
@@ -103,4 +111,33 @@ def _parse(section: dict[str, Any], base: Path, source: str, where: str) -> Conf
         max_bytes=section["max-size-mib"] * 2**20 if "max-size-mib" in section else defaults.max_bytes,
         fetch_timeout=float(section.get("fetch-timeout", defaults.fetch_timeout)),
         strict=section.get("strict", False),
+        settings=PackageSettings(
+            dist_name=section.get("dist-name"),
+            version=pep440(section["version"]) if "version" in section else None,
+            description=section.get("description"),
+            license=spdx(section["license"]) if "license" in section else None,
+            urls=dict(section.get("urls", {})),
+        ),
     )
+
+
+def _package_problems(section: dict[str, Any], source: str, where: str) -> list[Diagnostic]:
+    """Package settings PyPI would refuse, refused here with the rule they break."""
+    checks = [
+        ("dist-name", valid_name, "is not a distribution name (letters, digits, '.', '_', '-')"),
+        ("version", lambda v: pep440(v) is not None, "is not a version PEP 440 accepts (e.g. '1.2.0')"),
+        ("license", lambda v: spdx(v) is not None, "is not an SPDX license expression (e.g. 'MIT')"),
+    ]
+    problems = [
+        Diagnostic(source, pointer_join(where, key), f"{section[key]!r} {rule}")
+        for key, valid, rule in checks
+        if isinstance(section.get(key), str) and not valid(section[key])
+    ]
+    urls = section.get("urls")
+    if isinstance(urls, dict):
+        problems += [
+            Diagnostic(source, pointer_join(where, "urls", label), "must be an http(s) URL")
+            for label, url in sorted(urls.items())
+            if not isinstance(url, str) or not valid_url(url)
+        ]
+    return problems

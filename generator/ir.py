@@ -286,6 +286,21 @@ class RetryPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class Distribution:
+    """The generated package as published (its pyproject.toml): each value one PyPI accepts, or empty."""
+
+    name: str
+    # PEP 440; the document's own `info.version` is Api.version, the API's, which may be any string.
+    version: str
+    description: str
+    # A canonical SPDX expression.
+    license: str
+    # ("name", ...) and ("email", ...), each when the document's contact gives a usable one.
+    author: tuple[tuple[str, str], ...]
+    urls: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Api:
     title: str
     version: str
@@ -309,5 +324,6 @@ class Api:
     error_model: str | None
     resources: tuple[Resource, ...]
     modules: tuple[ModelModule, ...]
+    distribution: Distribution
     # A document without operations: (webhook name, model of its body) for what its webhooks send.
     payloads: tuple[tuple[str, str], ...] = ()

@@ -16,6 +16,7 @@ from generator.build import BuildOptions, build_api
 from generator.bundle import bundle_external_refs
 from generator.cache import Store, tool_digest
 from generator.config import Options
+from generator.distribution import version_warnings
 from generator.document import Document
 from generator.errors import Diagnostic, GeneratorError
 from generator.ir import Api
@@ -56,6 +57,7 @@ def checked_api(
         reached = reached_pointers(doc, selected) if selected or tags else {"#/components/schemas"}
         fatal: list[Diagnostic] = []
         warnings: list[Diagnostic] = list(_unknown_operation_names(doc, options.operation_names))
+        warnings += version_warnings(doc, options.settings)
         for problem in problems:
             if problem.severity == "warning":
                 if is_within(problem.pointer, reached):
@@ -93,7 +95,8 @@ def checked_api(
             message = "the document has no operations, webhooks or schemas"
             raise GeneratorError([Diagnostic(doc.source, "#/paths", message, hint=hint)])
         try:
-            api = build_api(doc, BuildOptions(tags=tags, package=package, operation_names=options.operation_names))
+            names, settings = options.operation_names, options.settings
+            api = build_api(doc, BuildOptions(tags=tags, package=package, operation_names=names, settings=settings))
         except RecursionError:
             raise GeneratorError([Diagnostic(doc.source, "#", "schemas nest too deeply to generate from")]) from None
     return api, tuple(warnings)

@@ -127,9 +127,10 @@ KNOWN_FORMATS = frozenset(
 )
 
 
-# Keywords no generated code depends on: what they say is documentation (descriptions, examples) or
-# a constraint the SDK leaves to the server. Malformed, they are warnings unless --strict. A default
-# is written into the code only when it is a value of its schema's type, so one that is not is inert.
+# Keywords no generated code depends on: what they say is documentation (descriptions, examples), a
+# constraint the SDK leaves to the server, or package metadata taken only where well-formed. Malformed,
+# they are warnings unless --strict. A default is written into the code only when it is a value of its
+# schema's type, so one that is not is inert.
 ANNOTATIONS = frozenset(
     {
         "$comment",

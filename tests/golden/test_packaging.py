@@ -3,16 +3,21 @@
 The generator: `python -m build` makes its sdist and then its wheel from that sdist (so the sdist is
 complete too), `twine check` passes both, and the wheel installed into a new virtual environment
 generates, from a folder with no settings of ours, exactly what `generated/` holds: the templates
-travel with it.
+travel with it. The generated package: built the same way from generated/, checked by twine, its
+wheel installed into a fresh venv and imported.
 """
 
 from __future__ import annotations
 
 import filecmp
+import shutil
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
+
+import codat_accounting
 
 from generator import __version__
 from tests.conftest import GENERATED, ROOT, SPEC
@@ -63,3 +68,25 @@ def test_the_generator_wheel_carries_its_templates_and_generates_from_another_fo
     # Nothing in the install reaches back into this checkout for its templates.
     located = _run(tool / "python", "-c", "import generator; print(generator.TEMPLATES_DIR)", cwd=elsewhere)
     assert Path(located.strip()).is_relative_to(tmp_path / "venv")
+
+
+def test_the_generated_package_builds_passes_twine_and_installs_from_its_wheel(tmp_path: Path) -> None:
+    """What a maintainer publishes: generated/ built as PyPI takes it, its metadata checked by twine."""
+    source = tmp_path / "generated"
+    shutil.copytree(GENERATED, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", ".*_cache"))
+    dist = tmp_path / "dist"
+    _run(BIN / "python", "-m", "build", "--outdir", dist, source)
+    wheel, sdist = sorted(dist.glob("*.whl")), sorted(dist.glob("*.tar.gz"))
+    assert [w.name for w in wheel] == [f"codat_accounting-{codat_accounting.__version__}-py3-none-any.whl"]
+    assert "PASSED" in _run(BIN / "twine", "check", "--strict", wheel[0], sdist[0])
+    with zipfile.ZipFile(wheel[0]) as archive:
+        names = set(archive.namelist())
+        metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "codat_accounting/py.typed" in names
+    assert "Classifier: Typing :: Typed" in metadata
+    assert "Project-URL: Documentation, https://docs.codat.io/accounting-api/overview" in metadata
+
+    user = _fresh_venv(tmp_path / "venv")
+    _run(user / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", wheel[0])
+    probe = "import codat_accounting as sdk; print(sdk.__version__, sdk.CodatAccounting.__name__)"
+    assert _run(user / "python", "-c", probe, cwd=tmp_path).split() == [codat_accounting.__version__, "CodatAccounting"]

@@ -1,0 +1,108 @@
+"""The generated package as it is published: its name, version, description, license, authors and URLs.
+
+Each comes from the target's settings when given, else from the document's `info` (`version`,
+`summary`, `license`, `contact`, `termsOfService`) and `externalDocs`. What PyPI would refuse (a
+version PEP 440 does not accept, a license that is no SPDX expression, a link that is no URL) is left
+to a setting rather than published wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+from packaging.version import InvalidVersion, Version
+
+from generator.document import Document
+from generator.errors import Diagnostic
+from generator.ir import Distribution
+
+# Used when the document's version is not one PEP 440 accepts and the target sets none (with a warning).
+FALLBACK_VERSION = "0.0.0"
+_URL = re.compile(r"https?://[^\s\"'<>]+")
+_EMAIL = re.compile(r"[^@\s\"<>,]+@[^@\s\"<>,]+\.[^@\s\"<>,]+")
+_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
+
+
+@dataclass(frozen=True)
+class PackageSettings:
+    """What a target may set of its package; None leaves it to the document."""
+
+    dist_name: str | None = None
+    version: str | None = None
+    description: str | None = None
+    license: str | None = None
+    urls: Mapping[str, str] = field(default_factory=dict)
+
+
+def pep440(version: str) -> str | None:
+    """The version in its normalised form, or None when PEP 440 does not accept it."""
+    try:
+        return str(Version(version))
+    except InvalidVersion:
+        return None
+
+
+def spdx(expression: str) -> str | None:
+    """The license expression in its canonical SPDX form, or None when it is not one."""
+    try:
+        return str(canonicalize_license_expression(expression))
+    except InvalidLicenseExpression:
+        return None
+
+
+def valid_name(name: str) -> bool:
+    return _NAME.fullmatch(name) is not None
+
+
+def valid_url(url: str) -> bool:
+    return _URL.fullmatch(url) is not None
+
+
+def distribution(doc: Document, package: str, settings: PackageSettings) -> Distribution:
+    info = _mapping(doc.data.get("info"))
+    license_node, contact = _mapping(info.get("license")), _mapping(info.get("contact"))
+    title = _text(info.get("title")) or "API"
+    version = settings.version or pep440(_text(info.get("version"))) or FALLBACK_VERSION
+    description = settings.description or _text(info.get("summary")) or f"Python client for the {title}"
+    license_ = settings.license or next(
+        (found for key in ("identifier", "name") if (found := spdx(_text(license_node.get(key))))), ""
+    )
+    docs = _text(_mapping(doc.data.get("externalDocs")).get("url"))
+    links = [
+        ("Homepage", _text(contact.get("url")) or docs),
+        ("Documentation", docs),
+        ("Terms of service", _text(info.get("termsOfService"))),
+        ("License", _text(license_node.get("url"))),
+    ]
+    urls = {label: url for label, url in links if valid_url(url)} | dict(settings.urls)
+    author = [("name", " ".join(_text(contact.get("name")).split())), ("email", _text(contact.get("email")))]
+    return Distribution(
+        name=settings.dist_name or package.replace("_", "-"),
+        version=version,
+        description=" ".join(description.split()),
+        license=license_,
+        author=tuple((key, value) for key, value in author if value and (key == "name" or _EMAIL.fullmatch(value))),
+        urls=tuple(urls.items()),
+    )
+
+
+def version_warnings(doc: Document, settings: PackageSettings) -> list[Diagnostic]:
+    """A warning when the package cannot take the document's version and no setting gives one."""
+    stated = _text(_mapping(doc.data.get("info")).get("version"))
+    if settings.version or pep440(stated):
+        return []
+    message = f"{stated!r} is not a version PEP 440 accepts, so the package cannot carry it"
+    hint = f"the package is {FALLBACK_VERSION}; set `version` for the target in [tool.codat-sdkgen]"
+    return [Diagnostic(doc.source, "#/info/version", message, hint=hint, severity="warning")]
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
