@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import json
 import keyword
 import os
@@ -17,10 +18,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from generator import __version__, cache
-from generator.config import Config, load_config
+from generator.config import Config, load_targets
 from generator.errors import GeneratorError, UsageError
 from generator.fetch import is_url
 
@@ -65,23 +66,83 @@ def run() -> NoReturn:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Runs one command; user errors are printed as located one-line diagnostics, never tracebacks."""
+    """Runs one command for each target; user errors are printed as located one-line diagnostics, never
+    tracebacks. A target that fails is named and the others still run: the worst status is returned."""
     args = _parser().parse_args(argv)
     try:
         with _interrupt_on_sigterm():
-            return int(args.run(args, _settings(args)))
+            targets = _settings(args)
+            if len(targets) > 1 and args.run is _ir:
+                raise SystemExit(_usage_error("ir prints one target's model: pick one with --target"))
+            return max(_run_target(args, config) for config in targets)
     except GeneratorError as exc:
-        for diagnostic in exc.diagnostics:
-            print(diagnostic.render(), file=sys.stderr)
+        _report(exc, "")
         return 2 if isinstance(exc, UsageError) else 1
     except KeyboardInterrupt:
         print(_INTERRUPTED, file=sys.stderr)
         return 130
 
 
-def _settings(args: argparse.Namespace) -> Config:
-    """The configuration file's settings, each overridden by the flag given for it."""
-    config = load_config(args.config)
+def _run_target(args: argparse.Namespace, config: Config) -> int:
+    prefix = f"{config.name}: " if config.name else ""
+    try:
+        with _prefixed(prefix):
+            return int(args.run(args, config))
+    except GeneratorError as exc:
+        _report(exc, prefix)
+        return 2 if isinstance(exc, UsageError) else 1
+
+
+def _report(exc: GeneratorError, prefix: str) -> None:
+    for diagnostic in exc.diagnostics:
+        print(prefix + diagnostic.render(), file=sys.stderr)
+
+
+@contextmanager
+def _prefixed(prefix: str) -> Iterator[None]:
+    """Every line a named target's run prints starts with its name."""
+    if not prefix:
+        yield
+        return
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Prefixing(sys.stdout, prefix), _Prefixing(sys.stderr, prefix)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+class _Prefixing(io.TextIOBase):
+    def __init__(self, stream: TextIO, prefix: str) -> None:
+        self._stream, self._prefix, self._at_start = stream, prefix, True
+
+    def write(self, text: str) -> int:
+        for line in text.splitlines(keepends=True):
+            self._stream.write((self._prefix if self._at_start else "") + line)
+            self._at_start = line.endswith("\n")
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+def _settings(args: argparse.Namespace) -> list[Config]:
+    """The targets the run covers (all, or those `--target` names), each setting overridden by its flag."""
+    targets = load_targets(args.config)
+    picked: list[str] = getattr(args, "target", None) or []
+    unknown = [name for name in picked if name not in {t.name for t in targets}]
+    if unknown:
+        known = ", ".join(t.name for t in targets if t.name) or "none: the settings have no `targets`"
+        raise SystemExit(_usage_error(f"no target {unknown[0]!r} in {args.config} (targets: {known})"))
+    selected = [t for t in targets if not picked or t.name in picked]
+    single = ("spec", "out", "package")
+    if len(selected) > 1 and any(getattr(args, flag, None) for flag in single):
+        raise SystemExit(_usage_error("--spec, --out and --package name one target's: pick it with --target"))
+    return [_overridden(args, config) for config in selected]
+
+
+def _overridden(args: argparse.Namespace, config: Config) -> Config:
+    """One target's settings, each overridden by the flag given for it."""
     tags: list[str] = getattr(args, "tag", None) or []
     all_tags = getattr(args, "all_tags", False)
     if tags and all_tags:
@@ -238,6 +299,12 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--spec", help="the OpenAPI document (YAML or JSON): a path or an http(s) URL")
         sub.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="settings file")
+        sub.add_argument(
+            "--target",
+            action="append",
+            metavar="NAME",
+            help="a target of the settings' `targets` (repeatable; default all)",
+        )
         sub.add_argument("--allow-external-refs", action="store_true", help="fetch $refs to other files and URLs")
         sub.add_argument("--max-size", type=_positive, metavar="MIB", help="largest document read (default 32 MiB)")
         sub.add_argument("--fetch-timeout", type=_positive, metavar="S", help="seconds to wait for a URL (default 30)")

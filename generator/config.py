@@ -1,10 +1,13 @@
 """Settings from `[tool.codat-sdkgen]` in pyproject.toml; command-line flags override them one by one.
 
 Paths in the file are relative to the file, so the same settings work from any working directory.
+The section is one target, or holds several under `targets` (a table per target, named by its key):
+each target's settings override the section's own, which the targets share.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -39,12 +42,31 @@ class Config(Options):
     tags: tuple[str, ...] | None = ("Customers",)  # None: every tag
     out: Path = Path("generated")
     package: str = "codat_accounting"
+    # The target's name under `targets`; "" for a section that is one target itself.
+    name: str = ""
 
 
 def load_config(path: Path) -> Config:
-    """The settings in `path` (a pyproject.toml); defaults when the file or its section is absent."""
+    """The one target `path` (a pyproject.toml) describes; defaults when the file or its section is absent."""
+    targets = load_targets(path)
+    if len(targets) != 1:
+        names = ", ".join(t.name for t in targets)
+        raise GeneratorError(
+            [
+                Diagnostic(
+                    str(path),
+                    pointer_join("#/tool", SECTION, "targets"),
+                    f"{len(targets)} targets ({names}); expected one",
+                )
+            ]
+        )
+    return targets[0]
+
+
+def load_targets(path: Path) -> list[Config]:
+    """Every target `path` describes, in the file's order: the section itself, or each of its `targets`."""
     if not path.is_file():
-        return Config()
+        return [Config()]
     source = str(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -52,40 +74,69 @@ def load_config(path: Path) -> Config:
         raise GeneratorError([Diagnostic(source, "#", f"cannot read the settings: {exc}")]) from None
     section = data.get("tool", {}).get(SECTION)
     if section is None:
-        return Config()
+        return [Config()]
     where = pointer_join("#/tool", SECTION)
     if not isinstance(section, dict):
         raise GeneratorError([Diagnostic(source, where, "must be a table")])
-    return _parse(section, path.parent, source, where)
+    shared = {k: v for k, v in section.items() if k != "targets"}
+    if "targets" not in section:
+        return [_parse(shared, path.parent, source, where)]
+    targets, where_targets = section["targets"], pointer_join(where, "targets")
+    if not isinstance(targets, dict) or not targets:
+        raise GeneratorError([Diagnostic(source, where_targets, "must be a table of targets, one table each")])
+    problems = _problems(shared, source, where)
+    for name, target in targets.items():
+        if not isinstance(target, dict):
+            problems.append(Diagnostic(source, pointer_join(where_targets, name), "must be a table"))
+        else:
+            problems += _problems(target, source, pointer_join(where_targets, name))
+    if problems:
+        raise GeneratorError(problems)
+    configs = [
+        dataclasses.replace(_parse(shared | target, path.parent, source, where), name=name)
+        for name, target in targets.items()
+    ]
+    outs: dict[Path, str] = {}
+    for config in configs:
+        if config.out.resolve() in outs:
+            message = f"writes into {str(config.out)!r}, as target {outs[config.out.resolve()]!r} does"
+            problems.append(Diagnostic(source, pointer_join(where_targets, config.name, "out"), message))
+        outs.setdefault(config.out.resolve(), config.name)
+    if problems:
+        raise GeneratorError(problems)
+    return configs
 
 
-def _parse(section: dict[str, Any], base: Path, source: str, where: str) -> Config:
-    known: dict[str, type | tuple[type, ...]] = {
-        "spec": str,
-        "tags": list,
-        "all-tags": bool,
-        "out": str,
-        "package": str,
-        "templates": str,
-        "operation-names": dict,
-        "allow-external-refs": bool,
-        "max-size-mib": int,
-        "fetch-timeout": (int, float),
-        "strict": bool,
-        "dist-name": str,
-        "version": str,
-        "description": str,
-        "license": str,
-        "urls": dict,
-    }
+_KNOWN: dict[str, type | tuple[type, ...]] = {
+    "spec": str,
+    "tags": list,
+    "all-tags": bool,
+    "out": str,
+    "package": str,
+    "templates": str,
+    "operation-names": dict,
+    "allow-external-refs": bool,
+    "max-size-mib": int,
+    "fetch-timeout": (int, float),
+    "strict": bool,
+    "dist-name": str,
+    "version": str,
+    "description": str,
+    "license": str,
+    "urls": dict,
+}
+
+
+def _problems(section: dict[str, Any], source: str, where: str) -> list[Diagnostic]:
+    """Every setting of one table that is unknown, of the wrong type, or a value PyPI would refuse."""
     problems = [
-        Diagnostic(source, pointer_join(where, key), "unknown setting", hint="known: " + ", ".join(known))
-        for key in sorted(set(section) - set(known))
+        Diagnostic(source, pointer_join(where, key), "unknown setting", hint="known: " + ", ".join(_KNOWN))
+        for key in sorted(set(section) - set(_KNOWN))
     ]
     problems += [
-        Diagnostic(source, pointer_join(where, key), f"must be a {getattr(known[key], '__name__', 'number')}")
+        Diagnostic(source, pointer_join(where, key), f"must be a {getattr(_KNOWN[key], '__name__', 'number')}")
         for key, value in sorted(section.items())
-        if key in known and not isinstance(value, known[key])
+        if key in _KNOWN and not isinstance(value, _KNOWN[key])
     ]
     names = section.get("operation-names", {})
     if isinstance(names, dict):
@@ -94,9 +145,14 @@ def _parse(section: dict[str, Any], base: Path, source: str, where: str) -> Conf
             for k, v in sorted(names.items())
             if not isinstance(v, str) or not v.isidentifier()
         ]
-    problems += _package_problems(section, source, where)
+    return problems + _package_problems(section, source, where)
+
+
+def _parse(section: dict[str, Any], base: Path, source: str, where: str) -> Config:
+    problems = _problems(section, source, where)
     if problems:
         raise GeneratorError(problems)
+    names = section.get("operation-names", {})
     defaults = Config()
     spec = section.get("spec", defaults.spec)
     tags = tuple(str(t) for t in section["tags"]) if "tags" in section else defaults.tags
