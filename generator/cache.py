@@ -4,6 +4,10 @@ The key covers every input: the document's bytes, the settings, our templates an
 generator's own source and the versions of the libraries that shape the output (black, Jinja2, the
 validator, PyYAML). A hit also needs the output folder to be byte for byte what that run wrote, so an
 edited or deleted file is regenerated. This module imports nothing heavy: a hit costs milliseconds.
+
+The cache stays bounded: a file is touched when a run uses it, and once a day a run that generated
+prunes what no run used for 30 days, then the oldest files past the size cap
+(`CODAT_SDKGEN_CACHE_MAX_MIB`, default 512). `codat-sdkgen cache clear` empties it.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
@@ -23,6 +29,10 @@ from generator import TEMPLATES_DIR, __version__
 # What tools leave in an output folder (installs, linters): never part of the output.
 IGNORED = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build"})
 _LIBRARIES = ("black", "jinja2", "openapi-spec-validator", "jsonschema", "jsonschema-rs", "pyyaml")
+UNUSED_DAYS = 30
+DEFAULT_MAX_MIB = 512
+_PRUNED = ".pruned"  # its time is the last pruning's
+_PRUNE_EVERY_S = 86_400
 
 
 def cache_dir() -> Path:
@@ -102,9 +112,11 @@ class Store:
         if not _enabled:
             return None
         try:
-            return (self.folder / key).read_text(encoding="utf-8")
+            value = (self.folder / key).read_text(encoding="utf-8")
         except OSError:
             return None
+        _touch(self.folder / key)
+        return value
 
     def put(self, key: str, value: str) -> None:
         if not _enabled:
@@ -135,6 +147,7 @@ def recall(out: Path, key: str) -> Remembered | None:
     for path, file in current.items():
         if hashlib.sha256(file.read_bytes()).hexdigest() != remembered.files[path]:
             return None
+    _touch(_entry(out))
     return remembered
 
 
@@ -174,3 +187,84 @@ def output_tree(root: Path) -> dict[str, Path]:
 
 def _entry(out: Path) -> Path:
     return cache_dir() / (hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:32] + ".json")
+
+
+@dataclass(frozen=True)
+class Removed:
+    files: int
+    size: int
+
+    def __str__(self) -> str:
+        return f"{self.files} files, {self.size / 2**20:.1f} MiB"
+
+
+def max_bytes() -> int:
+    """The size cap: `CODAT_SDKGEN_CACHE_MAX_MIB` when it is a number, else the default."""
+    try:
+        return max(0, int(float(os.environ.get("CODAT_SDKGEN_CACHE_MAX_MIB", DEFAULT_MAX_MIB)) * 2**20))
+    except ValueError:
+        return DEFAULT_MAX_MIB * 2**20
+
+
+def prune_daily() -> None:
+    """`prune` when a day has passed since the last pruning: a run that generated pays for it, not a no-op."""
+    if not _enabled:
+        return
+    try:
+        if time.time() - (cache_dir() / _PRUNED).stat().st_mtime < _PRUNE_EVERY_S:
+            return
+    except OSError:
+        pass
+    prune()
+
+
+def prune(now: float | None = None) -> Removed:
+    """Removes files no run used for UNUSED_DAYS, then the least recently used past the size cap."""
+    root, now = cache_dir(), time.time() if now is None else now
+    entries = []
+    for path in root.rglob("*") if root.is_dir() else ():
+        try:
+            if path.is_file() and path.name != _PRUNED:
+                stat = path.stat()
+                entries.append((stat.st_mtime, stat.st_size, path))
+        except OSError:
+            continue
+    entries.sort()
+    total, cap, removed = sum(size for _, size, _ in entries), max_bytes(), Removed(0, 0)
+    for used, size, path in entries:
+        if used >= now - UNUSED_DAYS * 86_400 and total <= cap:
+            break
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        total -= size
+        removed = Removed(removed.files + 1, removed.size + size)
+    for folder in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+        try:
+            folder.rmdir()  # only when empty
+        except OSError:
+            pass
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        (root / _PRUNED).touch()
+    except OSError:
+        pass
+    return removed
+
+
+def clear() -> Removed:
+    """Empties the cache: every later run starts cold."""
+    root = cache_dir()
+    files = [p for p in root.rglob("*") if p.is_file()] if root.is_dir() else []
+    removed = Removed(len(files), sum(p.stat().st_size for p in files))
+    shutil.rmtree(root, ignore_errors=True)
+    return removed
+
+
+def _touch(path: Path) -> None:
+    """Marks a file used now, which is what pruning goes by (access times are often not kept)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass

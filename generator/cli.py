@@ -69,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Runs one command for each target; user errors are printed as located one-line diagnostics, never
     tracebacks. A target that fails is named and the others still run: the worst status is returned."""
     args = _parser().parse_args(argv)
+    if args.command == "cache":
+        return _cache(args)
     try:
         with _interrupt_on_sigterm():
             targets = _settings(args)
@@ -207,6 +209,15 @@ def _generate(args: argparse.Namespace, config: Config) -> int:
         )
     if key:
         cache.remember(config.out, key, result.files, warnings)
+    cache.prune_daily()
+    return 0
+
+
+def _cache(args: argparse.Namespace) -> int:
+    if args.action == "clear":
+        print(f"removed {cache.clear()} from {cache.cache_dir()}")
+    else:
+        print(f"removed {cache.prune()} from {cache.cache_dir()}")
     return 0
 
 
@@ -325,4 +336,10 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--no-cache", action="store_true", help="run every stage even if no input changed")
     command("validate", "report every problem in the document", _validate)
     selection(command("ir", "print the intermediate model as JSON", _ir))
+    kept = commands.add_parser("cache", help="the cache of earlier runs (prunes itself daily)")
+    kept.add_argument(
+        "action",
+        choices=["clear", "prune"],
+        help="clear: empty it; prune: remove what no run used for 30 days and the oldest past the size cap",
+    )
     return parser

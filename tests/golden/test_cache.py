@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -138,3 +140,62 @@ def test_a_document_edit_reformats_only_the_files_it_changes(
     assert changed == ["docs/models/customer.md", "src/codat_accounting/models/customer.py"]
     assert len(formatted) == 1 and "that buys from the firm." in formatted[0]
     assert all(after[path] != before[path] for path in stamped)  # every stamp names the new document
+
+
+OLD = 40 * 86_400  # seconds: older than the 30 days a file may go unused
+
+
+def _age(path: Path, seconds: float) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_what_no_run_used_for_30_days_is_pruned_and_what_a_run_used_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    store = generator.cache.Store("black", "salt")
+    for key in ("used", "unused", "recent"):
+        store.put(key, key * 100)
+    _age(store.folder / "used", OLD)
+    _age(store.folder / "unused", OLD)
+    assert store.get("used") == "used" * 100  # a run reads it: it is used now
+    removed = generator.cache.prune()
+    assert (removed.files, sorted(p.name for p in store.folder.iterdir())) == (1, ["recent", "used"])
+
+
+def test_past_the_size_cap_the_least_recently_used_go_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("CODAT_SDKGEN_CACHE_MAX_MIB", str(1500 / 2**20))  # 1,500 bytes
+    store = generator.cache.Store("black", "salt")
+    for age, key in enumerate(("newest", "middle", "oldest")):
+        store.put(key, "x" * 600)
+        _age(store.folder / key, 60 * (age + 1))
+    generator.cache.prune()
+    assert sorted(p.name for p in store.folder.iterdir()) == ["middle", "newest"]
+
+
+def test_a_generating_run_prunes_once_a_day_and_cache_clear_empties_it(
+    setup: tuple[Path, Path], tmp_path: Path
+) -> None:
+    spec, out = setup
+    cache = tmp_path / "c"
+    stale = cache / "codat-sdkgen" / "black" / "from-a-year-ago" / "entry"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("x")
+    _age(stale, 365 * 86_400)
+    assert run("--spec", str(spec), "--out", str(out), cache=cache).returncode == 0
+    assert not stale.exists() and (cache / "codat-sdkgen" / ".pruned").is_file()
+
+    stale.parent.mkdir(parents=True)
+    stale.write_text("x")
+    _age(stale, 365 * 86_400)
+    spec.write_text(spec.read_text().replace("Accounting API", "Accounting API, edited"))
+    assert run("--spec", str(spec), "--out", str(out), cache=cache).returncode == 0
+    assert stale.exists()  # pruned less than a day ago: this run leaves it
+
+    cleared = run_generator("cache", "clear", env={"XDG_CACHE_HOME": str(cache)})
+    assert cleared.returncode == 0 and cleared.stdout.startswith("removed ")
+    assert int(cleared.stdout.split()[1]) > 10 and not (cache / "codat-sdkgen").exists()
+    again = run("--spec", str(spec), "--out", str(out), cache=cache)
+    assert again.returncode == 0 and HIT not in again.stdout

@@ -1,0 +1,47 @@
+"""The pre-commit hook as another repository runs it: pre-commit installs this repository's hook into an
+environment of its own and runs `codat-sdkgen generate --check` there."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, SPEC
+
+BIN = Path(sys.executable).parent
+
+
+def test_the_check_hook_passes_an_up_to_date_sdk_and_fails_a_stale_one(tmp_path: Path) -> None:
+    repo = tmp_path / "consumer"
+    repo.mkdir()
+    env = os.environ | {
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache"),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.test",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.test",
+    }
+
+    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(a) for a in args], cwd=repo, env=env, capture_output=True, text=True, timeout=900, check=False
+        )
+
+    (repo / "pyproject.toml").write_text(f'[tool.codat-sdkgen]\nspec = "{SPEC}"\nout = "sdk"\n')
+    assert run(BIN / "codat-sdkgen", "generate").returncode == 0
+    assert run("git", "init", "-q").returncode == 0
+    assert run("git", "add", "-A").returncode == 0
+    assert run("git", "commit", "-q", "-m", "sdk").returncode == 0
+
+    hook = (BIN / "pre-commit", "try-repo", ROOT, "codat-sdkgen-check", "--all-files")
+    passed = run(*hook)
+    assert passed.returncode == 0, passed.stdout[-3000:] + passed.stderr[-3000:]
+    assert "generated SDKs are up to date" in passed.stdout
+
+    readme = repo / "sdk" / "README.md"
+    readme.write_text(readme.read_text() + "edited by hand\n")
+    failed = run(*hook)
+    assert failed.returncode == 1
+    assert "sdk is stale (1 files)" in failed.stdout and "edited by hand" in failed.stdout
