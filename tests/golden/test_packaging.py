@@ -3,13 +3,14 @@
 The generator: `python -m build` makes its sdist and then its wheel from that sdist (so the sdist is
 complete too), `twine check` passes both, and the wheel installed into a new virtual environment
 generates, from a folder with no settings of ours, exactly what `generated/` holds: the templates
-travel with it. The generated package: built the same way from generated/, checked by twine, its
-wheel installed into a fresh venv and imported.
+travel with it; pipx and uv install the same wheel as tools. The generated package: built the same
+way from generated/, checked by twine, its wheel installed into a fresh venv and imported.
 """
 
 from __future__ import annotations
 
 import filecmp
+import os
 import shutil
 import subprocess
 import sys
@@ -68,6 +69,28 @@ def test_the_generator_wheel_carries_its_templates_and_generates_from_another_fo
     # Nothing in the install reaches back into this checkout for its templates.
     located = _run(tool / "python", "-c", "import generator; print(generator.TEMPLATES_DIR)", cwd=elsewhere)
     assert Path(located.strip()).is_relative_to(tmp_path / "venv")
+
+    # As users install command-line tools: each in a home of its own, checked against generated/.
+    homes = tmp_path / "homes"
+    installers = {
+        "pipx": (
+            [BIN / "pipx", "install", wheel[0]],
+            {"PIPX_HOME": homes / "pipx", "PIPX_BIN_DIR": homes / "pipx-bin"},
+        ),
+        "uv": (
+            [BIN / "uv", "tool", "install", wheel[0]],
+            {"UV_TOOL_DIR": homes / "uv", "UV_TOOL_BIN_DIR": homes / "uv-bin", "UV_CACHE_DIR": homes / "uv-cache"},
+        ),
+    }
+    for name, (command, env) in installers.items():
+        settings = {key: str(value) for key, value in env.items()}
+        installed = subprocess.run(
+            [str(a) for a in command], env=os.environ | settings, capture_output=True, text=True, timeout=600
+        )
+        assert installed.returncode == 0, f"{name}: {installed.stderr[-2000:]}"
+        command_line = Path(settings[next(k for k in settings if k.endswith("BIN_DIR"))]) / "codat-sdkgen"
+        assert _run(command_line, "--version", cwd=elsewhere).strip() == f"codat-sdkgen {__version__}"
+        _run(command_line, "generate", "--check", "--no-cache", "--spec", SPEC, "--out", GENERATED, cwd=elsewhere)
 
 
 def test_the_generated_package_builds_passes_twine_and_installs_from_its_wheel(tmp_path: Path) -> None:
