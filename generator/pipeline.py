@@ -22,6 +22,7 @@ from generator.errors import Diagnostic, GeneratorError
 from generator.ir import Api
 from generator.load import load_document
 from generator.render import render_api, stamp_files
+from generator.revalidate import LastValidation
 from generator.schemas import nested_type_schema
 from generator.validate import annotation_at, is_within, reached_pointers, validate_document
 from generator.write import format_files
@@ -135,12 +136,15 @@ def _unknown_operation_names(doc: Document, names: Mapping[str, str]) -> Iterato
 
 def _validated(doc: Document) -> list[Diagnostic]:
     """The validation of this exact document by this exact generator, done once (it is most of a run)."""
-    store = Store("validation", tool_digest())
+    store, last = Store("validation", tool_digest()), LastValidation(tool_digest())
     key = hashlib.sha256(f"{doc.sha256} {doc.source}".encode()).hexdigest()  # diagnostics name the file
     known = store.get(key)
     if known is not None:
         return [Diagnostic(**item) for item in json.loads(known)]
-    problems = validate_document(doc)
+    problems = last.reused(doc)
+    if problems is None:
+        problems = validate_document(doc)
+        last.record(doc, problems)
     store.put(key, json.dumps([dataclasses.asdict(p) for p in problems]))
     return problems
 

@@ -7,6 +7,7 @@ interrupted run leaves the previous output as it was.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import os
 import re
@@ -21,7 +22,7 @@ from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
-from generator import LINE_LENGTH, MARKER
+from generator import LINE_LENGTH, MARKER, TEMPLATES_DIR
 from generator.cache import Store, output_tree
 from generator.errors import Diagnostic, GeneratorError
 
@@ -40,7 +41,8 @@ def format_files(files: dict[str, str]) -> dict[str, bytes]:
         elif path.endswith(".md"):
             for match in _PYTHON_BLOCK.finditer(text):
                 sources.setdefault(match.group(2), path)
-    formatted = _black_all(sources)
+    formatted = _black_all({code: path for code, path in sources.items() if code not in _black_stable()})
+    formatted.update((code, code) for code in sources if code in _black_stable())
     result: dict[str, bytes] = {}
     for path, text in sorted(files.items()):
         if path.endswith(".py"):
@@ -49,6 +51,14 @@ def format_files(files: dict[str, str]) -> dict[str, bytes]:
             text = _PYTHON_BLOCK.sub(lambda m: m.group(1) + formatted[m.group(2)] + m.group(3), text)
         result[path] = text.encode("utf-8")
     return result
+
+
+@functools.cache
+def _black_stable() -> frozenset[str]:
+    """Our runtime modules (templates/sdk/static), copied verbatim into every SDK: black leaves them as
+    they are (`make lint` checks them, and tests/unit/test_format.py with the mode used here), so they
+    skip black, which was most of its work on a cold run of one tag. A user's replacement is formatted."""
+    return frozenset(p.read_text(encoding="utf-8") for p in sorted((TEMPLATES_DIR / "sdk" / "static").glob("*.py")))
 
 
 # From this many pieces new to black, they are formatted by a pool of processes, one per core: a

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from generator import cache, write
+from generator import TEMPLATES_DIR, cache, write
 from generator.errors import GeneratorError
 from generator.pipeline import generate
 from generator.render import render_api
@@ -68,3 +68,19 @@ def test_a_worker_that_dies_leaves_the_work_to_this_process(uncached: None, monk
     monkeypatch.setattr(write.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(black, "format_str", dies_in_a_worker)
     assert write.format_files({"a.py": "x=1\n", "b.py": "y = [1,2]\n"}) == {"a.py": b"x = 1\n", "b.py": b"y = [1, 2]\n"}
+
+
+def test_our_runtime_modules_skip_black_because_black_leaves_them_as_they_are(
+    uncached: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The proof the skip rests on, in the mode the generator formats with: if a template edit ever made a
+    static module unstable, this fails rather than generated SDKs silently changing format."""
+    stable = write._black_stable()
+    assert len(stable) == len(list((TEMPLATES_DIR / "sdk" / "static").glob("*.py"))) >= 8
+    assert [write._black_one(code) for code in sorted(stable)] == [(code, None) for code in sorted(stable)]
+    seen: list[str] = []
+    monkeypatch.setattr(write, "_POOL_FROM", 10**9)
+    monkeypatch.setattr(write, "_black_one", lambda code: (seen.append(code), (code, None))[1])
+    rendered = render_api(generate(SPEC, ("Customers",), "codat_accounting").api)
+    write.format_files(rendered)
+    assert seen and not stable.intersection(seen)
