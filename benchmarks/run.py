@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "benchmarks"
 REAL_DOC = ROOT.parent / "shared" / "specs" / "codat-accounting.json"
+LENDING = ROOT.parent / "shared" / "specs" / "codat" / "Codat-Lending.yaml"
 PEERS = {
     "speakeasy": ["codat-accounting==0.36.0", "httpx"],
     "opc": ["openapi-python-client==0.29.1"],
@@ -114,7 +115,14 @@ def main() -> int:
         )["resources"][0]["operations"]
     )
     peer_ops = len([p for p in (opc_out).glob("*/api/customers/*.py") if p.name != "__init__.py"])
-    rows.append(("1. regenerate Customers, cold (no cache)", f"{cold:.2f} s", f"{peer:.2f} s", f"{cold / peer:.2f}x"))
+    rows.append(
+        (
+            "1. regenerate Customers, cold (no cache; target <= 1.0x)",
+            f"{cold:.2f} s",
+            f"{peer:.2f} s",
+            f"{cold / peer:.2f}x",
+        )
+    )
     rows.append(("1. regenerate Customers, warm caches", f"{warm:.2f} s", f"{peer:.2f} s", f"{warm / peer:.2f}x"))
     rows.append(("1. operations generated (of 8)", str(our_ops), str(peer_ops), ""))
     # The floor of a cold run: a fresh interpreter importing the libraries its stages are built on.
@@ -149,7 +157,7 @@ def main() -> int:
     )
     rows.append(
         (
-            "1. regenerate Customers after a document edit",
+            "1. regenerate Customers after a document edit (target <= 1.0x, stretch 0.5x)",
             f"{after_edit:.2f} s",
             f"{peer:.2f} s",
             f"{after_edit / peer:.2f}x",
@@ -170,7 +178,7 @@ def main() -> int:
     peer_all_ops = len([p for p in (work / "opc-all").glob("*/api/*/*.py") if p.name != "__init__.py"])
     rows.append(
         (
-            "3. all 26 tags, cold (target <= 10 s)",
+            "3. all 26 tags, cold (target <= 1.5x)",
             f"{seconds:.2f} s",
             f"{peer_seconds:.2f} s",
             f"{seconds / peer_seconds:.2f}x",
@@ -179,6 +187,20 @@ def main() -> int:
     rows.append(("3. all 26 tags, operations generated (of 127)", all_ops, str(peer_all_ops), ""))
     rows.append(
         ("3. all 26 tags, peak RSS", f"{rss / 2**20:.0f} MiB", f"{peer_rss / 2**20:.0f} MiB", f"{rss / peer_rss:.2f}x")
+    )
+
+    # 3. Codat Lending (156 operations), every tag, cold: the largest of Codat's current documents.
+    lending = [*ours, "--no-cache", "--all-tags", "--spec", str(LENDING), "--package", "codat_lending"]
+    lending_s = wall([*lending, "--out", str(work / "lending")], runs, cwd=ROOT, env=env)
+    opc_lending = [*opc[:-1], str(LENDING), "--output-path", str(work / "opc-lending"), "--overwrite"]
+    peer_lending_s = wall(opc_lending, runs, cwd=work, env=opc_env)
+    rows.append(
+        (
+            "3. Codat Lending, all tags, cold (target <= 1.5x)",
+            f"{lending_s:.2f} s",
+            f"{peer_lending_s:.2f} s",
+            f"{lending_s / peer_lending_s:.2f}x",
+        )
     )
 
     # 4. Import time of the generated SDK.

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 from packaging.version import InvalidVersion, Version
 
 from generator.document import Document
@@ -48,6 +47,11 @@ def pep440(version: str) -> str | None:
 
 def spdx(expression: str) -> str | None:
     """The license expression in its canonical SPDX form, or None when it is not one."""
+    if not expression:
+        return None
+    # Imported here: the SPDX list is a fiftieth of a cold run, and most documents state no license.
+    from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+
     try:
         return str(canonicalize_license_expression(expression))
     except InvalidLicenseExpression:

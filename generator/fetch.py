@@ -5,8 +5,6 @@ The document comes from elsewhere, so neither its size nor the server answering 
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from generator import __version__
@@ -38,6 +36,10 @@ def _read(path: Path, max_bytes: int) -> bytes:
 
 
 def _fetch(url: str, max_bytes: int, timeout: float) -> bytes:
+    # Imported here: urllib.request (http.client, email) is a tenth of a cold run that reads a file.
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(url, headers={"User-Agent": f"codat-sdkgen/{__version__}"})
     hint = "check the URL, or download the document and pass its path"
     try:

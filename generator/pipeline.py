@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from generator.build import BuildOptions, build_api
-from generator.bundle import bundle_external_refs
 from generator.cache import Store, tool_digest
 from generator.config import Options
 from generator.distribution import version_warnings
@@ -46,6 +45,8 @@ def checked_api(
     """The IR, once the document is valid where the tags reach (None: every tag); other problems warn."""
     doc = load_document(spec, options.max_bytes, options.fetch_timeout)
     if options.allow_external_refs:
+        from generator.bundle import bundle_external_refs  # only when asked: most runs read one file
+
         doc = bundle_external_refs(doc, options.max_bytes, options.fetch_timeout)
     if tags is None:  # every tag that has operations: a declared tag may have none
         tags = tuple(t for t in doc.tags() if doc.tag_operations(t))
