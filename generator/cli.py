@@ -71,6 +71,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "cache":
         return _cache(args)
+    if args.command == "diff":
+        try:
+            return _diff(args)
+        except GeneratorError as exc:
+            _report(exc, "")
+            return 2 if isinstance(exc, UsageError) else 1
     try:
         with _interrupt_on_sigterm():
             targets = _settings(args)
@@ -213,6 +219,24 @@ def _generate(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from generator.diff import as_json, diff
+    from generator.pipeline import checked_api
+    from generator.render import render_report
+    from generator.surface import surface
+
+    if args.tag and args.all_tags:
+        return _usage_error("--tag and --all-tags exclude each other")
+    tags = tuple(args.tag) if args.tag else None
+    surfaces = [surface(checked_api(spec, tags, args.package)[0]) for spec in (args.old, args.new)]
+    report = as_json(diff(*surfaces))
+    if args.format == "json":
+        print(json.dumps(report, indent=2))
+    else:
+        print(render_report(report, Path(args.old).name, Path(args.new).name), end="")
+    return 1 if args.fail_on == "breaking" and report["counts"]["breaking"] else 0
+
+
 def _cache(args: argparse.Namespace) -> int:
     if args.action == "clear":
         print(f"removed {cache.clear()} from {cache.cache_dir()}")
@@ -336,6 +360,14 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--no-cache", action="store_true", help="run every stage even if no input changed")
     command("validate", "report every problem in the document", _validate)
     selection(command("ir", "print the intermediate model as JSON", _ir))
+    compare = commands.add_parser("diff", help="what changed for the SDK's callers between two documents")
+    compare.add_argument("old", help="the earlier document (YAML or JSON): a path or an http(s) URL")
+    compare.add_argument("new", help="the later document")
+    compare.add_argument("--tag", action="append", help="tag to compare (repeatable; default every tag)")
+    compare.add_argument("--all-tags", action="store_true", help="every tag of each document (the default)")
+    compare.add_argument("--package", default="codat_accounting", help="import name the SDK would have")
+    compare.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    compare.add_argument("--fail-on", choices=["breaking"], help="exit 1 when a change of this class is present")
     kept = commands.add_parser("cache", help="the cache of earlier runs (prunes itself daily)")
     kept.add_argument(
         "action",

@@ -58,6 +58,19 @@ def render_api(api: Api, overrides: Path | None = None) -> dict[str, str]:
     return files
 
 
+def render_report(report: dict[str, Any], old_name: str, new_name: str) -> str:
+    """The change report (diff.as_json) as markdown: the summary first, then a section per resource."""
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for change in report["changes"]:
+        sections.setdefault(change["section"], []).append(change)
+    labels = {"breaking": "breaking", "addition": "addition", "docs": "docs"}
+    return (
+        _environment([TEMPLATES_DIR])
+        .get_template("docs/changes.md.jinja")
+        .render(report=report, sections=list(sections.items()), labels=labels, old_name=old_name, new_name=new_name)
+    )
+
+
 def _static_files(folder: Path) -> list[Path]:
     static = folder / "sdk" / "static"
     return [p for p in static.iterdir() if p.is_file()] if static.is_dir() else []
