@@ -12,6 +12,7 @@ for documentation only.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -29,6 +30,9 @@ class Change:
     message: str
     old: str | None
     new: str | None
+    # The document's own name of what changed, where it has one: a parameter's or field's wire name, an
+    # enum member's value (what a reviewer finds in the document, and what tests match).
+    name: str = ""
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -90,29 +94,50 @@ def _schemes(auth: dict[str, Any]) -> str:
 
 def _methods(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes = []
+    renamed = _renamed_methods(old, new)
     for name in sorted(old.keys() | new.keys()):
         resource = name.rsplit(".", 1)[0]
         section, call = f"client.{resource}", f"client.{name}()"
         before: Any = old.get(name)
         after: Any = new.get(name)
         if after is None:
-            changes.append(Change("breaking", section, call, f"removed ({before['http']})", before["pointer"], None))
+            if name in renamed:
+                other = new[renamed[name]]
+                message = f"renamed client.{renamed[name]}() (the same operation, {other['http']})"
+                change = Change("breaking", section, call, message, before["pointer"], other["pointer"])
+            else:
+                message = f"removed ({before['http']})"
+                change = Change("breaking", section, call, message, before["pointer"], None)
+            changes.append(dataclasses.replace(change, name=before["operation_id"]))
             continue
         if before is None:
-            changes.append(Change("addition", section, call, f"new ({after['http']})", None, after["pointer"]))
+            if name not in renamed.values():
+                message = f"new ({after['http']})"
+                changes.append(
+                    Change("addition", section, call, message, None, after["pointer"], after["operation_id"])
+                )
             continue
         where = before["pointer"], after["pointer"]
+        if before["http"] != after["http"]:
+            verb_changed = before["http"].split()[0] != after["http"].split()[0]
+            message = f"now sends {after['http']} (was {before['http']})"
+            changes.append(
+                Change(
+                    "breaking" if verb_changed else "addition", section, call, message, *where, after["operation_id"]
+                )
+            )
 
-        def add(category: Category, surface: str, message: str) -> None:
-            changes.append(Change(category, section, surface, message, *where))  # noqa: B023
+        def add(category: Category, surface: str, message: str, name: str = "") -> None:
+            changes.append(Change(category, section, surface, message, *where, name))  # noqa: B023
 
         for param in sorted(before["params"].keys() | after["params"].keys()):
             was, now = before["params"].get(param), after["params"].get(param)
             surface = f"client.{name}({param}=...)"
+            wire = (now or was)["wire"]
             if now is None:
-                add("breaking", surface, "parameter removed")
+                add("breaking", surface, "parameter removed", wire)
             elif was is None:
-                add("breaking" if now["required"] else "addition", surface, _new_param(now))
+                add("breaking" if now["required"] else "addition", surface, _new_param(now), wire)
             else:
                 if now["required"] and not was["required"]:
                     add("breaking", surface, "optional parameter made required")
@@ -152,42 +177,58 @@ def _methods(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     return changes
 
 
+def _renamed_methods(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str]:
+    """Old method -> new, for a method gone and one new that is the same operation (the same operationId,
+    or the same HTTP method and path): its name or resource changed, not what it does."""
+    gone = {name: method for name, method in old.items() if name not in new}
+    arrived = {name: method for name, method in new.items() if name not in old}
+    pairs: dict[str, str] = {}
+    for name, method in sorted(gone.items()):
+        taken = set(pairs.values())
+        match = next(
+            (
+                n
+                for n, m in sorted(arrived.items())
+                if n not in taken and (m["operation_id"] == method["operation_id"] or m["http"] == method["http"])
+            ),
+            None,
+        )
+        if match is not None:
+            pairs[name] = match
+    return pairs
+
+
 def _new_param(param: dict[str, Any]) -> str:
     return "new required parameter" if param["required"] else "new optional parameter"
 
 
 def _models(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes = []
-    renamed = _renamed(old, new)
-    for name in sorted(old.keys() | new.keys()):
-        before: Any = old.get(name)
-        after: Any = new.get(name)
-        surface = f"models.{name}"
+    for old_name, new_name in _classes(old, new, "fields"):
+        before: Any = old.get(old_name) if old_name else None
+        after: Any = new.get(new_name) if new_name else None
+        surface = f"models.{old_name or new_name}"
         if after is None:
-            if name in renamed:
-                message = (
-                    f"renamed models.{renamed[name]}, same fields: methods are unchanged; code naming it must follow"
-                )
-                changes.append(Change("addition", "models", surface, message, before["pointer"], None))
-            else:
-                changes.append(Change("breaking", "models", surface, "removed", before["pointer"], None))
+            changes.append(Change("breaking", "models", surface, "removed", before["pointer"], None))
             continue
         if before is None:
-            if name not in renamed.values():
-                changes.append(Change("addition", "models", surface, "new", None, after["pointer"]))
+            changes.append(Change("addition", "models", surface, "new", None, after["pointer"]))
             continue
         where = before["pointer"], after["pointer"]
+        if old_name != new_name:
+            changes.append(Change("addition", "models", surface, _renamed_message(new_name), *where))
         sent = "input" in after["uses"]
         received = "output" in after["uses"]
         for field in sorted(before["fields"].keys() | after["fields"].keys()):
             was, now = before["fields"].get(field), after["fields"].get(field)
-            place = f"models.{name}.{field}"
+            place = f"models.{new_name}.{field}"
+            wire = (now or was)["wire"]
             if now is None:
-                changes.append(Change("breaking", "models", place, "field removed", *where))
+                changes.append(Change("breaking", "models", place, "field removed", *where, wire))
             elif was is None:
                 required = now["required"] and sent
                 message = "new required field" if required else "new field"
-                changes.append(Change("breaking" if required else "addition", "models", place, message, *where))
+                changes.append(Change("breaking" if required else "addition", "models", place, message, *where, wire))
             else:
                 if _retyped(was, now):
                     message = f"type {was['type']} -> {now['type']}"
@@ -203,25 +244,12 @@ def _models(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     return changes
 
 
-def _renamed(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str]:
-    """Old class name -> new, for a model gone and one new with the very same fields."""
-    gone = {name: model for name, model in old.items() if name not in new}
-    arrived = {name: model for name, model in new.items() if name not in old}
-    pairs: dict[str, str] = {}
-    for name, model in sorted(gone.items()):
-        taken = set(pairs.values())
-        match = next((n for n, m in sorted(arrived.items()) if m["fields"] == model["fields"] and n not in taken), None)
-        if match is not None and model["fields"]:
-            pairs[name] = match
-    return pairs
-
-
 def _enums(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes = []
-    for name in sorted(old.keys() | new.keys()):
-        before: Any = old.get(name)
-        after: Any = new.get(name)
-        surface = f"models.{name}"
+    for old_name, new_name in _classes(old, new, "members"):
+        before: Any = old.get(old_name) if old_name else None
+        after: Any = new.get(new_name) if new_name else None
+        surface = f"models.{old_name or new_name}"
         if after is None:
             changes.append(Change("breaking", "models", surface, "removed", before["pointer"], None))
             continue
@@ -229,18 +257,41 @@ def _enums(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
             changes.append(Change("addition", "models", surface, "new", None, after["pointer"]))
             continue
         where = before["pointer"], after["pointer"]
+        if old_name != new_name:
+            changes.append(Change("addition", "models", surface, _renamed_message(new_name), *where))
         sent = "input" in after["uses"]
         for member in before["members"]:
             if member not in after["members"]:
                 kind: Category = "breaking" if sent else "addition"
                 message = f"member {member!r} removed" + ("" if sent else " (only received, and the enum is open)")
-                changes.append(Change(kind, "models", surface, message, *where))
+                changes.append(Change(kind, "models", surface, message, *where, str(member)))
         for member in after["members"]:
             if member not in before["members"]:
-                changes.append(Change("addition", "models", surface, f"new member {member!r}", *where))
+                changes.append(Change("addition", "models", surface, f"new member {member!r}", *where, str(member)))
         if before["description"] != after["description"]:
             changes.append(Change("docs", "models", surface, "description changed", *where))
     return changes
+
+
+def _classes(old: dict[str, Any], new: dict[str, Any], shape: str) -> list[tuple[str | None, str | None]]:
+    """(old name, new name) of each class: kept under its name, renamed (a class gone and one new at the
+    same place in the document, or with the very same fields or members), removed or new."""
+    gone = {name: c for name, c in old.items() if name not in new}
+    arrived = {name: c for name, c in new.items() if name not in old}
+    pairs: list[tuple[str | None, str | None]] = [(name, name) for name in old if name in new]
+    for name, c in sorted(gone.items()):
+        match = next((n for n, m in sorted(arrived.items()) if m["pointer"] == c["pointer"]), None)
+        if match is None and c[shape]:
+            match = next((n for n, m in sorted(arrived.items()) if m[shape] == c[shape]), None)
+        pairs.append((name, match))
+        if match is not None:
+            del arrived[match]
+    pairs += [(None, name) for name in sorted(arrived)]
+    return sorted(pairs, key=lambda pair: str(pair[0] or pair[1]))
+
+
+def _renamed_message(new_name: str | None) -> str:
+    return f"renamed models.{new_name}: methods are unchanged; code naming the class must follow"
 
 
 def _retyped(was: dict[str, Any], now: dict[str, Any]) -> bool:

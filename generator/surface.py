@@ -91,6 +91,7 @@ def _method(op: Operation) -> dict[str, Any]:
         }
     return {
         "pointer": pointer_join("#/paths", op.path, op.http_method.lower()),
+        "operation_id": op.operation_id,
         "http": f"{op.http_method} {op.path}",
         "params": params,
         "returns": op.response.returns,
