@@ -190,31 +190,39 @@ def _generate(args: argparse.Namespace, config: Config) -> int:
         print(f"{config.out} is up to date ({len(remembered.files)} files; inputs unchanged since the last run)")
         return 0
 
-    from generator.pipeline import generate
+    from generator import changelog
+    from generator.pipeline import checked_api, generate
     from generator.write import stale_files, write_tree
 
+    if args.bump:
+        version = changelog.bumped(
+            changelog.recorded(config.out), checked_api(config.spec, config.tags, config.package, config)[0]
+        )
+        if version is not None:
+            config = dataclasses.replace(config, settings=dataclasses.replace(config.settings, version=version))
     result = generate(config.spec, config.tags, config.package, config)
+    files = changelog.with_history(result.files, result.api, config.out)
     warnings = [warning.render() for warning in result.warnings]
     for warning in warnings:
         print(warning, file=sys.stderr)
     if args.check:
-        stale = stale_files(config.out, result.files)
+        stale = stale_files(config.out, files)
         if stale:
             count = sum(1 for line in stale if not line.startswith(" "))
             print(f"{config.out} is stale ({count} files); run `make generate`:", file=sys.stderr)
             for line in stale:
                 print(line, file=sys.stderr)
             return 1
-        print(f"{config.out} is up to date ({len(result.files)} files)")
+        print(f"{config.out} is up to date ({len(files)} files)")
     else:
-        written = write_tree(config.out, result.files)
+        written = write_tree(config.out, files)
         operations = sum(len(r.operations) for r in result.api.resources)
         print(
-            f"generated {len(result.files)} files into {config.out}: {operations} operations, "
+            f"generated {len(files)} files into {config.out}: {operations} operations, "
             f"{sum(len(m.schemas) for m in result.api.modules)} models" + ("" if written else " (unchanged)")
         )
     if key:
-        cache.remember(config.out, key, result.files, warnings)
+        cache.remember(config.out, key, files, warnings)
     cache.prune_daily()
     return 0
 
@@ -358,6 +366,11 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", type=Path, help="output folder (default generated)")
     gen.add_argument("--check", action="store_true", help="write nothing; exit 1 and show a diff when --out is stale")
     gen.add_argument("--no-cache", action="store_true", help="run every stage even if no input changed")
+    gen.add_argument(
+        "--bump",
+        action="store_true",
+        help="version the package from the previous output's, by what changed for callers",
+    )
     command("validate", "report every problem in the document", _validate)
     selection(command("ir", "print the intermediate model as JSON", _ir))
     compare = commands.add_parser("diff", help="what changed for the SDK's callers between two documents")

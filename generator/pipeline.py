@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.build import BuildOptions, build_api
 from generator.cache import Store, tool_digest
+from generator.changelog import SURFACE_FILE, record
 from generator.config import Options
 from generator.distribution import version_warnings
 from generator.document import Document
@@ -110,6 +111,7 @@ def generate(
     """Everything the output folder should hold, as bytes, plus the warnings met on the way."""
     api, warnings = checked_api(spec, tags, package, options)
     files = stamp_files(format_files(render_api(api, options.templates)), api)
+    files[SURFACE_FILE] = record(api)
     return Generation(api, files, warnings)
 
 

@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from generator.cli import main
 from generator.diff import Change, diff
 from generator.errors import pointer_join
 from generator.pipeline import checked_api
@@ -186,3 +187,51 @@ def test_every_change_between_consecutive_versions_is_reported_in_its_class(old:
 
 def test_the_history_is_there() -> None:
     assert len(PAIRS) == 11, f"expected 12 versions in {HISTORY}"
+
+
+def _history_run(out: Path, versions: list[Path]) -> list[str]:
+    """Generates each version into `out` in turn with --bump, as a maintainer would; the versions given."""
+    given = []
+    for spec in versions:
+        code = main(
+            ["generate", "--all-tags", "--bump", "--spec", str(spec), "--out", str(out), "--package", "codat_platform"]
+        )
+        assert code == 0
+        given.append((out / "pyproject.toml").read_text().split('version = "', 1)[1].split('"')[0])
+    return given
+
+
+@pytest.mark.realdoc
+def test_generate_bumps_the_version_and_keeps_a_changelog_newest_first(tmp_path: Path) -> None:
+    september, october, late_october = VERSIONS[6], VERSIONS[7], VERSIONS[8]
+    out = tmp_path / "sdk"
+    assert _history_run(out, [september]) == ["3.0.0"]
+    assert not (out / "CHANGELOG.md").exists()  # nothing to compare with yet
+    assert _history_run(out, [october, october]) == ["4.0.0", "4.0.0"]  # the groups API went: major
+    log = (out / "CHANGELOG.md").read_text()
+    assert log.count("\n## ") == 1 and "\n## 4.0.0\n" in log
+    assert "- `client.groups.create()`: removed (POST /groups)" in log.split("### Breaking", 1)[1].split("###")[0]
+    assert (
+        main(
+            [
+                "generate",
+                "--check",
+                "--all-tags",
+                "--spec",
+                str(october),
+                "--out",
+                str(out),
+                "--package",
+                "codat_platform",
+            ]
+        )
+        == 0
+    )
+    [later] = _history_run(out, [late_october])
+    log = (out / "CHANGELOG.md").read_text()
+    assert log.index(f"\n## {later}\n") < log.index("\n## 4.0.0\n") and later != "4.0.0"
+
+    again = tmp_path / "again"
+    _history_run(again, [september, october, october, late_october])
+    assert sorted(p.name for p in again.iterdir()) == sorted(p.name for p in out.iterdir())
+    assert (again / "CHANGELOG.md").read_bytes() == (out / "CHANGELOG.md").read_bytes()

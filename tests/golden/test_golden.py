@@ -18,10 +18,16 @@ FIX = "run `make generate` and commit generated/"
 
 
 def _tree(root: Path) -> dict[str, bytes]:
+    """An output's files; but its CHANGELOG.md, which is the history of the folder it was generated into,
+    not a function of spec/ and templates/ (generator/changelog.py)."""
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts and ".egg-info" not in str(p) and "_cache" not in str(p)
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and ".egg-info" not in str(p)
+        and "_cache" not in str(p)
+        and p.relative_to(root).as_posix() != "CHANGELOG.md"
     }
 
 

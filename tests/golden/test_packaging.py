@@ -40,7 +40,9 @@ def _fresh_venv(path: Path) -> Path:
 
 def _different(left: Path, right: Path) -> list[str]:
     """Files that differ, or are in one tree only, between two folders (caches aside)."""
-    compared = filecmp.dircmp(left, right, ignore=["__pycache__", ".mypy_cache", ".ruff_cache", ".codat-sdkgen"])
+    compared = filecmp.dircmp(
+        left, right, ignore=["__pycache__", ".mypy_cache", ".ruff_cache", ".codat-sdkgen", "CHANGELOG.md"]
+    )
     found: list[str] = []
 
     def walk(c: filecmp.dircmp[str], prefix: str) -> None:

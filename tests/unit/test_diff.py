@@ -225,3 +225,30 @@ def test_diff_command_fails_on_breaking_exactly_when_there_is_one(
     report = json.loads(capsys.readouterr().out)
     assert report["verdict"] == "major" and report["counts"] == {"breaking": 2, "addition": 0, "docs": 0}
     assert as_json([])["verdict"] == "none"
+
+
+def test_errors_defaults_retries_and_deprecation() -> None:
+    def not_found(doc: Doc) -> None:
+        _get(doc)["responses"]["404"] = {"description": "none such"}
+
+    def retries(doc: Doc) -> None:
+        doc["x-speakeasy-retries"] = {
+            "strategy": "backoff",
+            "backoff": {"initialInterval": 500, "maxInterval": 60000, "maxElapsedTime": 3600000, "exponent": 1.5},
+            "statusCodes": [503],
+            "retryConnectionErrors": True,
+        }
+
+    assert _changes(not_found) == [("addition", "client.things.get()", "a 404 raises NotFoundError")]
+    # The SDK leaves an optional query parameter's default to the server: the document's default is no
+    # change of the SDK. Where the SDK does send a default (a pager's first page), a new one breaks.
+    old = surface(build_api(as_document(_base()), BuildOptions(tags=("Things",))))
+    new = copy.deepcopy(old)
+    new["methods"]["things.get"]["params"]["verbose"]["default"] = "True"
+    assert [(c.category, c.message) for c in diff(old, new)] == [("breaking", "default None -> True")]
+    assert [c[:2] for c in _changes(retries)] == [("addition", "CodatAccounting(retry_config=...)")]
+    assert _changes(lambda d: _get(d).update(deprecated=True)) == [("docs", "client.things.get()", "deprecated")]
+    assert _changes(lambda d: _get(d).update(summary="Fetch a thing")) == [
+        ("docs", "client.things.get()", "description changed"),  # the summary stands in for a missing description
+        ("docs", "client.things.get()", "summary changed"),
+    ]
