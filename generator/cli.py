@@ -191,16 +191,10 @@ def _generate(args: argparse.Namespace, config: Config) -> int:
         return 0
 
     from generator import changelog
-    from generator.pipeline import checked_api, generate
+    from generator.pipeline import generate
     from generator.write import stale_files, write_tree
 
-    if args.bump:
-        version = changelog.bumped(
-            changelog.recorded(config.out), checked_api(config.spec, config.tags, config.package, config)[0]
-        )
-        if version is not None:
-            config = dataclasses.replace(config, settings=dataclasses.replace(config.settings, version=version))
-    result = generate(config.spec, config.tags, config.package, config)
+    result = generate(config.spec, config.tags, config.package, config, config.out if args.bump else None)
     files = changelog.with_history(result.files, result.api, config.out)
     warnings = [warning.render() for warning in result.warnings]
     for warning in warnings:

@@ -13,6 +13,7 @@ for documentation only.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -203,25 +204,13 @@ def _new_param(param: dict[str, Any]) -> str:
 
 
 def _models(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    changes = []
-    for old_name, new_name in _classes(old, new, "fields"):
-        before: Any = old.get(old_name) if old_name else None
-        after: Any = new.get(new_name) if new_name else None
-        surface = f"models.{old_name or new_name}"
-        if after is None:
-            changes.append(Change("breaking", "models", surface, "removed", before["pointer"], None))
-            continue
-        if before is None:
-            changes.append(Change("addition", "models", surface, "new", None, after["pointer"]))
-            continue
-        where = before["pointer"], after["pointer"]
-        if old_name != new_name:
-            changes.append(Change("addition", "models", surface, _renamed_message(new_name), *where))
+    changes: list[Change] = []
+    for name, surface, before, after, where in _paired(old, new, "fields", changes):
         sent = "input" in after["uses"]
         received = "output" in after["uses"]
         for field in sorted(before["fields"].keys() | after["fields"].keys()):
             was, now = before["fields"].get(field), after["fields"].get(field)
-            place = f"models.{new_name}.{field}"
+            place = f"models.{name}.{field}"
             wire = (now or was)["wire"]
             if now is None:
                 changes.append(Change("breaking", "models", place, "field removed", *where, wire))
@@ -245,20 +234,8 @@ def _models(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
 
 
 def _enums(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    changes = []
-    for old_name, new_name in _classes(old, new, "members"):
-        before: Any = old.get(old_name) if old_name else None
-        after: Any = new.get(new_name) if new_name else None
-        surface = f"models.{old_name or new_name}"
-        if after is None:
-            changes.append(Change("breaking", "models", surface, "removed", before["pointer"], None))
-            continue
-        if before is None:
-            changes.append(Change("addition", "models", surface, "new", None, after["pointer"]))
-            continue
-        where = before["pointer"], after["pointer"]
-        if old_name != new_name:
-            changes.append(Change("addition", "models", surface, _renamed_message(new_name), *where))
+    changes: list[Change] = []
+    for _, surface, before, after, where in _paired(old, new, "members", changes):
         sent = "input" in after["uses"]
         for member in before["members"]:
             if member not in after["members"]:
@@ -271,6 +248,27 @@ def _enums(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         if before["description"] != after["description"]:
             changes.append(Change("docs", "models", surface, "description changed", *where))
     return changes
+
+
+def _paired(
+    old: dict[str, Any], new: dict[str, Any], shape: str, changes: list[Change]
+) -> Iterator[tuple[str, str, Any, Any, tuple[str, str]]]:
+    """Each class in both (under its name now, its surface, both versions and their pointers); a class
+    removed, new or renamed is reported into `changes` on the way."""
+    for old_name, new_name in _classes(old, new, shape):
+        before: Any = old.get(old_name) if old_name else None
+        after: Any = new.get(new_name) if new_name else None
+        surface = f"models.{old_name or new_name}"
+        if after is None:
+            changes.append(Change("breaking", "models", surface, "removed", before["pointer"], None))
+        elif before is None:
+            changes.append(Change("addition", "models", surface, "new", None, after["pointer"]))
+        else:
+            where = before["pointer"], after["pointer"]
+            if old_name != new_name:
+                message = f"renamed models.{new_name}: methods are unchanged; code naming the class must follow"
+                changes.append(Change("addition", "models", surface, message, *where))
+            yield str(new_name), surface, before, after, where
 
 
 def _classes(old: dict[str, Any], new: dict[str, Any], shape: str) -> list[tuple[str | None, str | None]]:
@@ -288,10 +286,6 @@ def _classes(old: dict[str, Any], new: dict[str, Any], shape: str) -> list[tuple
             del arrived[match]
     pairs += [(None, name) for name in sorted(arrived)]
     return sorted(pairs, key=lambda pair: str(pair[0] or pair[1]))
-
-
-def _renamed_message(new_name: str | None) -> str:
-    return f"renamed models.{new_name}: methods are unchanged; code naming the class must follow"
 
 
 def _retyped(was: dict[str, Any], now: dict[str, Any]) -> bool:

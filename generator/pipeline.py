@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.build import BuildOptions, build_api
 from generator.cache import Store, tool_digest
-from generator.changelog import SURFACE_FILE, record
+from generator.changelog import SURFACE_FILE, bumped, record, recorded
 from generator.config import Options
 from generator.distribution import version_warnings
 from generator.document import Document
@@ -106,10 +106,21 @@ def checked_api(
 
 
 def generate(
-    spec: str | Path, tags: tuple[str, ...] | None, package: str, options: Options = DEFAULT_OPTIONS
+    spec: str | Path,
+    tags: tuple[str, ...] | None,
+    package: str,
+    options: Options = DEFAULT_OPTIONS,
+    bump_from: Path | None = None,
 ) -> Generation:
-    """Everything the output folder should hold, as bytes, plus the warnings met on the way."""
+    """Everything the output folder should hold, as bytes, plus the warnings met on the way.
+
+    `bump_from`: an output folder whose recorded version is raised by what changed for callers since it,
+    to be the package's version (`generate --bump`).
+    """
     api, warnings = checked_api(spec, tags, package, options)
+    version = bumped(recorded(bump_from), api) if bump_from is not None else None
+    if version is not None:
+        api = dataclasses.replace(api, distribution=dataclasses.replace(api.distribution, version=version))
     files = stamp_files(format_files(render_api(api, options.templates)), api)
     files[SURFACE_FILE] = record(api)
     return Generation(api, files, warnings)

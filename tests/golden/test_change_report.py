@@ -235,3 +235,12 @@ def test_generate_bumps_the_version_and_keeps_a_changelog_newest_first(tmp_path:
     _history_run(again, [september, october, october, late_october])
     assert sorted(p.name for p in again.iterdir()) == sorted(p.name for p in out.iterdir())
     assert (again / "CHANGELOG.md").read_bytes() == (out / "CHANGELOG.md").read_bytes()
+
+
+@pytest.mark.realdoc
+def test_check_with_bump_passes_on_a_bumped_output(tmp_path: Path) -> None:
+    out = tmp_path / "sdk"
+    _history_run(out, [VERSIONS[6], VERSIONS[7]])
+    args = ["generate", "--all-tags", "--spec", str(VERSIONS[7]), "--out", str(out), "--package", "codat_platform"]
+    assert main([*args, "--check", "--bump", "--no-cache"]) == 0
+    assert main([*args, "--check", "--no-cache"]) == 1  # without --bump the version is the document's again
