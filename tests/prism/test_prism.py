@@ -426,7 +426,7 @@ class _Collect(logging.Handler):
 def _lenient_log() -> Iterator[list[str]]:
     """The SDK's debug lines for responses returned without required fields the server left out."""
     handler = _Collect()
-    loggers = [logging.getLogger(name) for name in ("prism_accounting", "prism_platform")]
+    loggers = [logging.getLogger(package) for _, package in DOCUMENTS.values()]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.addHandler(handler)
