@@ -11,7 +11,7 @@ from typing import Any
 
 from generator import naming
 from generator.distribution import PackageSettings, distribution
-from generator.document import Document
+from generator.document import Document, as_mapping, as_text
 from generator.errors import Diagnostic, GeneratorError, UsageError, pointer_join
 from generator.ir import (
     Api,
@@ -83,15 +83,15 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
     )
     if error_model is not None:
         resources = tuple(_with_fallback_error(r, error_model) for r in resources)
-    info = _mapping(doc.data.get("info"))
-    title = _text(info.get("title")) or "API"
+    info = as_mapping(doc.data.get("info"))
+    title = as_text(info.get("title")) or "API"
     everywhere = {op.security for r in resources for op in r.operations}
     required = everywhere.pop()[0] if len(everywhere) == 1 and len(next(iter(everywhere), ())) == 1 else ()
     dist = distribution(doc, options.package, options.settings)
     return Api(
         title=title,
-        version=_text(info.get("version")) or "0.0.0",
-        description=_text(info.get("description")),
+        version=as_text(info.get("version")) or "0.0.0",
+        description=as_text(info.get("description")),
         source_name=_source_name(doc.source),
         source_sha256=doc.sha256,
         package=options.package,
@@ -134,7 +134,7 @@ def _models_only(doc: Document, schemas: SchemaBuilder) -> list[tuple[str, tuple
         body = media_of(schemas, op.get("requestBody"), pointer_join(pointer, "requestBody"))[:1]
         payloads += [(name, (media.get("schema", {}), pointer_join(at, "schema"))) for media, at in body]
     if not payloads:
-        components = _mapping(_mapping(doc.data.get("components")).get("schemas"))
+        components = as_mapping(as_mapping(doc.data.get("components")).get("schemas"))
         for key, schema in components.items():
             schemas.discover(schema, pointer_join("#/components/schemas", key))
     return payloads
@@ -169,7 +169,7 @@ def _resource(
     built: list[Operation] = []
     names: dict[str, str] = {}
     for pointer, path, method, op in sorted(operations, key=lambda e: (e[1], e[2])):
-        operation_id = _text(op.get("operationId")) or f"{method} {path}"
+        operation_id = as_text(op.get("operationId")) or f"{method} {path}"
         configured = operation_names.get(operation_id)
         override = configured or op.get("x-speakeasy-name-override")
         name = (
@@ -223,7 +223,7 @@ def _resource(
         class_name=class_name,
         async_class_name="Async" + class_name,
         module_name=naming.safe_snake(tag, fallback="resource"),
-        description=_text(tag_node.get("description")),
+        description=as_text(tag_node.get("description")),
         operations=tuple(built),
         uses_models=any(_operation_models(op) for op in built),
         std_imports=merged_imports({line for line in imports if not line.startswith(("from pydantic ", "from .."))}),
@@ -355,15 +355,15 @@ def _builtins_qualified(annotation: str, shadowed: tuple[str, ...]) -> str:
 def _server_url(doc: Document) -> str:
     """The first server's URL, its variables set to their defaults."""
     for server in doc.data.get("servers") or []:
-        url = _mapping(server).get("url")
+        url = as_mapping(server).get("url")
         if isinstance(url, str):
-            return _with_defaults(url, _mapping(_mapping(server).get("variables"))).rstrip("/")
+            return _with_defaults(url, as_mapping(as_mapping(server).get("variables"))).rstrip("/")
     return ""
 
 
 def _with_defaults(url: str, variables: dict[str, Any]) -> str:
     def value(match: re.Match[str]) -> str:
-        default = _mapping(variables.get(match.group(1))).get("default")
+        default = as_mapping(variables.get(match.group(1))).get("default")
         return str(default) if isinstance(default, str | int | float) else match.group(0)
 
     return re.sub(r"{([^{}]+)}", value, url)
@@ -419,14 +419,6 @@ def _operation_types(op: Operation) -> list[TypeRef]:
 def _operation_models(op: Operation) -> tuple[str, ...]:
     """The model classes an operation's signature or body handling names."""
     return tuple(m for t in _operation_types(op) for m in t.models)
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 __all__ = ["ANY", "BuildOptions", "build_api"]

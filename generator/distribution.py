@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from generator.document import Document
+from generator.document import Document, as_mapping, as_text
 from generator.errors import Diagnostic
 from generator.ir import Distribution
 
@@ -67,23 +66,23 @@ def valid_url(url: str) -> bool:
 
 
 def distribution(doc: Document, package: str, settings: PackageSettings) -> Distribution:
-    info = _mapping(doc.data.get("info"))
-    license_node, contact = _mapping(info.get("license")), _mapping(info.get("contact"))
-    title = _text(info.get("title")) or "API"
-    version = settings.version or pep440(_text(info.get("version"))) or FALLBACK_VERSION
-    description = settings.description or _text(info.get("summary")) or f"Python client for the {title}"
+    info = as_mapping(doc.data.get("info"))
+    license_node, contact = as_mapping(info.get("license")), as_mapping(info.get("contact"))
+    title = as_text(info.get("title")) or "API"
+    version = settings.version or pep440(as_text(info.get("version"))) or FALLBACK_VERSION
+    description = settings.description or as_text(info.get("summary")) or f"Python client for the {title}"
     license_ = settings.license or next(
-        (found for key in ("identifier", "name") if (found := spdx(_text(license_node.get(key))))), ""
+        (found for key in ("identifier", "name") if (found := spdx(as_text(license_node.get(key))))), ""
     )
-    docs = _text(_mapping(doc.data.get("externalDocs")).get("url"))
+    docs = as_text(as_mapping(doc.data.get("externalDocs")).get("url"))
     links = [
-        ("Homepage", _text(contact.get("url")) or docs),
+        ("Homepage", as_text(contact.get("url")) or docs),
         ("Documentation", docs),
-        ("Terms of service", _text(info.get("termsOfService"))),
-        ("License", _text(license_node.get("url"))),
+        ("Terms of service", as_text(info.get("termsOfService"))),
+        ("License", as_text(license_node.get("url"))),
     ]
     urls = {label: url for label, url in links if valid_url(url)} | dict(settings.urls)
-    author = [("name", " ".join(_text(contact.get("name")).split())), ("email", _text(contact.get("email")))]
+    author = [("name", " ".join(as_text(contact.get("name")).split())), ("email", as_text(contact.get("email")))]
     return Distribution(
         name=settings.dist_name or package.replace("_", "-"),
         version=version,
@@ -96,17 +95,9 @@ def distribution(doc: Document, package: str, settings: PackageSettings) -> Dist
 
 def version_warnings(doc: Document, settings: PackageSettings) -> list[Diagnostic]:
     """A warning when the package cannot take the document's version and no setting gives one."""
-    stated = _text(_mapping(doc.data.get("info")).get("version"))
+    stated = as_text(as_mapping(doc.data.get("info")).get("version"))
     if settings.version or pep440(stated):
         return []
     message = f"{stated!r} is not a version PEP 440 accepts, so the package cannot carry it"
     hint = f"the package is {FALLBACK_VERSION}; set `version` for the target in [tool.codat-sdkgen]"
     return [Diagnostic(doc.source, "#/info/version", message, hint=hint, severity="warning")]
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""

@@ -100,3 +100,13 @@ class Document:
 
 def _tags_of(op: dict[str, Any]) -> list[str]:
     return [t for t in op.get("tags") or [] if isinstance(t, str)]
+
+
+def as_mapping(node: Any) -> dict[str, Any]:
+    """A member the document should give as an object; {} when it gives anything else."""
+    return node if isinstance(node, dict) else {}
+
+
+def as_text(node: Any) -> str:
+    """A member the document should give as a string, stripped; "" when it gives anything else."""
+    return node.strip() if isinstance(node, str) else ""

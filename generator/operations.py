@@ -10,7 +10,7 @@ import re
 from typing import Any, Literal, cast
 
 from generator import naming
-from generator.document import Document
+from generator.document import Document, as_mapping, as_text
 from generator.errors import Diagnostic, GeneratorError, pointer_join
 from generator.examples import example_args, param_example
 from generator.ir import Body, ErrorResponse, Operation, Pagination, Param, Response, SecurityScheme, TypeRef
@@ -108,8 +108,8 @@ def build_operation(
         anchor=_slug(method_name),
         http_method=method.upper(),
         path=path,
-        summary=_text(op.get("summary")),
-        description=_text(op.get("description")) or _text(op.get("summary")),
+        summary=as_text(op.get("summary")),
+        description=as_text(op.get("description")) or as_text(op.get("summary")),
         deprecated=op.get("deprecated") is True,
         path_params=tuple(path_params),
         query_params=query,
@@ -183,7 +183,7 @@ def _param(
     while name in used:
         name += "_"
     used.add(name)
-    description = _text(param.get("description")) or _text(
+    description = as_text(param.get("description")) or as_text(
         resolved.get("description") if isinstance(resolved, dict) else None
     )
     return Param(
@@ -205,7 +205,7 @@ def _body(schemas: SchemaBuilder, op: dict[str, Any], pointer: str) -> Body | No
         content_type = media_pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
         request_body, _ = schemas.deref(op["requestBody"], body_pointer)
         required = request_body.get("required") is True
-        description = _text(request_body.get("description"))
+        description = as_text(request_body.get("description"))
         base = content_type.split(";", 1)[0].strip().lower()
         schema_pointer = pointer_join(media_pointer, "schema")
         body_type = schemas.type_of(media.get("schema", {}), schema_pointer)
@@ -247,7 +247,7 @@ def _outcomes(
     for status, response, response_pointer in responses:
         media = media_of(schemas, response, response_pointer)
         content_type = media[0][1].rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~") if media else ""
-        description = _text(response.get("description"))
+        description = as_text(response.get("description"))
         if status == success_status and success is None:
             success = _success(schemas, status.lower(), media, content_type, description)
         if status[:1] in ("4", "5") or (status == "DEFAULT" != success_status):
@@ -363,7 +363,7 @@ def _pagination(
 
 def _responses(schemas: SchemaBuilder, op: dict[str, Any], pointer: str) -> list[tuple[str, dict[str, Any], str]]:
     result = []
-    responses = _mapping(op.get("responses"))
+    responses = as_mapping(op.get("responses"))
     for status in sorted(responses, key=str):
         response, response_pointer = schemas.deref(responses[status], pointer_join(pointer, "responses", str(status)))
         if isinstance(response, dict):
@@ -400,11 +400,3 @@ def _is_json(content_type: str) -> bool:
 def _slug(heading: str) -> str:
     """The anchor GitHub gives a markdown heading: lower case, punctuation but `-` and `_` dropped."""
     return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""

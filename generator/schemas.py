@@ -15,7 +15,7 @@ from typing import Any, Literal
 from urllib.parse import unquote
 
 from generator import naming
-from generator.document import Document
+from generator.document import Document, as_text
 from generator.errors import Diagnostic, GeneratorError, pointer_join, pointer_parts
 from generator.ir import EnumMember, Field, ModelModule, Schema, TypeRef
 from generator.literals import py_literal
@@ -337,7 +337,7 @@ class SchemaBuilder:
             module_name=naming.module_name(class_name),
             kind="enum",
             pointer=named.pointer,
-            description=_text(named.node.get("description")),
+            description=as_text(named.node.get("description")),
             members=tuple(members),
         )
 
@@ -363,7 +363,7 @@ class SchemaBuilder:
                     type=field_type,
                     required=is_required,
                     default_repr=None if is_required else (default or "None"),
-                    description=_text(own.get("description"))
+                    description=as_text(own.get("description"))
                     or self._annotation_description(own, prop_pointer)
                     or self._inherited_description(target, field_type),
                     deprecated=_flag(own, target, "deprecated"),
@@ -417,8 +417,8 @@ class SchemaBuilder:
         """A description an allOf part carries beside the part that gives the type."""
         for index, part in enumerate(own.get("allOf") or []):
             target, _ = self.deref(part, pointer_join(pointer, "allOf", index))
-            if isinstance(target, dict) and not _shapes_type(target) and _text(target.get("description")):
-                return _text(target.get("description"))
+            if isinstance(target, dict) and not _shapes_type(target) and as_text(target.get("description")):
+                return as_text(target.get("description"))
         return ""
 
     def _inherited_description(self, target: Any, field_type: TypeRef) -> str:
@@ -426,7 +426,7 @@ class SchemaBuilder:
         model's page says it, and repeating a long model description in every field says it too often."""
         if field_type.kind == "model" or not isinstance(target, dict):
             return ""
-        return _text(target.get("description"))
+        return as_text(target.get("description"))
 
     def _merged(self, node: dict[str, Any], pointer: str) -> tuple[dict[str, tuple[Any, str]], set[str], str, bool]:
         """Flattens allOf: properties in order (a later definition of a name wins), required united,
@@ -445,7 +445,7 @@ class SchemaBuilder:
         for name, prop in (node.get("properties") or {}).items():
             properties[name] = (prop, pointer_join(pointer, "properties", name))
         required |= {r for r in node.get("required") or [] if isinstance(r, str)}
-        return properties, required, _text(node.get("description")), accepts_more
+        return properties, required, as_text(node.get("description")), accepts_more
 
     # ---- output -----------------------------------------------------------------------------
 
@@ -648,10 +648,6 @@ def _unique(name: str, used: set[str], sep: str) -> str:
 
 def _nonempty(line: str) -> tuple[str, ...]:
     return (line,) if line else ()
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _example_repr(prop: Any, target: Any, field_type: TypeRef) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from generator import naming
-from generator.document import Document
+from generator.document import Document, as_mapping
 from generator.ir import Credential, CredentialRole, SchemeKind, SecurityScheme
 
 # The client's own constructor arguments: a scheme named like one of them takes a suffix.
@@ -27,7 +27,7 @@ _PLACEHOLDERS: dict[CredentialRole, str] = {
 
 def security_schemes(doc: Document, package: str) -> tuple[SecurityScheme, ...]:
     """Every declared scheme the client can apply, in the document's order, arguments named after them."""
-    declared = _mapping(_mapping(doc.data.get("components")).get("securitySchemes"))
+    declared = as_mapping(as_mapping(doc.data.get("components")).get("securitySchemes"))
     used: set[str] = set(_CLIENT_ARGS)
     schemes = []
     for key, raw in declared.items():
@@ -132,11 +132,11 @@ def _scheme(key: str, node: dict[str, Any], package: str, used: set[str]) -> Sec
 
 
 def _client_credentials(node: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
-    flow = _mapping(_mapping(node.get("flows")).get("clientCredentials"))
+    flow = as_mapping(as_mapping(node.get("flows")).get("clientCredentials"))
     url = flow.get("tokenUrl")
     if not isinstance(url, str) or not url.strip():
         return "", ()
-    return url.strip(), tuple(str(s) for s in _mapping(flow.get("scopes")))
+    return url.strip(), tuple(str(s) for s in as_mapping(flow.get("scopes")))
 
 
 def _placeholder(kind: SchemeKind, role: CredentialRole, node: dict[str, Any]) -> str:
@@ -161,7 +161,3 @@ def _unique(name: str, used: set[str]) -> str:
 
 def _local_ref(node: dict[str, Any]) -> bool:
     return isinstance(node.get("$ref"), str) and node["$ref"].startswith("#")
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
