@@ -13,7 +13,7 @@ for documentation only.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -95,7 +95,7 @@ def _schemes(auth: dict[str, Any]) -> str:
 
 def _methods(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes = []
-    renamed = _renamed_methods(old, new)
+    renamed = _renamed(old, new, _same_operation)
     for name in sorted(old.keys() | new.keys()):
         resource = name.rsplit(".", 1)[0]
         section, call = f"client.{resource}", f"client.{name}()"
@@ -178,25 +178,23 @@ def _methods(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     return changes
 
 
-def _renamed_methods(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str]:
-    """Old method -> new, for a method gone and one new that is the same operation (the same operationId,
-    or the same HTTP method and path): its name or resource changed, not what it does."""
-    gone = {name: method for name, method in old.items() if name not in new}
-    arrived = {name: method for name, method in new.items() if name not in old}
+def _renamed(old: dict[str, Any], new: dict[str, Any], *same: Callable[[Any, Any], bool]) -> dict[str, str]:
+    """Old name -> new, for each one gone and one new that `same` says are the same thing: the first new
+    one the first test accepts, else the second's, each new one taken once."""
+    gone = sorted((name, value) for name, value in old.items() if name not in new)
+    arrived = {name: value for name, value in sorted(new.items()) if name not in old}
     pairs: dict[str, str] = {}
-    for name, method in sorted(gone.items()):
-        taken = set(pairs.values())
-        match = next(
-            (
-                n
-                for n, m in sorted(arrived.items())
-                if n not in taken and (m["operation_id"] == method["operation_id"] or m["http"] == method["http"])
-            ),
-            None,
-        )
+    for name, was in gone:
+        match = next((n for test in same for n, now in arrived.items() if test(was, now)), None)
         if match is not None:
             pairs[name] = match
+            del arrived[match]
     return pairs
+
+
+def _same_operation(was: Any, now: Any) -> bool:
+    """The same operation under another method name or resource: its operationId, or its HTTP method and path."""
+    return bool(was["operation_id"] == now["operation_id"] or was["http"] == now["http"])
 
 
 def _new_param(param: dict[str, Any]) -> str:
@@ -274,17 +272,14 @@ def _paired(
 def _classes(old: dict[str, Any], new: dict[str, Any], shape: str) -> list[tuple[str | None, str | None]]:
     """(old name, new name) of each class: kept under its name, renamed (a class gone and one new at the
     same place in the document, or with the very same fields or members), removed or new."""
-    gone = {name: c for name, c in old.items() if name not in new}
-    arrived = {name: c for name, c in new.items() if name not in old}
-    pairs: list[tuple[str | None, str | None]] = [(name, name) for name in old if name in new]
-    for name, c in sorted(gone.items()):
-        match = next((n for n, m in sorted(arrived.items()) if m["pointer"] == c["pointer"]), None)
-        if match is None and c[shape]:
-            match = next((n for n, m in sorted(arrived.items()) if m[shape] == c[shape]), None)
-        pairs.append((name, match))
-        if match is not None:
-            del arrived[match]
-    pairs += [(None, name) for name in sorted(arrived)]
+    renamed = _renamed(
+        old,
+        new,
+        lambda was, now: bool(was["pointer"] == now["pointer"]),
+        lambda was, now: bool(was[shape]) and bool(was[shape] == now[shape]),
+    )
+    pairs: list[tuple[str | None, str | None]] = [(name, name if name in new else renamed.get(name)) for name in old]
+    pairs += [(None, name) for name in new if name not in old and name not in renamed.values()]
     return sorted(pairs, key=lambda pair: str(pair[0] or pair[1]))
 
 
