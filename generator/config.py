@@ -79,12 +79,14 @@ def load_targets(path: Path) -> list[Config]:
     if not isinstance(section, dict):
         raise GeneratorError([Diagnostic(source, where, "must be a table")])
     shared = {k: v for k, v in section.items() if k != "targets"}
+    problems = _problems(shared, source, where)
     if "targets" not in section:
-        return [_parse(shared, path.parent, source, where)]
+        if problems:
+            raise GeneratorError(problems)
+        return [_config(shared, path.parent)]
     targets, where_targets = section["targets"], pointer_join(where, "targets")
     if not isinstance(targets, dict) or not targets:
         raise GeneratorError([Diagnostic(source, where_targets, "must be a table of targets, one table each")])
-    problems = _problems(shared, source, where)
     for name, target in targets.items():
         if not isinstance(target, dict):
             problems.append(Diagnostic(source, pointer_join(where_targets, name), "must be a table"))
@@ -93,7 +95,7 @@ def load_targets(path: Path) -> list[Config]:
     if problems:
         raise GeneratorError(problems)
     configs = [
-        dataclasses.replace(_parse(shared | target, path.parent, source, where), name=name)
+        dataclasses.replace(_config(shared | target, path.parent), name=name)
         for name, target in targets.items()
     ]
     outs: dict[Path, str] = {}
@@ -148,10 +150,8 @@ def _problems(section: dict[str, Any], source: str, where: str) -> list[Diagnost
     return problems + _package_problems(section, source, where)
 
 
-def _parse(section: dict[str, Any], base: Path, source: str, where: str) -> Config:
-    problems = _problems(section, source, where)
-    if problems:
-        raise GeneratorError(problems)
+def _config(section: dict[str, Any], base: Path) -> Config:
+    """The settings of a table `_problems` has found nothing wrong with."""
     names = section.get("operation-names", {})
     defaults = Config()
     spec = section.get("spec", defaults.spec)
