@@ -95,8 +95,7 @@ def load_targets(path: Path) -> list[Config]:
     if problems:
         raise GeneratorError(problems)
     configs = [
-        dataclasses.replace(_config(shared | target, path.parent), name=name)
-        for name, target in targets.items()
+        dataclasses.replace(_config(shared | target, path.parent), name=name) for name, target in targets.items()
     ]
     outs: dict[Path, str] = {}
     for config in configs:

@@ -12,7 +12,6 @@ import itertools
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import pytest
 
@@ -22,6 +21,7 @@ from generator.errors import pointer_join
 from generator.pipeline import checked_api
 from generator.surface import surface
 from tests.conftest import ROOT
+from tests.prism.values import Document, referenced
 
 HISTORY = ROOT.parent / "shared" / "specs" / "codat-history"
 VERSIONS = sorted(HISTORY.glob("Codat-Platform.*.json"))
@@ -56,20 +56,14 @@ class Walk:
                     self._reach(media.get("schema", {}), "", "output")
 
     def resolve(self, node: Any, pointer: str = "") -> tuple[Any, str]:
+        """The node a `$ref` chain ends at, and the last `$ref` followed (the schema's place)."""
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             pointer = node["$ref"]
-            node = self.data
-            for part in unquote(pointer)[2:].split("/"):
-                key = part.replace("~1", "/").replace("~0", "~")
-                node = node[int(key)] if isinstance(node, list) else node[key]
+            node = referenced(self.data, pointer)
         return node, pointer
 
     def parameters(self, item: dict[str, Any], op: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
-        found = {}
-        for node in [*item.get("parameters", []), *op.get("parameters", [])]:
-            param = self.resolve(node)[0]
-            found[(param["in"], param["name"])] = param
-        return found
+        return {(p["in"], p["name"]): p for p in Document(self.data).parameters(item, op)}
 
     def _reach(self, node: Any, pointer: str, role: str) -> None:
         node, pointer = self.resolve(node, pointer)

@@ -36,11 +36,7 @@ class Document:
         for _ in range(50):
             if not (isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/")):
                 return node
-            target: Any = self.data
-            for part in node["$ref"][2:].split("/"):
-                part = unquote(part).replace("~1", "/").replace("~0", "~")
-                target = target[int(part)] if isinstance(target, list) else target[part]
-            node = target
+            node = referenced(self.data, node["$ref"])
         raise ValueError(f"a $ref cycle at {node['$ref']}")
 
     def parameters(self, path_item: dict[str, Any], operation: dict[str, Any]) -> list[dict[str, Any]]:
@@ -141,6 +137,15 @@ class Document:
     def _unsatisfiable(self, schema: dict[str, Any]) -> bool:
         kinds = [_kind(self.resolve(part)) for part in schema.get("allOf") or []]
         return "null" in kinds and any(k not in (None, "null") for k in kinds)
+
+
+def referenced(data: Any, ref: str) -> Any:
+    """The node a local `$ref` names: each part of its fragment percent-decoded, then read as RFC 6901."""
+    target = data
+    for part in ref[2:].split("/"):
+        part = unquote(part).replace("~1", "/").replace("~0", "~")
+        target = target[int(part)] if isinstance(target, list) else target[part]
+    return target
 
 
 def _kind(schema: Any) -> str | None:
