@@ -180,7 +180,11 @@ def _package_problems(section: dict[str, Any], source: str, where: str) -> list[
     """Package settings PyPI would refuse, refused here with the rule they break."""
     checks = [
         ("dist-name", valid_name, "is not a distribution name (letters, digits, '.', '_', '-')"),
-        ("version", lambda v: pep440(v) is not None, "is not a version PEP 440 accepts (e.g. '1.2.0')"),
+        (
+            "version",
+            lambda v: pep440(v) is not None,
+            "is not a version PyPI accepts (e.g. '1.2.0'; no local part)",
+        ),
         ("license", lambda v: spdx(v) is not None, "is not an SPDX license expression (e.g. 'MIT')"),
     ]
     problems = [

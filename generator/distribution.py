@@ -18,7 +18,7 @@ from generator.document import Document, as_mapping, as_text
 from generator.errors import Diagnostic
 from generator.ir import Distribution
 
-# Used when the document's version is not one PEP 440 accepts and the target sets none (with a warning).
+# Used when the document's version is not one PyPI accepts and the target sets none (with a warning).
 FALLBACK_VERSION = "0.0.0"
 _URL = re.compile(r"https?://[^\s\"'<>]+")
 _EMAIL = re.compile(r"[^@\s\"<>,]+@[^@\s\"<>,]+\.[^@\s\"<>,]+")
@@ -37,11 +37,13 @@ class PackageSettings:
 
 
 def pep440(version: str) -> str | None:
-    """The version in its normalised form, or None when PEP 440 does not accept it."""
+    """The version in its normalised form, or None when PyPI would refuse it: PEP 440 does not accept
+    it, or it has a local part (`1.20.0+dev.539`: a build's own label, never uploaded)."""
     try:
-        return str(Version(version))
+        parsed = Version(version)
     except InvalidVersion:
         return None
+    return None if parsed.local else str(parsed)
 
 
 def spdx(expression: str) -> str | None:
@@ -68,7 +70,7 @@ def valid_url(url: str) -> bool:
 def distribution(doc: Document, package: str, settings: PackageSettings) -> Distribution:
     info = as_mapping(doc.data.get("info"))
     license_node, contact = as_mapping(info.get("license")), as_mapping(info.get("contact"))
-    title = as_text(info.get("title")) or "API"
+    title = re.sub(r"^the\s+", "", as_text(info.get("title")), flags=re.I) or "API"
     version = settings.version or pep440(as_text(info.get("version"))) or FALLBACK_VERSION
     description = settings.description or as_text(info.get("summary")) or f"Python client for the {title}"
     license_ = settings.license or next(
@@ -82,7 +84,10 @@ def distribution(doc: Document, package: str, settings: PackageSettings) -> Dist
         ("License", as_text(license_node.get("url"))),
     ]
     urls = {label: url for label, url in links if valid_url(url)} | dict(settings.urls)
-    author = [("name", " ".join(as_text(contact.get("name")).split())), ("email", as_text(contact.get("email")))]
+    name = " ".join(as_text(contact.get("name")).split())
+    if valid_url(name) or _EMAIL.fullmatch(name):  # a link or an address written where a name goes
+        name = ""
+    author = [("name", name), ("email", as_text(contact.get("email")))]
     return Distribution(
         name=settings.dist_name or package.replace("_", "-"),
         version=version,
@@ -98,6 +103,6 @@ def version_warnings(doc: Document, settings: PackageSettings) -> list[Diagnosti
     stated = as_text(as_mapping(doc.data.get("info")).get("version"))
     if settings.version or pep440(stated):
         return []
-    message = f"{stated!r} is not a version PEP 440 accepts, so the package cannot carry it"
+    message = f"{stated!r} is not a version PyPI accepts (PEP 440, with no local part), so the package cannot carry it"
     hint = f"the package is {FALLBACK_VERSION}; set `version` for the target in [tool.codat-sdkgen]"
     return [Diagnostic(doc.source, "#/info/version", message, hint=hint, severity="warning")]

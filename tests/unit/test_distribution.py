@@ -88,3 +88,25 @@ def test_package_settings_pypi_would_refuse_are_refused_with_their_place(tmp_pat
     settings.write_text('[tool.codat-sdkgen]\nversion = "1.0"\nlicense = "mit OR apache-2.0"\n')
     loaded = load_config(settings).settings
     assert (loaded.version, loaded.license) == ("1.0", "MIT OR Apache-2.0")
+
+
+@pytest.mark.parametrize("version", ["1.20.0+dev-539-g5e389228f", "2.23.4+0.gb463b49.dirty"])
+def test_a_local_version_pypi_refuses_is_never_published(tmp_path: Path, version: str) -> None:
+    """gitea.io and intellifi.nl in the public corpus: PEP 440 reads them, PyPI refuses local versions."""
+    api, warnings = checked_api(_spec(tmp_path, version=version), ("Things",), "pkg")
+    assert (api.version, api.distribution.version) == (version, "0.0.0")
+    assert [w.pointer for w in warnings] == ["#/info/version"] and "no local part" in warnings[0].message
+    settings = tmp_path / "pyproject.toml"
+    settings.write_text(f'[tool.codat-sdkgen]\nversion = "{version}"\n')
+    with pytest.raises(GeneratorError) as refused:
+        load_config(settings)
+    assert [d.pointer for d in refused.value.diagnostics] == ["#/tool/codat-sdkgen/version"]
+
+
+def test_a_title_starting_with_the_and_a_contact_name_that_is_an_address(tmp_path: Path) -> None:
+    """Corpus findings: "Python client for the The Plaid API", and authors called by an email or a URL."""
+    for name in ("davidmasclet@gisgraphy.example", "https://pro.example.test/page#general"):
+        spec = _spec(tmp_path, title="The Things API", contact={"name": name, "email": "help@example.test"})
+        dist = checked_api(spec, ("Things",), "pkg")[0].distribution
+        assert dist.description == "Python client for the Things API"
+        assert dist.author == (("email", "help@example.test"),)
