@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.distribution import PackageSettings, pep440, spdx, valid_name, valid_url
+from generator.distribution import PackageSettings, pypi_version, spdx, valid_name, valid_url
 from generator.errors import Diagnostic, GeneratorError, pointer_join
 from generator.fetch import DEFAULT_MAX_BYTES, FETCH_TIMEOUT, is_url
 
@@ -168,7 +168,7 @@ def _config(section: dict[str, Any], base: Path) -> Config:
         strict=section.get("strict", False),
         settings=PackageSettings(
             dist_name=section.get("dist-name"),
-            version=pep440(section["version"]) if "version" in section else None,
+            version=pypi_version(section["version"]) if "version" in section else None,
             description=section.get("description"),
             license=spdx(section["license"]) if "license" in section else None,
             urls=dict(section.get("urls", {})),
@@ -182,7 +182,7 @@ def _package_problems(section: dict[str, Any], source: str, where: str) -> list[
         ("dist-name", valid_name, "is not a distribution name (letters, digits, '.', '_', '-')"),
         (
             "version",
-            lambda v: pep440(v) is not None,
+            lambda v: pypi_version(v) is not None,
             "is not a version PyPI accepts (e.g. '1.2.0'; no local part)",
         ),
         ("license", lambda v: spdx(v) is not None, "is not an SPDX license expression (e.g. 'MIT')"),

@@ -2,8 +2,8 @@
 
 Each comes from the target's settings when given, else from the document's `info` (`version`,
 `summary`, `license`, `contact`, `termsOfService`) and `externalDocs`. What PyPI would refuse (a
-version PEP 440 does not accept, a license that is no SPDX expression, a link that is no URL) is left
-to a setting rather than published wrong.
+version PEP 440 does not accept or with a local part, a license that is no SPDX expression, a link
+that is no URL) is left to a setting rather than published wrong.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class PackageSettings:
     urls: Mapping[str, str] = field(default_factory=dict)
 
 
-def pep440(version: str) -> str | None:
+def pypi_version(version: str) -> str | None:
     """The version in its normalised form, or None when PyPI would refuse it: PEP 440 does not accept
     it, or it has a local part (`1.20.0+dev.539`: a build's own label, never uploaded)."""
     try:
@@ -67,11 +67,15 @@ def valid_url(url: str) -> bool:
     return _URL.fullmatch(url) is not None
 
 
+def valid_email(address: str) -> bool:
+    return _EMAIL.fullmatch(address) is not None
+
+
 def distribution(doc: Document, package: str, settings: PackageSettings) -> Distribution:
     info = as_mapping(doc.data.get("info"))
     license_node, contact = as_mapping(info.get("license")), as_mapping(info.get("contact"))
     title = re.sub(r"^the\s+", "", as_text(info.get("title")), flags=re.I) or "API"
-    version = settings.version or pep440(as_text(info.get("version"))) or FALLBACK_VERSION
+    version = settings.version or pypi_version(as_text(info.get("version"))) or FALLBACK_VERSION
     description = settings.description or as_text(info.get("summary")) or f"Python client for the {title}"
     license_ = settings.license or next(
         (found for key in ("identifier", "name") if (found := spdx(as_text(license_node.get(key))))), ""
@@ -85,7 +89,7 @@ def distribution(doc: Document, package: str, settings: PackageSettings) -> Dist
     ]
     urls = {label: url for label, url in links if valid_url(url)} | dict(settings.urls)
     name = " ".join(as_text(contact.get("name")).split())
-    if valid_url(name) or _EMAIL.fullmatch(name):  # a link or an address written where a name goes
+    if valid_url(name) or valid_email(name):  # a link or an address written where a name goes
         name = ""
     author = [("name", name), ("email", as_text(contact.get("email")))]
     return Distribution(
@@ -93,7 +97,7 @@ def distribution(doc: Document, package: str, settings: PackageSettings) -> Dist
         version=version,
         description=" ".join(description.split()),
         license=license_,
-        author=tuple((key, value) for key, value in author if value and (key == "name" or _EMAIL.fullmatch(value))),
+        author=tuple((key, value) for key, value in author if value and (key == "name" or valid_email(value))),
         urls=tuple(urls.items()),
     )
 
@@ -101,7 +105,7 @@ def distribution(doc: Document, package: str, settings: PackageSettings) -> Dist
 def version_warnings(doc: Document, settings: PackageSettings) -> list[Diagnostic]:
     """A warning when the package cannot take the document's version and no setting gives one."""
     stated = as_text(as_mapping(doc.data.get("info")).get("version"))
-    if settings.version or pep440(stated):
+    if settings.version or pypi_version(stated):
         return []
     message = f"{stated!r} is not a version PyPI accepts (PEP 440, with no local part), so the package cannot carry it"
     hint = f"the package is {FALLBACK_VERSION}; set `version` for the target in [tool.codat-sdkgen]"
