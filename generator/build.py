@@ -207,8 +207,11 @@ def _resource(
     signatures = [retries_annotation, headers_annotation, *(a for op in built for a in _annotations(op))]
     if any("builtins." in annotation for annotation in signatures):
         imports.add("import builtins")
-    if any(op.body is not None and op.body.type.kind == "model" for op in built):
-        imports.add("from typing import Any")  # a model body also takes a plain dict[str, Any]
+    # A body takes each of its models as a dict of the same shape too, in read-only containers.
+    if any(re.search(r"\bAny\b", annotation) for annotation in signatures):
+        imports.add("from typing import Any")
+    if any("Sequence[" in annotation for annotation in signatures):
+        imports.add("from collections.abc import Sequence")
     if any(op.response.parse_as.startswith("cast(") for op in built):
         imports.add("from typing import cast")
     if any(op.response.parse_as == "NoneType" for op in built):

@@ -28,6 +28,7 @@ MODEL_RESERVED = frozenset(
         "validate",
         "model_config",
         "to_wire",
+        "to_request",
         # The pydantic mypy plugin's synthesized __init__ takes **kwargs.
         "kwargs",
         # Names the generated annotations use: a field called `list` would hide `list[...]`.

@@ -129,8 +129,9 @@ class APITimeoutError(APIConnectionError):
 
 
 class RequestValidationError(CodatError, ValueError):
-    """A request body the SDK refused to send: a field the model does not have, a value outside a
-    closed enum, or a value of the wrong type. `problems` says each, at its place in the body."""
+    """A call the SDK refused to send: a body field the model does not have, a value outside a closed
+    enum, a value of the wrong type in the body or a parameter, a required parameter missing or empty.
+    `problems` says each, at its place in the argument the caller passed."""
 
     def __init__(self, operation: str, problems: list[str]) -> None:
         self.operation = operation
