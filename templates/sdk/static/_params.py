@@ -10,6 +10,7 @@ values are written as they are (OpenAPI's appendix D: percent-encoding does not 
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,12 +23,11 @@ import pydantic
 import pydantic_core
 
 from ._json import dumps
-from ._models import BaseModel, type_adapter, unknown_values
+from ._models import BaseModel, type_adapter, unknown_values, validation_problems
 
 Location = Literal["path", "query", "header", "cookie"]
 Style = Literal["simple", "label", "matrix", "form", "spaceDelimited", "pipeDelimited", "deepObject"]
 
-_DEFAULT_STYLE: dict[str, Style] = {"path": "simple", "header": "simple", "query": "form", "cookie": "form"}
 # RFC 3986's reserved characters, which `allowReserved` lets through unencoded.
 _RESERVED = ":/?#[]@!$&'()*+,;="
 # What the delimited styles put between values, already percent-encoded.
@@ -59,7 +59,7 @@ class Parameter:
 
 def checked(param: Parameter) -> tuple[object, list[str]]:
     """The value as its type takes it, or what is wrong with it (a required value missing, a value of
-    another type, an empty path segment, a value outside an enum)."""
+    another type, a value outside an enum)."""
     value = param.value
     if value is None and _optional(param.type):
         return None, []
@@ -68,8 +68,8 @@ def checked(param: Parameter) -> tuple[object, list[str]]:
     except pydantic.ValidationError as exc:
         if param.value is None:
             return None, [f"{param.described}: is required, got None"]
-        return None, [_problem(param.described, error) for error in exc.errors(include_url=False)]
-    return value, [f"{param.described}{place}" for place in unknown_values(value, "")]
+        return None, validation_problems(exc, param.described)
+    return value, list(unknown_values(value, param.described))
 
 
 def path_segment(param: Parameter, value: object) -> str:
@@ -82,7 +82,7 @@ def path_segment(param: Parameter, value: object) -> str:
 
 
 def _path_expansion(param: Parameter, value: object) -> str:
-    style = param.style or _DEFAULT_STYLE["path"]
+    style = param.style or "simple"
     explode = bool(param.explode)
     name = _encode(param.wire_name, False)
     data = _data(value, param.as_json)
@@ -103,7 +103,7 @@ def _path_expansion(param: Parameter, value: object) -> str:
 
 def query_pairs(param: Parameter, value: object) -> list[str]:
     """The parameter's `name=value` pieces of the query string, each percent-encoded."""
-    style = param.style or _DEFAULT_STYLE["query"]
+    style = param.style or "form"
     explode = (style == "form") if param.explode is None else param.explode
     name = _encode(param.wire_name, False)
     data = _data(value, param.as_json)
@@ -139,19 +139,14 @@ def cookie_value(param: Parameter, value: object) -> str:
     return "&".join(pairs) if pairs else f"{_encode(param.wire_name, False)}="
 
 
+@functools.lru_cache(maxsize=256)
 def _optional(tp: Any) -> bool:
+    """Whether None is a value of `tp` (an optional parameter, not sent when None)."""
     try:
         type_adapter(tp).validate_python(None)
     except pydantic.ValidationError:
         return False
     return True
-
-
-def _problem(described: str, error: Any) -> str:
-    place = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"])
-    shown = repr(error["input"])
-    shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    return f"{described}{place}: {error['msg']} (got {shown})"
 
 
 def _data(value: object, as_json: bool = False) -> Any:
