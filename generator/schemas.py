@@ -40,6 +40,7 @@ RESERVED_CLASSES = frozenset(
         # the SDK's public names
         "APIConnectionError",
         "APIError",
+        "APIResponseError",
         "APIStatusError",
         "APITimeoutError",
         "AuthenticationError",
@@ -52,6 +53,8 @@ RESERVED_CLASSES = frozenset(
         "PermissionDeniedError",
         "RateLimitError",
         "RequestValidationError",
+        "ResponseDecodingError",
+        "ResponseTooLargeError",
         "ResponseValidationError",
         "RetryConfig",
         "UnprocessableEntityError",

@@ -8,8 +8,8 @@ import contextlib
 import copy
 import functools
 import gc
-import json
 import logging
+import re
 import ssl
 import threading
 import time
@@ -20,17 +20,22 @@ from functools import cached_property
 from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
+import anyio
 import httpx
 import pydantic
 
 from ._auth import ClientCredentials, Credentials, Requirement
 from ._exceptions import (
     APIConnectionError,
+    APIResponseError,
     APIStatusError,
     APITimeoutError,
     RequestValidationError,
+    ResponseDecodingError,
+    ResponseTooLargeError,
     ResponseValidationError,
     make_status_error,
+    shown_url,
 )
 from ._json import dumps, loads
 from ._models import BaseModel, tolerant, type_adapter, unknown_values, validation_problems
@@ -87,6 +92,22 @@ class Prepared:
     cookies: list[str]
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """When an attempt must be over (a `time.monotonic()` reading), and the timeout it comes from."""
+
+    at: float
+    seconds: float
+
+
+class AttemptTimeout(httpx.ReadTimeout):
+    """The call's timeout ran out before the whole response had come (a server sending it slowly)."""
+
+    def __init__(self, seconds: float, request: httpx.Request) -> None:
+        super().__init__(f"the response did not come whole within {seconds:g} s", request=request)
+        self.seconds = seconds
+
+
 class BaseClient:
     """What the sync and async clients share; only sending and sleeping differ between them."""
 
@@ -104,8 +125,10 @@ class BaseClient:
         default_headers: Mapping[str, str] | None,
         pause_collector: bool = False,
         strict_responses: bool = False,
+        max_response_size: int,
     ) -> None:
         self.base_url = _checked_base_url(base_url)
+        self.max_response_size = _checked_size(max_response_size)
         self.timeout = _checked_timeout(timeout, "timeout")
         self.retry_config = _checked_retry_config(retry_config)
         self._credentials = credentials
@@ -126,6 +149,7 @@ class BaseClient:
         max_retries: int | None = None,
         retry_config: RetryConfig | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_response_size: int | None = None,
     ) -> _Client:
         """A copy of this client with other settings, sharing its connection pool and credentials.
 
@@ -149,11 +173,13 @@ class BaseClient:
             clone.retry_config = clone.retry_config.with_max_retries(checked_max_retries(max_retries))
         if default_headers:
             clone._default_headers = {**self._default_headers, **default_headers}
+        if max_response_size is not None:
+            clone.max_response_size = _checked_size(max_response_size)
         return clone
 
     def __repr__(self) -> str:
-        # Never the credentials: a repr ends up in logs and tracebacks.
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+        # Never the credentials (nor a password in the server URL): a repr ends up in logs and tracebacks.
+        return f"{type(self).__name__}(base_url={shown_url(self.base_url)!r})"
 
     def _prepared(self, options: RequestOptions) -> Prepared:
         """The call's parameters checked against their types and written as their styles say, once for
@@ -180,11 +206,43 @@ class BaseClient:
         return Prepared(self.base_url + path, query, headers, cookies)
 
     def _safe_url(self, request: httpx.Request) -> str:
-        """The request's URL for messages and logs: credentials sent in the query masked."""
-        url = request.url
-        for name in self._credentials.secret_query_names() & set(url.params.keys()):
-            url = url.copy_set_param(name, "***")
-        return str(url)
+        """The request's URL for messages and logs: credentials in its userinfo or query masked."""
+        return shown_url(request.url, self._credentials.secret_query_names())
+
+    def _deadline(self, options: RequestOptions) -> Deadline | None:
+        """When an attempt must be over: the call's timeout bounds the whole of it (connect, send and
+        every read), where httpx's own bounds each read, so a server trickling its body byte by byte
+        cannot hold a call for ever. An `httpx.Timeout` bounds it by its longest phase."""
+        timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        if isinstance(timeout, httpx.Timeout):
+            phases = [t for t in (timeout.connect, timeout.read, timeout.write, timeout.pool) if t is not None]
+            timeout = max(phases) if phases else None
+        return None if timeout is None else Deadline(time.monotonic() + float(timeout), float(timeout))
+
+    def _checked_part(self, response: httpx.Response, size: int, deadline: Deadline | None) -> None:
+        """Stops reading a body that grew past `max_response_size` (decompressed: a small gzip bomb
+        would otherwise fill the memory) or that is still coming when the attempt's time is up."""
+        if size > self.max_response_size:
+            raise ResponseTooLargeError(
+                f"{response.request.method} {self._safe_url(response.request)}: the response body is larger than"
+                f" max_response_size ({self.max_response_size} bytes, decompressed); it was not read further",
+                response,
+            )
+        if deadline is not None and time.monotonic() > deadline.at:
+            raise AttemptTimeout(deadline.seconds, request=response.request)
+
+    def _undecodable(self, exc: httpx.DecodingError, response: httpx.Response) -> ResponseDecodingError:
+        encoding = response.headers.get("content-encoding", "its Content-Encoding")
+        return ResponseDecodingError(
+            f"{response.request.method} {self._safe_url(response.request)}: the response body does not decode"
+            f" as {encoding} says: {exc}",
+            response,
+        )
+
+    def _redirect_loop(self, exc: httpx.TooManyRedirects, request: httpx.Request) -> APIConnectionError:
+        return APIConnectionError(
+            request, f"{request.method} {self._safe_url(request)}: redirected too many times (a loop?): {exc}"
+        )
 
     def _build_request(
         self,
@@ -402,8 +460,11 @@ class SyncAPIClient(BaseClient):
                 self._http, options, prepared, {k: self._token(s) for k, s in sources.items()}
             )
             sent_at = time.monotonic()
+            deadline = self._deadline(options)
             try:
-                response = self._http.send(request, stream=cast_to is BinaryResponse or mode == "stream")
+                response = self._http.send(request, stream=True)
+                if response.is_success and not (cast_to is BinaryResponse or mode == "stream"):
+                    self._read(response, deadline)
             except httpx.TransportError as exc:
                 self._log(options, request, type(exc).__name__, sent_at, retry + 1)
                 wait = self._next_wait(policy, retry, started, None, exc, options)
@@ -412,6 +473,8 @@ class SyncAPIClient(BaseClient):
                 self._sleep(wait)
                 retry += 1
                 continue
+            except httpx.TooManyRedirects as exc:
+                raise self._redirect_loop(exc, request) from exc
             self._log(options, request, str(response.status_code), sent_at, retry + 1)
             if response.is_success and mode != "parsed":
                 return cast(T, self._handed_back(response, cast_to, options))
@@ -426,11 +489,34 @@ class SyncAPIClient(BaseClient):
                 continue
             wait = self._next_wait(policy, retry, started, response)
             if wait is None:
-                response.read()
+                self._read_failure(response, deadline)
                 raise self._status_error(response, options)
             response.close()
             self._sleep(wait)
             retry += 1
+
+    def _read(self, response: httpx.Response, deadline: Deadline | None) -> None:
+        """Reads the body as `httpx.Response.read()` does, but bounded: no larger, decompressed, than
+        `max_response_size`, and over by the attempt's deadline."""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                self._checked_part(response, size, deadline)
+                chunks.append(chunk)
+        except httpx.DecodingError as exc:
+            raise self._undecodable(exc, response) from exc
+        finally:
+            response.close()
+        response._content = b"".join(chunks)  # what read() itself keeps: `content` is then the body
+
+    def _read_failure(self, response: httpx.Response, deadline: Deadline | None) -> None:
+        """A failure's body, for its error; one that cannot be read is left empty: the status stands."""
+        try:
+            self._read(response, deadline)
+        except (httpx.TransportError, APIResponseError):
+            response._content = b""
 
     def _token(self, source: ClientCredentials) -> str:
         with source.lock:
@@ -479,8 +565,12 @@ class AsyncAPIClient(BaseClient):
             tokens = {k: await self._token(s) for k, s in sources.items()}
             request = self._build_request(self._http, options, prepared, tokens)
             sent_at = time.monotonic()
+            deadline = self._deadline(options)
             try:
-                response = await self._http.send(request, stream=cast_to is AsyncBinaryResponse or mode == "stream")
+                with _failing_after(deadline, request):
+                    response = await self._http.send(request, stream=True)
+                    if response.is_success and not (cast_to is AsyncBinaryResponse or mode == "stream"):
+                        await self._read(response, deadline)
             except httpx.TransportError as exc:
                 self._log(options, request, type(exc).__name__, sent_at, retry + 1)
                 wait = self._next_wait(policy, retry, started, None, exc, options)
@@ -489,6 +579,8 @@ class AsyncAPIClient(BaseClient):
                 await self._sleep(wait)
                 retry += 1
                 continue
+            except httpx.TooManyRedirects as exc:
+                raise self._redirect_loop(exc, request) from exc
             self._log(options, request, str(response.status_code), sent_at, retry + 1)
             if response.is_success and mode != "parsed":
                 return cast(T, self._handed_back(response, cast_to, options))
@@ -502,11 +594,35 @@ class AsyncAPIClient(BaseClient):
                 continue
             wait = self._next_wait(policy, retry, started, response)
             if wait is None:
-                await response.aread()
+                await self._read_failure(response, deadline, request)
                 raise self._status_error(response, options)
             await response.aclose()
             await self._sleep(wait)
             retry += 1
+
+    async def _read(self, response: httpx.Response, deadline: Deadline | None) -> None:
+        """Reads the body as `httpx.Response.aread()` does, but bounded: no larger, decompressed, than
+        `max_response_size`, and over by the attempt's deadline."""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                self._checked_part(response, size, deadline)
+                chunks.append(chunk)
+        except httpx.DecodingError as exc:
+            raise self._undecodable(exc, response) from exc
+        finally:
+            await response.aclose()
+        response._content = b"".join(chunks)  # what aread() itself keeps: `content` is then the body
+
+    async def _read_failure(self, response: httpx.Response, deadline: Deadline | None, request: httpx.Request) -> None:
+        """A failure's body, for its error; one that cannot be read is left empty: the status stands."""
+        try:
+            with _failing_after(deadline, request):
+                await self._read(response, deadline)
+        except (httpx.TransportError, APIResponseError):
+            response._content = b""
 
     async def _token(self, source: ClientCredentials) -> str:
         async with source.async_lock:
@@ -517,6 +633,20 @@ class AsyncAPIClient(BaseClient):
             if not response.is_success:
                 raise make_status_error(response, None, url=self._safe_url(response.request))
             return source.store(response, self._clock())
+
+
+@contextlib.contextmanager
+def _failing_after(deadline: Deadline | None, request: httpx.Request) -> Iterator[None]:
+    """Cancels what the async client awaits inside once the attempt's deadline passes, as an
+    AttemptTimeout: the response headers too, which the deadline checks between body chunks miss."""
+    if deadline is None:
+        yield
+        return
+    try:
+        with anyio.fail_after(max(0.0, deadline.at - time.monotonic())):
+            yield
+    except TimeoutError:
+        raise AttemptTimeout(deadline.seconds, request=request) from None
 
 
 # Bodies from this size up are decoded with CPython's cycle collector paused (see below).
@@ -587,7 +717,7 @@ def _decoded(content: bytes, tp: Any) -> Any:
 
 def _json_data(content: bytes, tp: Any) -> Any:
     """The body as plain data, numbers read as `_decoded` reads them for `tp`."""
-    return loads(content) if _holds_decimal(tp) else json.loads(content)
+    return loads(content, exact=_holds_decimal(tp))
 
 
 @functools.lru_cache(maxsize=256)
@@ -702,14 +832,22 @@ def _checked_base_url(url: object) -> str:
     """The server URL, refused at once when httpx could never send to it (every call would fail)."""
     if not isinstance(url, str):
         raise TypeError(f"server_url must be a str, not {type(url).__name__}")
+    # Never the password of a URL with userinfo in the message, though the URL itself is unusable.
+    shown = re.sub(r"(//[^/?#@]*?:)[^/?#]*@", r"\1***@", url)
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise ValueError(f"server_url {url!r} is not a URL: {exc}") from None
+        raise ValueError(f"server_url {shown!r} is not a URL: {exc}") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        hint = f"; did you mean 'https://{url}'?" if "://" not in url else ""
-        raise ValueError(f"server_url {url!r} is not an http:// or https:// URL with a host{hint}")
+        hint = f"; did you mean 'https://{shown}'?" if "://" not in url else ""
+        raise ValueError(f"server_url {shown!r} is not an http:// or https:// URL with a host{hint}")
     return url.rstrip("/")
+
+
+def _checked_size(size: object) -> int:
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        raise TypeError(f"max_response_size must be a number of bytes (1 or more), not {size!r}")
+    return size
 
 
 def checked_max_retries(max_retries: object) -> int:
@@ -760,6 +898,8 @@ def _cause(exc: httpx.TransportError, request: httpx.Request) -> str:
     host = request.url.host + (f":{request.url.port}" if request.url.port else "")
     text = " ".join(str(e) for e in _chain(exc)).lower()
     limit = request.extensions.get("timeout", {})
+    if isinstance(exc, AttemptTimeout):
+        return f"the response from {host} did not come whole within the call's timeout ({exc.seconds:g} s)"
     if isinstance(exc, httpx.ConnectTimeout):
         return f"connecting to {host} timed out after {limit.get('connect')} s"
     if isinstance(exc, httpx.ReadTimeout):

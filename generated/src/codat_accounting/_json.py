@@ -45,9 +45,13 @@ class JsonNumber(float):
     __repr__ = __str__
 
 
-def loads(content: bytes | str) -> Any:
-    """JSON text as Python data, each number with a fraction or an exponent a `JsonNumber`."""
-    return json.loads(content, parse_float=JsonNumber)
+def loads(content: bytes | str, exact: bool = True) -> Any:
+    """JSON text as Python data, each number with a fraction or an exponent a `JsonNumber` (a float when
+    not `exact`); ValueError for text that is not JSON or nests deeper than the interpreter can read."""
+    try:
+        return json.loads(content, parse_float=JsonNumber if exact else float)
+    except RecursionError:
+        raise ValueError("the JSON nests too deeply to read") from None
 
 
 def dumps(value: Any) -> bytes:
