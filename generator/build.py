@@ -225,7 +225,7 @@ def _resource(
         attr_name=naming.safe_snake(tag, _CLIENT_ATTRIBUTES, fallback="resource"),
         class_name=class_name,
         async_class_name="Async" + class_name,
-        module_name=naming.safe_snake(tag, fallback="resource"),
+        module_name=naming.file_safe(naming.safe_snake(tag, fallback="resource")),
         description=as_text(tag_node.get("description")),
         operations=tuple(built),
         uses_models=any(_operation_models(op) for op in built),
