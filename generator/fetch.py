@@ -76,9 +76,11 @@ def _too_big(source: str, size: int, max_bytes: int, more: bool = False) -> Diag
     return Diagnostic(
         source,
         "#",
-        f"the document is larger than the {_size(max_bytes)} limit"
-        if more
-        else f"the document is {_size(size)}, over the {_size(max_bytes)} limit",
+        (
+            f"the document is larger than the {_size(max_bytes)} limit"
+            if more
+            else f"the document is {_size(size)}, over the {_size(max_bytes)} limit"
+        ),
         hint="raise the limit with --max-size MIB if the document is trusted",
     )
 
