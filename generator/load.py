@@ -36,8 +36,11 @@ class _Loader(_SafeLoader):
             mapping[str(key_node.value)] = self.construct_object(value_node, deep=deep)
         return mapping
 
+    def construct_timestamp(self, node: yaml.ScalarNode) -> str:
+        return str(self.construct_scalar(node))
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_timestamp)
 
 
 # Ten times the nesting of the real Codat document, and shallow enough for every later stage to walk.
