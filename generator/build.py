@@ -25,15 +25,10 @@ from generator.ir import (
 from generator.literals import py_literal
 from generator.model_modules import merged_imports
 from generator.operations import build_operation, discover_operation, media_of
+from generator.reserved import BUILTIN_ANNOTATIONS, reserved
 from generator.schemas import ANY, SchemaBuilder
 from generator.security import security_schemes
 
-# Builtins the resources' signatures name: a method called so would hide them in its class's annotations.
-_SIGNATURE_BUILTINS = ("bool", "bytes", "dict", "float", "int", "list", "object", "str")
-# What the client classes have themselves: a resource attribute may not take their names.
-_CLIENT_ATTRIBUTES = frozenset({"request", "close", "base_url", "timeout", "retry_config"})
-# Modules the signatures name: a method may not take their names.
-_SIGNATURE_MODULES = frozenset({"builtins", "datetime", "models"})
 # Used when the document states no retry policy: the one Codat publishes.
 _DEFAULT_RETRIES = RetryPolicy(500, 60_000, 3_600_000, 1.5, ("408", "429", "5XX"), True)
 
@@ -173,27 +168,27 @@ def _resource(
         configured = operation_names.get(operation_id)
         override = configured or op.get("x-speakeasy-name-override")
         name = (
-            naming.safe_snake(override, _SIGNATURE_MODULES)
+            naming.safe_snake(override, reserved().methods)
             if isinstance(override, str) and naming.snake(override)
-            else naming.safe_snake(naming.method_name(operation_id, tag, method, path), _SIGNATURE_MODULES)
+            else naming.safe_snake(naming.method_name(operation_id, tag, method, path), reserved().methods)
         )
-        if name in names or name == "with_raw_response":
+        if name in names:
             if configured:
                 hint = "choose another name under [tool.codat-sdkgen.operation-names]"
                 raise _name_taken(doc, pointer, f"configured method name {name!r}", names.get(name, name), hint)
             # Deterministic: operations are sorted, so the same one keeps the short name every run.
-            whole = naming.safe_snake(operation_id, _SIGNATURE_MODULES, fallback="call")
+            whole = naming.safe_snake(operation_id, reserved().methods, fallback="call")
             name = next(
                 candidate
                 for candidate in (whole, f"{whole}_{method}", *(f"{whole}_{i}" for i in range(2, len(names) + 3)))
-                if candidate not in names and candidate != "with_raw_response"
+                if candidate not in names
             )
         names[name] = operation_id
         built.append(build_operation(doc, schemas, pointer, path, method, op, operation_id, name, error_types, schemes))
     built.sort(key=lambda o: o.method_name)
     built = _pager_names_apart(built)
     method_names = {op.method_name for op in built} | {op.pagination.method_name for op in built if op.pagination}
-    shadowed = tuple(b for b in _SIGNATURE_BUILTINS if b in method_names)
+    shadowed = tuple(sorted(BUILTIN_ANNOTATIONS & method_names))
     if shadowed:
         built = [_unshadowed(op, shadowed) for op in built]
     retries_annotation = _builtins_qualified("RetryConfig | int | NotGiven | None", shadowed)
@@ -218,11 +213,11 @@ def _resource(
         imports.add("from types import NoneType")
     tag_node = next((t for t in doc.data.get("tags") or [] if isinstance(t, dict) and t.get("name") == tag), {})
     class_name = naming.safe_pascal(tag)
-    if {class_name, "Async" + class_name} & _SDK_NAMES:
+    if {class_name, "Async" + class_name} & reserved().resource_classes:
         class_name += "Resource"  # the client's module imports both beside the SDK's own classes
     return Resource(
         tag=tag,
-        attr_name=naming.safe_snake(tag, _CLIENT_ATTRIBUTES, fallback="resource"),
+        attr_name=naming.safe_snake(tag, reserved().client_attributes, fallback="resource"),
         class_name=class_name,
         async_class_name="Async" + class_name,
         module_name=naming.file_safe(naming.safe_snake(tag, fallback="resource")),
@@ -237,40 +232,14 @@ def _resource(
     )
 
 
-# Names the client and resources modules import from the SDK's own modules or the standard library:
-# a resource class (or its Async twin) named so would shadow one of them (telnyx.com's `Credentials` tag).
-_SDK_NAMES = frozenset(
-    {
-        "Any",
-        "APIResponse",
-        "AsyncAPIClient",
-        "AsyncAPIResponse",
-        "AsyncBinaryResponse",
-        "AsyncPager",
-        "BinaryResponse",
-        "CodatError",
-        "Credentials",
-        "FileContent",
-        "Mapping",
-        "NoneType",
-        "NotGiven",
-        "PageInfo",
-        "RequestOptions",
-        "RetryConfig",
-        "SyncAPIClient",
-        "SyncPager",
-        "Timeout",
-    }
-)
-
-
 def _distinct(resources: list[Resource]) -> tuple[Resource, ...]:
-    """Tags whose names spell the same words (`Managed Clusters`, `ManagedClusters`) get one each."""
+    """Tags whose names spell the same words (`Managed Clusters`, `ManagedClusters`) get one each, and so
+    do tags whose classes meet (`BinaryResponse`'s async twin is the class tag `AsyncBinaryResponse` gets)."""
     taken: set[str] = set()
     result = []
     for original in resources:
         resource, number = original, 1
-        while {resource.module_name, resource.attr_name} & taken:
+        while _names(resource) & taken:
             number += 1
             resource = dataclasses.replace(
                 original,
@@ -279,9 +248,13 @@ def _distinct(resources: list[Resource]) -> tuple[Resource, ...]:
                 class_name=f"{original.class_name}{number}",
                 async_class_name=f"{original.async_class_name}{number}",
             )
-        taken |= {resource.module_name, resource.attr_name}
+        taken |= _names(resource)
         result.append(resource)
     return tuple(result)
+
+
+def _names(resource: Resource) -> set[str]:
+    return {resource.module_name, resource.attr_name, resource.class_name, resource.async_class_name}
 
 
 def _with_fallback_error(resource: Resource, model: str) -> Resource:

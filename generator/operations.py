@@ -15,29 +15,10 @@ from generator.errors import Diagnostic, GeneratorError, pointer_join
 from generator.examples import example_args, param_example
 from generator.ir import Body, ErrorResponse, Operation, Pagination, Param, Response, SecurityScheme, TypeRef
 from generator.literals import py_literal
+from generator.reserved import reserved
 from generator.schemas import ANY, SchemaBuilder, optional, union
 from generator.security import requirements
 
-PER_CALL = frozenset({"timeout", "retries", "extra_headers", "self"})
-# Names a method's body uses (and the pager's inner functions): a parameter may not hide them.
-_BODY_NAMES = frozenset(
-    {
-        "builtins",
-        "cast",
-        "fetch",
-        "fields",
-        "files",
-        "form_body",
-        "json_body",
-        "models",
-        "multipart_body",
-        "number",
-        "options",
-        "read",
-        "result",
-        "warnings",
-    }
-)
 _FORM = "application/x-www-form-urlencoded"
 _FORMS = frozenset({_FORM, "multipart/form-data", "multipart/mixed"})
 _STATUS_ERRORS = {
@@ -86,7 +67,7 @@ def build_operation(
     schemes: tuple[SecurityScheme, ...],
 ) -> Operation:
     body = _body(schemas, op, pointer)
-    reserved = PER_CALL | ({body.py_name} if body else set())
+    taken = {body.py_name} if body else set()
     params: list[Param] = []
     used: set[str] = set()
     page_start = 1
@@ -96,7 +77,7 @@ def build_operation(
             continue
         if location == "header" and param["name"].lower() in _SDK_HEADERS:
             continue
-        params.append(_param(schemas, param, param_pointer, cast(Any, location), reserved, used))
+        params.append(_param(schemas, param, param_pointer, cast(Any, location), taken, used))
         if location == "query" and param["name"] == "page":
             page_start = _first_page(schemas, param, param_pointer)
     order = re.findall(r"{([^}]+)}", path)
@@ -183,7 +164,7 @@ def _param(
     param: dict[str, Any],
     pointer: str,
     location: Literal["path", "query", "header", "cookie"],
-    reserved: frozenset[str] | set[str],
+    taken: set[str],
     used: set[str],
 ) -> Param:
     schema, schema_pointer, as_json = _param_schema(param, pointer)
@@ -200,7 +181,7 @@ def _param(
         default_repr = None if required else "None"
     if default_repr == "None":
         param_type = optional(param_type)
-    name = naming.safe_snake(param["name"], frozenset(reserved) | naming.MODEL_RESERVED | _BODY_NAMES, "param")
+    name = naming.safe_snake(param["name"], reserved().parameters | reserved().fields | taken, "param")
     while name in used:
         name += "_"
     used.add(name)
@@ -252,7 +233,7 @@ def _body(schemas: SchemaBuilder, op: dict[str, Any], pointer: str) -> Body | No
         if _is_json(content_type) or (base in _FORMS and body_type.kind == "model"):
             kind = "json" if _is_json(content_type) else "form" if base == _FORM else "multipart"
             if body_type.kind == "model":
-                name = naming.safe_snake(body_type.name, PER_CALL | _BODY_NAMES, "body")
+                name = naming.safe_snake(body_type.name, reserved().parameters, "body")
                 annotation = accepting(body_type)
             elif kind == "json":
                 name = "body"
@@ -281,7 +262,10 @@ def accepting(t: TypeRef) -> str:
     and read-only `Sequence` and `Mapping` containers, so a list of models passes where a list of models
     or dicts is taken (a `list` parameter would refuse it, lists being invariant)."""
     arms = _accepted_arms(t)
-    arms = [arm for arm in arms if arm != _DICT] + ([_DICT] if _DICT in arms else [])
+    # A dict of a model's shape goes last, and not at all beside a mapping that takes it already.
+    arms = [arm for arm in arms if arm != _DICT] + (
+        [_DICT] if _DICT in arms and "Mapping[str, Any]" not in arms else []
+    )
     return " | ".join([*arms, "None"] if t.nullable else arms)
 
 

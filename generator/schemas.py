@@ -20,46 +20,7 @@ from generator.errors import Diagnostic, GeneratorError, pointer_join, pointer_p
 from generator.ir import EnumMember, Field, ModelModule, Schema, TypeRef
 from generator.literals import py_literal
 from generator.model_modules import group_modules
-
-# Names the models modules import, and the SDK's own public names: a schema wanting one is named
-# with a `Model` suffix instead (`BadRequestError` -> `BadRequestErrorModel`).
-RESERVED_CLASSES = frozenset(
-    {
-        # what a models module imports
-        "Annotated",
-        "Any",
-        "BaseModel",
-        "ConfigDict",
-        "Decimal",
-        "Field",
-        "OpenEnum",
-        "SerializationInfo",
-        "SerializerFunctionWrapHandler",
-        "Tag",
-        "UUID",
-        # the SDK's public names
-        "APIConnectionError",
-        "APIError",
-        "APIResponseError",
-        "APIStatusError",
-        "APITimeoutError",
-        "AuthenticationError",
-        "BadRequestError",
-        "CodatError",
-        "ConflictError",
-        "InternalServerError",
-        "NotFoundError",
-        "PaymentRequiredError",
-        "PermissionDeniedError",
-        "RateLimitError",
-        "RequestValidationError",
-        "ResponseDecodingError",
-        "ResponseTooLargeError",
-        "ResponseValidationError",
-        "RetryConfig",
-        "UnprocessableEntityError",
-    }
-)
+from generator.reserved import reserved as reserved_names
 
 _STRUCTURAL = frozenset({"properties", "items", "additionalProperties", "allOf", "anyOf", "oneOf"})
 _FORMATS = {
@@ -87,7 +48,7 @@ class SchemaBuilder:
 
     def __init__(self, doc: Document, reserved: frozenset[str] = frozenset()) -> None:
         self.doc = doc
-        self._reserved = RESERVED_CLASSES | reserved
+        self._reserved = reserved_names().classes | reserved
         self._named: dict[str, _Named] = {}
         self._names: dict[str, str] = {}
         # Inline schemas that repeat another word for word -> the pointer of the one made a class.
@@ -304,7 +265,7 @@ class SchemaBuilder:
             tag = by_ref.get(ref) if ref else None
             tags.append(tag or (ref.rsplit("/", 1)[-1] if ref else variant_type.name))
         wire = discriminator["propertyName"]
-        attr = naming.safe_snake(wire, naming.MODEL_RESERVED, fallback="field")
+        attr = naming.safe_snake(wire, reserved_names().fields, fallback="field")
         arms = " | ".join(
             f"Annotated[{t.annotation}, Tag({py_literal(tag)})]" for t, tag in zip(types, tags, strict=True)
         )
@@ -348,6 +309,7 @@ class SchemaBuilder:
         properties, required, description, accepts_more = self._merged(named.node, named.pointer)
         fields: list[Field] = []
         used: set[str] = set()
+        wires = set(properties) | required
         for wire_name, (prop, prop_pointer) in properties.items():
             field_type = self.type_of(prop, prop_pointer)
             target, _ = self.deref(prop, prop_pointer)
@@ -359,11 +321,10 @@ class SchemaBuilder:
             nullable = field_type.nullable or field_type.kind == "any"
             if not is_required and default is None:
                 field_type = optional(field_type)
-            py_name = naming.safe_snake(wire_name, naming.MODEL_RESERVED, fallback="field")
             fields.append(
                 Field(
                     wire_name=wire_name,
-                    py_name=_unique(py_name, used, "_"),
+                    py_name=_field_name(wire_name, wires, used),
                     type=field_type,
                     required=is_required,
                     default_repr=None if is_required else (default or "None"),
@@ -381,11 +342,10 @@ class SchemaBuilder:
         # wants it, so the caller can send it; with nothing known of it, it is of any type and optional
         # (some documents' undefined names are no property at all: figshare's `array[integer](optional)`).
         for wire_name in sorted(required - properties.keys()):
-            py_name = naming.safe_snake(wire_name, naming.MODEL_RESERVED, fallback="field")
             fields.append(
                 Field(
                     wire_name=wire_name,
-                    py_name=_unique(py_name, used, "_"),
+                    py_name=_field_name(wire_name, wires, used),
                     type=ANY,
                     required=False,
                     default_repr="None",
@@ -643,9 +603,17 @@ def _flag(own: dict[str, Any], target: Any, key: str) -> bool:
     return own.get(key) is True or (isinstance(target, dict) and target.get(key) is True)
 
 
-def _unique(name: str, used: set[str], sep: str) -> str:
+def _field_name(wire: str, wires: set[str], used: set[str]) -> str:
+    """A field's Python name: safe, unique in its model, and never another field's wire name (with
+    `populate_by_name`, a value sent under that wire name would be read into both fields)."""
+    others = wires - {wire}
+    return _unique(naming.safe_snake(wire, reserved_names().fields | others, fallback="field"), used, "_", others)
+
+
+def _unique(name: str, used: set[str], sep: str, also: set[str] | frozenset[str] = frozenset()) -> str:
+    """`name`, or it numbered, so that it is none of `used` (which it joins) and none of `also`."""
     candidate, counter = name, 2
-    while candidate in used:
+    while candidate in used or candidate in also:
         candidate = f"{name}{sep}{counter}"
         counter += 1
     used.add(candidate)
