@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check test lint typecheck fmt bench corpus prism
+.PHONY: generate check test lint typecheck fmt bench corpus prism fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,3 +50,9 @@ bench: $(STAMP)
 # CORPUS_ARGS: e.g. --sample 50, --all --no-typing, --only stripe.com, --resume.
 corpus: $(STAMP)
 	$(BIN)/python benchmarks/corpus/run.py $(CORPUS_ARGS)
+
+# The hostile-document fuzz of tests/hostile/test_fuzz.py, longer than make test's 25 documents
+# (FUZZ_EXAMPLES=2000 by default: about an hour here).
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q tests/hostile/test_fuzz.py

@@ -25,7 +25,7 @@ from generator.ir import (
 from generator.literals import py_literal
 from generator.model_modules import merged_imports
 from generator.operations import build_operation, discover_operation, media_of
-from generator.reserved import BUILTIN_ANNOTATIONS, reserved
+from generator.reserved import BUILTIN_ANNOTATIONS, RESOURCE_IMPORTS, reserved
 from generator.schemas import ANY, SchemaBuilder
 from generator.security import security_schemes
 
@@ -193,11 +193,7 @@ def _resource(
         built = [_unshadowed(op, shadowed) for op in built]
     retries_annotation = _builtins_qualified("RetryConfig | int | NotGiven | None", shadowed)
     headers_annotation = _builtins_qualified("Mapping[str, str] | None", shadowed)
-    imports = {
-        "from collections.abc import Mapping",
-        "from functools import cached_property",
-        "from typing import TYPE_CHECKING",
-    }
+    imports = set(RESOURCE_IMPORTS)
     imports.update(line for op in built for t in _operation_types(op) for line in t.imports)
     signatures = [retries_annotation, headers_annotation, *(a for op in built for a in _annotations(op))]
     if any("builtins." in annotation for annotation in signatures):

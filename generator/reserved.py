@@ -79,6 +79,14 @@ DEPENDENCY_MODULES = frozenset(
         "typing_inspection",
     }
 )
+# The imports every resources module has beside those its types need (build.py writes them).
+RESOURCE_IMPORTS = frozenset(
+    {
+        "from collections.abc import Mapping",
+        "from functools import cached_property",
+        "from typing import TYPE_CHECKING",
+    }
+)
 # What a package may not be named: it would shadow a module the SDK imports, Python's own or a dependency's.
 PACKAGES_TAKEN = frozenset(sys.stdlib_module_names | DEPENDENCY_MODULES)
 _IMPORT = re.compile(r"^[ ]*(?:from \S+ )?import (?:\(([^)]*)\)|([^\n]*))", re.M)
@@ -142,7 +150,7 @@ def reserved(templates: Path = TEMPLATES_DIR) -> Reserved:
     body_names = {name.strip() for match in _ASSIGNED.finditer(body) for name in match.group(1).split(",")}
     body_names |= {match.group(2) for match in inner} | set(_SIGNATURE_ARGUMENT.findall(body))
     body_names |= {arg.split(":")[0].strip() for match in inner for arg in match.group(3).split(",") if arg.strip()}
-    imported = _imported(resource)
+    imported = _imported(resource) | _imported("\n".join(RESOURCE_IMPORTS))
     return Reserved(
         fields=frozenset(model_members | MODEL_ANNOTATIONS | _EARLIER_FIELDS | keywords),
         classes=frozenset(model_module_names | keywords),
