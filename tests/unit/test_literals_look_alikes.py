@@ -25,7 +25,7 @@ from generator.literals import ascii_look_alikes, py_literal
 )
 def test_literals_keep_the_value_in_plain_ascii_source(value: str) -> None:
     """Every character beyond ASCII is an escape: ruff knows thousands that read as others (a cedilla
-    for a comma, a Cyrillic о for an o), and no rule of ours could list them all."""
+    for a comma, a Cyrillic o for a Latin one), and no rule of ours could list them all."""
     literal = py_literal(value)
     assert ast.literal_eval(literal) == value
     assert literal.isascii(), literal
