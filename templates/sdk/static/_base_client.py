@@ -23,7 +23,7 @@ import anyio
 import httpx
 import pydantic
 
-from ._auth import ClientCredentials, Credentials, Requirement
+from ._auth import ClientCredentials, Credentials, Requirement, Role, Values
 from ._exceptions import (
     APIConnectionError,
     APIResponseError,
@@ -248,9 +248,11 @@ class BaseClient:
         client: httpx.Client | httpx.AsyncClient,
         options: RequestOptions,
         prepared: Prepared,
+        values: Values,
         tokens: Mapping[str, str],
     ) -> httpx.Request:
-        credentials = self._credentials.place(self._credentials.choose(options.security, options.operation_id), tokens)
+        keys = self._credentials.choose(options.security, options.operation_id)
+        credentials = self._credentials.place(keys, values, tokens)
         headers = {**self._default_headers, "Accept": options.accept, **credentials.headers}
         has_body = options.content is not None or options.data is not None
         if options.content_type is not None and options.files is None and has_body:
@@ -455,9 +457,10 @@ class SyncAPIClient(BaseClient):
         prepared = self._prepared(options)
         refreshed = False
         while True:
-            request = self._build_request(
-                self._http, options, prepared, {k: self._token(s) for k, s in sources.items()}
-            )
+            # Credentials given as callables are called for each attempt: a rotated key is picked up.
+            values = self._credentials.resolved(self._credentials.choose(options.security, options.operation_id))
+            tokens = {k: self._token(s, values[k]) for k, s in sources.items()}
+            request = self._build_request(self._http, options, prepared, values, tokens)
             sent_at = time.monotonic()
             deadline = self._deadline(options)
             try:
@@ -517,12 +520,12 @@ class SyncAPIClient(BaseClient):
         except (httpx.TransportError, APIResponseError):
             response._content = b""
 
-    def _token(self, source: ClientCredentials) -> str:
+    def _token(self, source: ClientCredentials, values: Mapping[Role, str]) -> str:
         with source.lock:
             token = source.current(self._clock())
             if token is not None:
                 return token
-            response = self._http.send(source.build_request(self._http, self.base_url))
+            response = self._http.send(source.build_request(self._http, self.base_url, values))
             if not response.is_success:
                 raise make_status_error(response, None, url=self._safe_url(response.request))
             return source.store(response, self._clock())
@@ -561,8 +564,10 @@ class AsyncAPIClient(BaseClient):
         prepared = self._prepared(options)
         refreshed = False
         while True:
-            tokens = {k: await self._token(s) for k, s in sources.items()}
-            request = self._build_request(self._http, options, prepared, tokens)
+            # Credentials given as callables are called (and awaited) for each attempt.
+            values = await self._credentials.aresolved(self._credentials.choose(options.security, options.operation_id))
+            tokens = {k: await self._token(s, values[k]) for k, s in sources.items()}
+            request = self._build_request(self._http, options, prepared, values, tokens)
             sent_at = time.monotonic()
             deadline = self._deadline(options)
             try:
@@ -623,12 +628,12 @@ class AsyncAPIClient(BaseClient):
         except (httpx.TransportError, APIResponseError):
             response._content = b""
 
-    async def _token(self, source: ClientCredentials) -> str:
+    async def _token(self, source: ClientCredentials, values: Mapping[Role, str]) -> str:
         async with source.async_lock:
             token = source.current(self._clock())
             if token is not None:
                 return token
-            response = await self._http.send(source.build_request(self._http, self.base_url))
+            response = await self._http.send(source.build_request(self._http, self.base_url, values))
             if not response.is_success:
                 raise make_status_error(response, None, url=self._safe_url(response.request))
             return source.store(response, self._clock())
