@@ -193,9 +193,15 @@ def _resource(
         built = [_unshadowed(op, shadowed) for op in built]
     retries_annotation = _builtins_qualified("RetryConfig | int | NotGiven | None", shadowed)
     headers_annotation = _builtins_qualified("Mapping[str, str] | None", shadowed)
+    values_annotation = _builtins_qualified("Mapping[str, object] | None", shadowed)
     imports = set(RESOURCE_IMPORTS)
     imports.update(line for op in built for t in _operation_types(op) for line in t.imports)
-    signatures = [retries_annotation, headers_annotation, *(a for op in built for a in _annotations(op))]
+    signatures = [
+        retries_annotation,
+        headers_annotation,
+        values_annotation,
+        *(a for op in built for a in _annotations(op)),
+    ]
     if any("builtins." in annotation for annotation in signatures):
         imports.add("import builtins")
     # A body takes each of its models as a dict of the same shape too, in read-only containers.
@@ -225,6 +231,7 @@ def _resource(
         local_imports=merged_imports({line for line in imports if line.startswith("from ..")}),
         retries_annotation=retries_annotation,
         extra_headers_annotation=headers_annotation,
+        extra_values_annotation=values_annotation,
     )
 
 

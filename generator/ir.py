@@ -244,6 +244,8 @@ class Resource:
     # The per-call arguments' annotations, qualified where a method's name shadows a builtin.
     retries_annotation: str
     extra_headers_annotation: str
+    # `extra_query` and `extra_body`: what the document does not declare, as the caller gives it.
+    extra_values_annotation: str
 
 
 SchemeKind = Literal["api_key", "http", "basic", "oauth2", "open_id_connect", "mutual_tls"]
