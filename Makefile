@@ -31,12 +31,14 @@ fmt: $(STAMP)
 	$(BIN)/black generator tests
 	$(BIN)/ruff check --fix generator tests
 
-# Stoplight Prism for the contract suite (tests/prism), pinned by its package-lock.json, into an ignored
-# folder; without node the suite is skipped and says why.
+# Stoplight Prism for the contract suite (tests/prism) and pyright for the docs' examples
+# (tests/golden/test_examples.py), pinned by tests/prism/package-lock.json, into an ignored folder;
+# without node both are skipped and say why.
 prism:
 	@if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then \
-		test -x tests/prism/node_modules/.bin/prism || npm ci --prefix tests/prism --no-audit --no-fund --loglevel=error; \
-	else echo "node and npm not found: the Prism contract suite (tests/prism) will be skipped"; fi
+		test -x tests/prism/node_modules/.bin/prism -a -x tests/prism/node_modules/.bin/pyright \
+			|| npm ci --prefix tests/prism --no-audit --no-fund --loglevel=error; \
+	else echo "node and npm not found: the Prism contract suite and the pyright check of the examples will be skipped"; fi
 
 test: $(STAMP) lint typecheck prism
 	$(BIN)/python -m pytest

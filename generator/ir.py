@@ -30,7 +30,6 @@ class Field:
     default_repr: str | None
     description: str
     deprecated: bool
-    example_repr: str | None
     read_only: bool = False
     write_only: bool = False
     # The document lets the field be null; a None in any other optional field means "leave it out".
@@ -108,7 +107,6 @@ class Param:
     required: bool
     default_repr: str | None
     description: str
-    example_repr: str
     # How it is written (OpenAPI's `style`, `explode` and `allowReserved`); None: the location's default.
     style: str | None = None
     explode: bool | None = None
@@ -184,6 +182,23 @@ class ExampleArg:
 
 
 @dataclass(frozen=True, slots=True)
+class Example:
+    """An operation's call as the docs show it: each argument as Python source, with what it needs.
+
+    Every page that shows the call (the operation's own, and the README's sections that borrow it)
+    imports exactly these, so the example runs as copied.
+    """
+
+    args: tuple[ExampleArg, ...]
+    # Standard-library import lines, in isort's order: `import datetime`, `from decimal import Decimal`.
+    imports: tuple[str, ...]
+    # What the arguments take from the SDK's package beside the client: `models`, or nothing.
+    package_names: tuple[str, ...]
+    # False when the method returns None: the example calls it without keeping or printing a result.
+    has_result: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     operation_id: str
     method_name: str
@@ -200,8 +215,7 @@ class Operation:
     body: Body | None
     response: Response
     errors: tuple[ErrorResponse, ...]
-    example: tuple[ExampleArg, ...]
-    example_uses_models: bool
+    example: Example
     pagination: Pagination | None
     # (status key, parse target) for failure bodies: the documented ones, then the API's shared error
     # model for any other status ("default"), when every typed error response uses that one model.

@@ -12,7 +12,7 @@ from typing import Any, Literal, cast
 from generator import naming
 from generator.document import Document, as_mapping, as_text
 from generator.errors import Diagnostic, GeneratorError, pointer_join
-from generator.examples import example_args, param_example
+from generator.examples import operation_example
 from generator.ir import Body, ErrorResponse, Operation, Pagination, Param, Response, SecurityScheme, TypeRef
 from generator.literals import py_literal
 from generator.reserved import reserved
@@ -69,6 +69,8 @@ def build_operation(
     body = _body(schemas, op, pointer)
     taken = {body.py_name} if body else set()
     params: list[Param] = []
+    # Each parameter's node in the document and its pointer, where its examples are.
+    nodes: dict[str, tuple[dict[str, Any], str]] = {}
     used: set[str] = set()
     page_start = 1
     for param, param_pointer in _params(doc, schemas, pointer, op):
@@ -78,6 +80,7 @@ def build_operation(
         if location == "header" and param["name"].lower() in _SDK_HEADERS:
             continue
         params.append(_param(schemas, param, param_pointer, cast(Any, location), taken, used))
+        nodes[params[-1].py_name] = (param, param_pointer)
         if location == "query" and param["name"] == "page":
             page_start = _first_page(schemas, param, param_pointer)
     order = re.findall(r"{([^}]+)}", path)
@@ -102,7 +105,14 @@ def build_operation(
     query = tuple(p for p in params if p.location == "query")
     headers = tuple(p for p in params if p.location == "header")
     cookies = tuple(p for p in params if p.location == "cookie")
-    example = example_args(schemas, (*path_params, *query, *headers, *cookies), body)
+    media = media_of(schemas, op.get("requestBody"), pointer_join(pointer, "requestBody"))[:1]
+    example = operation_example(
+        schemas,
+        [(p, *nodes[p.py_name]) for p in (*path_params, *query, *headers, *cookies)],
+        body,
+        media[0] if media else None,
+        response,
+    )
     pagination = _pagination(schemas, method_name, query, response, page_start) if method == "get" else None
     return Operation(
         operation_id=operation_id,
@@ -121,7 +131,6 @@ def build_operation(
         response=response,
         errors=errors,
         example=example,
-        example_uses_models=any("models." in arg.source for arg in example),
         pagination=pagination,
         error_parsers=tuple((e.status, e.parse_as) for e in errors if e.parse_as is not None),
         security=requirements(doc, op, schemes),
@@ -199,7 +208,6 @@ def _param(
         required=default_repr is None,
         default_repr=default_repr,
         description=description,
-        example_repr=param_example(schemas, param, resolved, param_type),
         style=None if style == _DEFAULT_STYLES[location] else style,
         explode=None if explode == (style == "form") else explode,
         allow_reserved=location == "query" and param.get("allowReserved") is True,

@@ -9,7 +9,7 @@ the order in which operations happen to reach a schema.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import unquote
@@ -30,6 +30,8 @@ _FORMATS = {
     "decimal": ("Decimal", "from decimal import Decimal"),
     "binary": ("bytes", ""),
 }
+# A chain of `$ref`s and one-part allOfs longer than this is no schema anyone wrote.
+_MAX_LAYERS = 64
 _PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
 ANY = TypeRef(kind="any", annotation="Any", imports=("from typing import Any",))
 
@@ -248,23 +250,10 @@ class SchemaBuilder:
         Each variant is tagged with its mapping key (or, without a mapping, its component name), and a
         callable discriminator reads that property from a dict or a model, so variants need no Literal.
         """
-        discriminator = node.get("discriminator")
-        if not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
+        tagged = discriminator_tags(node, variants, types)
+        if tagged is None:
             return None
-        if not types or any(t.kind != "model" or t.nullable for t in types):
-            return None
-        mapping = discriminator.get("mapping")
-        by_ref = (
-            {ref: key for key, ref in (mapping or {}).items() if isinstance(ref, str)}
-            if isinstance(mapping, dict)
-            else {}
-        )
-        tags = []
-        for variant, variant_type in zip(variants, types, strict=True):
-            ref = variant.get("$ref") if isinstance(variant, dict) else None
-            tag = by_ref.get(ref) if ref else None
-            tags.append(tag or (ref.rsplit("/", 1)[-1] if ref else variant_type.name))
-        wire = discriminator["propertyName"]
+        wire, tags = tagged
         attr = naming.safe_snake(wire, reserved_names().fields, fallback="field")
         arms = " | ".join(
             f"Annotated[{t.annotation}, Tag({py_literal(tag)})]" for t, tag in zip(types, tags, strict=True)
@@ -332,7 +321,6 @@ class SchemaBuilder:
                     or self._annotation_description(own, prop_pointer)
                     or self._inherited_description(target, field_type),
                     deprecated=_flag(own, target, "deprecated"),
-                    example_repr=_example_repr(prop, target, field_type),
                     read_only=read_only,
                     write_only=write_only,
                     nullable=nullable,
@@ -351,7 +339,6 @@ class SchemaBuilder:
                     default_repr="None",
                     description="Required by the API document, which does not say what it holds.",
                     deprecated=False,
-                    example_repr=None,
                     nullable=True,
                 )
             )
@@ -413,6 +400,35 @@ class SchemaBuilder:
         required |= {r for r in node.get("required") or [] if isinstance(r, str)}
         return properties, required, as_text(node.get("description")), accepts_more
 
+    # ---- what examples read -----------------------------------------------------------------
+
+    def facets(self, node: Any, pointer: str) -> dict[str, Any]:
+        """The keywords that describe one value, gathered along `$ref`s and one-part allOfs; the outer
+        node's win, so a property's own `example` or bounds beat those of the schema it refers to."""
+        layers: list[dict[str, Any]] = []
+        while isinstance(node, dict) and len(layers) < _MAX_LAYERS:
+            layers.append(node)
+            if isinstance(node.get("$ref"), str):
+                node, pointer = self.deref(node, pointer)
+                continue
+            parts = self._substantive_parts(node, pointer)
+            if len(parts) != 1:
+                break
+            node, pointer = parts[0]
+        merged: dict[str, Any] = {}
+        for layer in reversed(layers):
+            merged.update(layer)
+        return merged
+
+    def node_of(self, schema: Schema) -> dict[str, Any]:
+        """The document's schema a class was made from (its pointer is `schema.pointer`)."""
+        return self._named[schema.pointer].node
+
+    def properties_of(self, schema: Schema) -> dict[str, tuple[Any, str]]:
+        """An object class's properties as the document writes them (allOf merged): wire name to
+        (schema node, pointer)."""
+        return self._merged(self.node_of(schema), schema.pointer)[0]
+
     # ---- output -----------------------------------------------------------------------------
 
     def modules(self) -> tuple[ModelModule, ...]:
@@ -425,6 +441,28 @@ class SchemaBuilder:
 
     def _error(self, pointer: str, message: str) -> GeneratorError:
         return GeneratorError([Diagnostic(self.doc.source, pointer, message, line=self.doc.line_of(pointer))])
+
+
+def discriminator_tags(
+    node: dict[str, Any], variants: list[Any], types: Sequence[TypeRef]
+) -> tuple[str, list[str]] | None:
+    """The property that tells a union's model variants apart, and each variant's value of it (its
+    mapping key, else its component name), when the union has a `discriminator` and only models."""
+    discriminator = node.get("discriminator")
+    if not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
+        return None
+    if not types or len(types) != len(variants) or any(t.kind != "model" or t.nullable for t in types):
+        return None
+    mapping = discriminator.get("mapping")
+    by_ref = (
+        {ref: key for key, ref in (mapping or {}).items() if isinstance(ref, str)} if isinstance(mapping, dict) else {}
+    )
+    tags = []
+    for variant, variant_type in zip(variants, types, strict=True):
+        ref = variant.get("$ref") if isinstance(variant, dict) else None
+        tag = by_ref.get(ref) if ref else None
+        tags.append(tag or (ref.rsplit("/", 1)[-1] if ref else variant_type.name))
+    return discriminator["propertyName"], tags
 
 
 def _content_key(node: dict[str, Any]) -> str | None:
@@ -624,20 +662,6 @@ def _nonempty(line: str) -> tuple[str, ...]:
     return (line,) if line else ()
 
 
-def _example_repr(prop: Any, target: Any, field_type: TypeRef) -> str | None:
-    """The document's example for a field, when it is a literal of the field's type."""
-    for node in (prop, target):
-        if not isinstance(node, dict):
-            continue
-        examples = node.get("examples")
-        candidates = [examples[0]] if isinstance(examples, list) and examples else []
-        candidates += [node["example"]] if "example" in node else []
-        for value in candidates:
-            if _is_scalar(value) and fits(value, field_type.name):
-                return py_literal(value)
-    return None
-
-
 def fits(value: Any, type_name: str) -> bool:
     """True when a document value (a default, an example) is a literal of that primitive type."""
     if isinstance(value, bool):
@@ -647,7 +671,3 @@ def fits(value: Any, type_name: str) -> bool:
     if isinstance(value, float):
         return type_name == "float" and value == value
     return isinstance(value, str) and type_name == "str"
-
-
-def _is_scalar(value: Any) -> bool:
-    return isinstance(value, str | int | float | bool) and not (isinstance(value, float) and value != value)

@@ -1,5 +1,5 @@
 """Stoplight Prism as a mock server on 127.0.0.1: installed from tests/prism/package-lock.json, started per
-document, stopped with the tests."""
+document, stopped with the tests. The same lock pins pyright, which type-checks the docs' examples."""
 
 from __future__ import annotations
 
@@ -15,19 +15,26 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 PRISM = HERE / "node_modules" / ".bin" / "prism"
+PYRIGHT = HERE / "node_modules" / ".bin" / "pyright"
 INSTALL = ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"]
 START_TIMEOUT_S = 120.0
 
 
 def prism_or_skip() -> Path:
     """Prism's command; installs it (as `make prism` does) when node is there and it is not."""
+    return node_tool_or_skip(PRISM, "the Prism contract suite")
+
+
+def node_tool_or_skip(command: Path, needed_by: str) -> Path:
+    """A command of this folder's node packages (Prism, pyright), installed from its package-lock.json
+    (as `make prism` does) when node is there and the command is not; skipped, saying why, without node."""
     if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("node and npm are not installed: the Prism contract suite needs them (https://nodejs.org)")
-    if not PRISM.exists():
+        pytest.skip(f"node and npm are not installed: {needed_by} needs them (https://nodejs.org)")
+    if not command.exists():
         ran = subprocess.run(INSTALL, cwd=HERE, capture_output=True, text=True, timeout=600, check=False)
         if ran.returncode != 0:
-            pytest.fail(f"`npm ci` in {HERE} could not install Prism:\n{ran.stderr[-3000:]}")
-    return PRISM
+            pytest.fail(f"`npm ci` in {HERE} could not install {command.name}:\n{ran.stderr[-3000:]}")
+    return command
 
 
 def _free_port() -> int:
