@@ -24,6 +24,7 @@ from generator.ir import (
 )
 from generator.literals import py_literal
 from generator.model_modules import merged_imports
+from generator.operation_names import Entry, NameRule, group_of, ignored, method_names, name_rules, operation_id_of
 from generator.operations import build_operation, discover_operation, media_of
 from generator.reserved import BUILTIN_ANNOTATIONS, RESOURCE_IMPORTS, reserved
 from generator.schemas import ANY, SchemaBuilder
@@ -42,8 +43,9 @@ class BuildOptions:
     settings: PackageSettings = field(default_factory=PackageSettings)
 
 
-def build_api(doc: Document, options: BuildOptions) -> Api:
-    """The IR for the operations of `options.tags` and every schema they reach."""
+def build_api(doc: Document, options: BuildOptions, warnings: list[Diagnostic] | None = None) -> Api:
+    """The IR for the operations of `options.tags` and every schema they reach; what the naming had to
+    decide against the document's wishes is added to `warnings`."""
     known = doc.tags()
     missing = [t for t in options.tags if t not in known]
     if missing:
@@ -67,9 +69,11 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
         schemas.build_all()
     error_types: list[TypeRef] = []
     schemes = security_schemes(doc, options.package)
+    rules = name_rules(doc)
+    naming_notes = warnings if warnings is not None else []
     built = (
-        _resource(doc, schemas, tag, operations, error_types, options.operation_names, schemes)
-        for tag, operations in selected.items()
+        _resource(doc, schemas, group, operations, error_types, options.operation_names, schemes, rules, naming_notes)
+        for group, operations in _grouped(selected).items()
     )
     resources = _distinct(sorted(built, key=lambda r: naming.module_order(r.module_name)))
     shared_error = {t.name for t in error_types}
@@ -152,43 +156,38 @@ def _source_name(source: str) -> str:
     return re.sub(r"-{2,}", "-", re.sub(r"[^\w.-]+", "_", name, flags=re.A)) or "document"
 
 
+def _grouped(selected: Mapping[str, list[Entry]]) -> dict[str, list[Entry]]:
+    """The chosen operations by resource: each in its `x-speakeasy-group`, else its tag; those the
+    document marks `x-speakeasy-ignore` left out."""
+    grouped: dict[str, list[Entry]] = {}
+    for tag, operations in selected.items():
+        for entry in operations:
+            if not ignored(entry[3]):
+                members = grouped.setdefault(group_of(entry[3], tag), [])
+                if entry not in members:
+                    members.append(entry)
+    return grouped
+
+
 def _resource(
     doc: Document,
     schemas: SchemaBuilder,
     tag: str,
-    operations: list[tuple[str, str, str, dict[str, Any]]],
+    operations: list[Entry],
     error_types: list[TypeRef],
     operation_names: Mapping[str, str],
     schemes: tuple[SecurityScheme, ...],
+    rules: tuple[NameRule, ...],
+    warnings: list[Diagnostic],
 ) -> Resource:
     built: list[Operation] = []
-    names: dict[str, str] = {}
-    for pointer, path, method, op in sorted(operations, key=lambda e: (e[1], e[2])):
-        operation_id = as_text(op.get("operationId")) or f"{method} {path}"
-        configured = operation_names.get(operation_id)
-        override = configured or op.get("x-speakeasy-name-override")
-        name = (
-            naming.safe_snake(override, reserved().methods)
-            if isinstance(override, str) and naming.snake(override)
-            else naming.safe_snake(naming.method_name(operation_id, tag, method, path), reserved().methods)
-        )
-        if name in names:
-            if configured:
-                hint = "choose another name under [tool.codat-sdkgen.operation-names]"
-                raise _name_taken(doc, pointer, f"configured method name {name!r}", names.get(name, name), hint)
-            # Deterministic: operations are sorted, so the same one keeps the short name every run.
-            whole = naming.safe_snake(operation_id, reserved().methods, fallback="call")
-            name = next(
-                candidate
-                for candidate in (whole, f"{whole}_{method}", *(f"{whole}_{i}" for i in range(2, len(names) + 3)))
-                if candidate not in names
-            )
-        names[name] = operation_id
+    for (pointer, path, method, op), name in method_names(doc, operations, tag, rules, operation_names, warnings):
+        operation_id = operation_id_of((pointer, path, method, op))
         built.append(build_operation(doc, schemas, pointer, path, method, op, operation_id, name, error_types, schemes))
     built.sort(key=lambda o: o.method_name)
     built = _pager_names_apart(built)
-    method_names = {op.method_name for op in built} | {op.pagination.method_name for op in built if op.pagination}
-    shadowed = tuple(sorted(BUILTIN_ANNOTATIONS & method_names))
+    taken = {op.method_name for op in built} | {op.pagination.method_name for op in built if op.pagination}
+    shadowed = tuple(sorted(BUILTIN_ANNOTATIONS & taken))
     if shadowed:
         built = [_unshadowed(op, shadowed) for op in built]
     retries_annotation = _builtins_qualified("RetryConfig | int | NotGiven | None", shadowed)
@@ -362,11 +361,6 @@ def _retry_policy(doc: Document) -> RetryPolicy:
         status_codes=tuple(str(s).upper() for s in raw.get("statusCodes") or default.status_codes),
         retry_connection_errors=bool(raw.get("retryConnectionErrors", True)),
     )
-
-
-def _name_taken(doc: Document, pointer: str, what: str, owner: str, hint: str) -> GeneratorError:
-    message = f"{what} is taken by {owner!r}"
-    return GeneratorError([Diagnostic(doc.source, pointer, message, line=doc.line_of(pointer), hint=hint)])
 
 
 def _pager_names_apart(built: list[Operation]) -> list[Operation]:
