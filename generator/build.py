@@ -15,6 +15,7 @@ from generator.document import Document, as_mapping, as_text
 from generator.errors import Diagnostic, GeneratorError, UsageError, pointer_join
 from generator.ir import (
     Api,
+    ChildResource,
     Operation,
     Param,
     Resource,
@@ -71,11 +72,15 @@ def build_api(doc: Document, options: BuildOptions, warnings: list[Diagnostic] |
     schemes = security_schemes(doc, options.package)
     rules = name_rules(doc)
     naming_notes = warnings if warnings is not None else []
-    built = (
-        _resource(doc, schemas, group, operations, error_types, options.operation_names, schemes, rules, naming_notes)
+    built = {
+        group: _resource(
+            doc, schemas, group, operations, error_types, options.operation_names, schemes, rules, naming_notes
+        )
         for group, operations in _grouped(selected).items()
-    )
-    resources = _distinct(sorted(built, key=lambda r: naming.module_order(r.module_name)))
+    }
+    placed = _with_parents(built)
+    order = sorted(placed, key=lambda path: naming.module_order(placed[path].module_name))
+    resources = _nested(dict(zip(order, _distinct([placed[path] for path in order]), strict=True)))
     shared_error = {t.name for t in error_types}
     error_model = (
         error_types[0].name if len(shared_error) == 1 and all(t.kind == "model" for t in error_types) else None
@@ -156,14 +161,19 @@ def _source_name(source: str) -> str:
     return re.sub(r"-{2,}", "-", re.sub(r"[^\w.-]+", "_", name, flags=re.A)) or "document"
 
 
-def _grouped(selected: Mapping[str, list[Entry]]) -> dict[str, list[Entry]]:
+def _grouped(selected: Mapping[str, list[Entry]]) -> dict[tuple[str, ...], list[Entry]]:
     """The chosen operations by resource: each in its `x-speakeasy-group`, else its tag; those the
-    document marks `x-speakeasy-ignore` left out."""
-    grouped: dict[str, list[Entry]] = {}
+    document marks `x-speakeasy-ignore` left out. A group spelt as a tag is (`accounting-bank-data.
+    accounts` sits under the tag `Accounting bank data`, whose own operations it joins)."""
+    tags = {naming.snake(tag): tag for tag in selected}
+    grouped: dict[tuple[str, ...], list[Entry]] = {}
     for tag, operations in selected.items():
         for entry in operations:
             if not ignored(entry[3]):
-                members = grouped.setdefault(group_of(entry[3], tag), [])
+                path = group_of(entry[3], tag)
+                if path != (tag,):
+                    path = (tags.get(naming.snake(path[0]), path[0]), *path[1:])
+                members = grouped.setdefault(path, [])
                 if entry not in members:
                     members.append(entry)
     return grouped
@@ -172,7 +182,7 @@ def _grouped(selected: Mapping[str, list[Entry]]) -> dict[str, list[Entry]]:
 def _resource(
     doc: Document,
     schemas: SchemaBuilder,
-    tag: str,
+    path: tuple[str, ...],
     operations: list[Entry],
     error_types: list[TypeRef],
     operation_names: Mapping[str, str],
@@ -181,9 +191,12 @@ def _resource(
     warnings: list[Diagnostic],
 ) -> Resource:
     built: list[Operation] = []
-    for (pointer, path, method, op), name in method_names(doc, operations, tag, rules, operation_names, warnings):
-        operation_id = operation_id_of((pointer, path, method, op))
-        built.append(build_operation(doc, schemas, pointer, path, method, op, operation_id, name, error_types, schemes))
+    for entry, name in method_names(doc, operations, path[-1], rules, operation_names, warnings):
+        pointer, http_path, method, op = entry
+        operation_id = operation_id_of(entry)
+        built.append(
+            build_operation(doc, schemas, pointer, http_path, method, op, operation_id, name, error_types, schemes)
+        )
     built.sort(key=lambda o: o.method_name)
     built = _pager_names_apart(built)
     taken = {op.method_name for op in built} | {op.pagination.method_name for op in built if op.pagination}
@@ -212,17 +225,11 @@ def _resource(
         imports.add("from typing import cast")
     if any(op.response.parse_as == "NoneType" for op in built):
         imports.add("from types import NoneType")
+    tag = ".".join(path)
     tag_node = next((t for t in doc.data.get("tags") or [] if isinstance(t, dict) and t.get("name") == tag), {})
-    class_name = naming.safe_pascal(tag)
-    if {class_name, "Async" + class_name} & reserved().resource_classes:
-        class_name += "Resource"  # the client's module imports both beside the SDK's own classes
-    return Resource(
-        tag=tag,
-        attr_name=naming.safe_snake(tag, reserved().client_attributes, fallback="resource"),
-        class_name=class_name,
-        async_class_name="Async" + class_name,
-        module_name=naming.file_safe(naming.safe_snake(tag, fallback="resource")),
-        description=as_text(tag_node.get("description")),
+    return _named_resource(
+        path,
+        as_text(tag_node.get("description")),
         operations=tuple(built),
         uses_models=any(_operation_models(op) for op in built),
         std_imports=merged_imports({line for line in imports if not line.startswith(("from pydantic ", "from .."))}),
@@ -234,9 +241,74 @@ def _resource(
     )
 
 
+def _named_resource(path: tuple[str, ...], description: str, **parts: Any) -> Resource:
+    """A resource named after its place: the attribute its last part, the module and class all of it
+    (`accounts-receivable.invoices` is `invoices` of `accounts_receivable`, class AccountsReceivableInvoices)."""
+    class_name = naming.safe_pascal(" ".join(path))
+    if {class_name, "Async" + class_name} & reserved().resource_classes:
+        class_name += "Resource"  # the client's module imports both beside the SDK's own classes
+    reserved_here = reserved().client_attributes if len(path) == 1 else reserved().methods
+    attr = naming.safe_snake(path[-1], reserved_here, fallback="resource")
+    return Resource(
+        tag=".".join(path),
+        attr_name=attr,
+        class_name=class_name,
+        async_class_name="Async" + class_name,
+        module_name=naming.file_safe(naming.safe_snake("_".join(path), fallback="resource")),
+        description=description,
+        access=".".join(naming.safe_snake(part, fallback="resource") for part in path),
+        **parts,
+    )
+
+
+def _with_parents(resources: dict[tuple[str, ...], Resource]) -> dict[tuple[str, ...], Resource]:
+    """Every resource by its path, and one for each group that only holds others (Lending's
+    `accounts-payable`)."""
+    parents = {path[:i] for path in resources for i in range(1, len(path))} - resources.keys()
+    empty = {
+        "operations": (),
+        "uses_models": False,
+        "std_imports": merged_imports({"from functools import cached_property", "from typing import TYPE_CHECKING"}),
+        "third_party_imports": (),
+        "local_imports": (),
+        "retries_annotation": "",
+        "extra_headers_annotation": "",
+        "extra_values_annotation": "",
+    }
+    return {**resources, **{path: _named_resource(path, "", **empty) for path in sorted(parents)}}
+
+
+def _nested(resources: dict[tuple[str, ...], Resource]) -> tuple[Resource, ...]:
+    """Each resource with the groups it holds, the attributes of siblings apart from each other and from
+    their parent's methods, and the path a caller takes to each (`client.accounts_receivable.invoices`)."""
+    placed: dict[tuple[str, ...], Resource] = {}
+    for path in sorted(resources, key=lambda p: (len(p), p)):
+        resource, parent = resources[path], placed.get(path[:-1])
+        siblings = {r.attr_name for p, r in placed.items() if p[:-1] == path[:-1]}
+        pagers = {op.pagination.method_name for op in parent.operations if op.pagination} if parent else set()
+        taken = siblings | ({op.method_name for op in parent.operations} | pagers if parent else set())
+        attr = resource.attr_name
+        while attr in taken:
+            attr += "_"
+        access = f"{parent.access}.{attr}" if parent else attr
+        placed[path] = dataclasses.replace(resource, attr_name=attr, access=access)
+    return tuple(
+        dataclasses.replace(
+            placed[path],
+            children=tuple(
+                ChildResource(c.attr_name, c.class_name, c.async_class_name, c.module_name, c.description or c.tag)
+                for p, c in placed.items()
+                if p[:-1] == path and len(p) == len(path) + 1
+            ),
+        )
+        for path in resources
+    )
+
+
 def _distinct(resources: list[Resource]) -> tuple[Resource, ...]:
     """Tags whose names spell the same words (`Managed Clusters`, `ManagedClusters`) get one each, and so
-    do tags whose classes meet (`BinaryResponse`'s async twin is the class tag `AsyncBinaryResponse` gets)."""
+    do tags whose classes meet (`BinaryResponse`'s async twin is the class tag `AsyncBinaryResponse` gets).
+    A nested resource's attribute is its parent's business (`_nested`); its module and class are everyone's."""
     taken: set[str] = set()
     result = []
     for original in resources:
@@ -246,17 +318,21 @@ def _distinct(resources: list[Resource]) -> tuple[Resource, ...]:
             resource = dataclasses.replace(
                 original,
                 module_name=f"{original.module_name}_{number}",
-                attr_name=f"{original.attr_name}_{number}",
                 class_name=f"{original.class_name}{number}",
                 async_class_name=f"{original.async_class_name}{number}",
             )
+            if original.top_level:
+                resource = dataclasses.replace(
+                    resource, attr_name=f"{original.attr_name}_{number}", access=f"{original.access}_{number}"
+                )
         taken |= _names(resource)
         result.append(resource)
     return tuple(result)
 
 
 def _names(resource: Resource) -> set[str]:
-    return {resource.module_name, resource.attr_name, resource.class_name, resource.async_class_name}
+    names = {resource.module_name, resource.class_name, resource.async_class_name}
+    return names | {resource.attr_name} if resource.top_level else names
 
 
 def _with_fallback_error(resource: Resource, model: str) -> Resource:
@@ -270,7 +346,7 @@ def _with_fallback_error(resource: Resource, model: str) -> Resource:
         )
         for op in resource.operations
     )
-    return dataclasses.replace(resource, operations=operations, uses_models=True)
+    return dataclasses.replace(resource, operations=operations, uses_models=bool(operations))
 
 
 def _annotations(op: Operation) -> list[str]:

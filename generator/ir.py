@@ -241,7 +241,19 @@ class Operation:
 
 
 @dataclass(frozen=True, slots=True)
+class ChildResource:
+    """A resource reached through another (`client.accounts_receivable.invoices`): what its parent names."""
+
+    attr_name: str
+    class_name: str
+    async_class_name: str
+    module_name: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
 class Resource:
+    # The tag, or the document's `x-speakeasy-group` (dotted where groups nest).
     tag: str
     attr_name: str
     class_name: str
@@ -260,6 +272,14 @@ class Resource:
     extra_headers_annotation: str
     # `extra_query` and `extra_body`: what the document does not declare, as the caller gives it.
     extra_values_annotation: str
+    # How a caller reaches it from the client (`invoices`, or `accounts_receivable.invoices`).
+    access: str = ""
+    children: tuple[ChildResource, ...] = ()
+
+    @property
+    def top_level(self) -> bool:
+        """An attribute of the client itself, not of another resource."""
+        return "." not in self.access
 
 
 SchemeKind = Literal["api_key", "http", "basic", "oauth2", "open_id_connect", "mutual_tls"]
@@ -368,3 +388,8 @@ class Api:
     distribution: Distribution
     # A document without operations: (webhook name, model of its body) for what its webhooks send.
     payloads: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def featured(self) -> Resource:
+        """The resource the README's examples call: the first that has operations of its own."""
+        return next(r for r in self.resources if r.operations)

@@ -2,8 +2,9 @@
 
 Codat's documents carry their SDKs' naming rules: a root `x-speakeasy-name-override` list of operationId
 patterns and the names they give (`^list-.*?` → `list`, `^list-.*?-attachments` → `list-attachments`),
-and an operation's own `x-speakeasy-name-override`. Our settings' `operation-names` win over both, and
-the operationId without the resource's noun is the name where nothing else gives one.
+and an operation's own `x-speakeasy-name-override`. Our settings' `operation-names` win over both. An
+operation no rule covers is named by its operationId as written, in a document that gives rules, and by
+its operationId without the resource's noun otherwise (`create-customer` → `create`).
 
 Rules run from the general to the particular in a document's list, so of those that match, the last
 wins (`list-customer-attachments` matches both rules above and is `list_attachments`, as Codat's SDKs
@@ -101,7 +102,9 @@ def _wanted(
 ) -> str:
     """The name the settings, the operation or the document's rules ask for, else ours."""
     matching = [rule.name for rule in rules if rule.pattern.search(operation_id)]
-    for given in (configured.get(operation_id), op.get("x-speakeasy-name-override"), *matching[-1:]):
+    # A document that gives naming rules names what none of them covers by its operationId as written.
+    written = operation_id if rules and naming.snake(operation_id) else None
+    for given in (configured.get(operation_id), op.get("x-speakeasy-name-override"), *matching[-1:], written):
         if isinstance(given, str) and naming.snake(given):
             return naming.safe_snake(given, reserved().methods)
     return naming.safe_snake(naming.method_name(operation_id, noun, method, path), reserved().methods)
@@ -112,7 +115,9 @@ def ignored(op: dict[str, Any]) -> bool:
     return op.get("x-speakeasy-ignore") is True
 
 
-def group_of(op: dict[str, Any], tag: str) -> str:
-    """The resource an operation belongs to: its `x-speakeasy-group`, else the tag it was chosen by."""
+def group_of(op: dict[str, Any], tag: str) -> tuple[str, ...]:
+    """The resource an operation belongs to, as the path a caller takes to it: its `x-speakeasy-group`
+    (dotted where groups nest: `accounts-receivable.invoices`), else the tag it was chosen by."""
     group = op.get("x-speakeasy-group")
-    return group if isinstance(group, str) and group.strip() else tag
+    parts = tuple(part for part in group.split(".") if naming.snake(part)) if isinstance(group, str) else ()
+    return parts or (tag,)
