@@ -80,7 +80,7 @@ def build_api(doc: Document, options: BuildOptions, warnings: list[Diagnostic] |
     }
     placed = _with_parents(built)
     order = sorted(placed, key=lambda path: naming.module_order(placed[path].module_name))
-    resources = _nested(dict(zip(order, _distinct([placed[path] for path in order]), strict=True)))
+    resources = _with_replacements(_nested(dict(zip(order, _distinct([placed[path] for path in order]), strict=True))))
     shared_error = {t.name for t in error_types}
     error_model = (
         error_types[0].name if len(shared_error) == 1 and all(t.kind == "model" for t in error_types) else None
@@ -333,6 +333,24 @@ def _distinct(resources: list[Resource]) -> tuple[Resource, ...]:
 def _names(resource: Resource) -> set[str]:
     names = {resource.module_name, resource.class_name, resource.async_class_name}
     return names | {resource.attr_name} if resource.top_level else names
+
+
+def _with_replacements(resources: tuple[Resource, ...]) -> tuple[Resource, ...]:
+    """Each deprecated operation with the call that replaces it (its document's
+    `x-speakeasy-deprecation-replacement`, an operationId) and the one-line warning a call gives."""
+    calls = {op.operation_id: f"{r.access}.{op.method_name}" for r in resources for op in r.operations}
+
+    def settled(resource: Resource, op: Operation) -> Operation:
+        if not op.deprecated:
+            return op
+        replacement = calls.get(op.replacement, f"the operation {op.replacement}" if op.replacement else "")
+        warning = f"{resource.access}.{op.method_name} is deprecated by the API document"
+        warning += f"; use {replacement} instead" if replacement else ""
+        said = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", " ".join(op.deprecation.split()))
+        warning += f": {said}" if said else ""
+        return dataclasses.replace(op, replacement=replacement, deprecation_warning=warning)
+
+    return tuple(dataclasses.replace(r, operations=tuple(settled(r, op) for op in r.operations)) for r in resources)
 
 
 def _with_fallback_error(resource: Resource, model: str) -> Resource:

@@ -225,6 +225,11 @@ class Operation:
     # Sending it twice has the effect of sending it once, so a request that may have reached the
     # server before the connection broke can be retried.
     idempotent: bool = False
+    # A deprecated operation: the document's word on it (markdown), what to call instead (`settings.get`,
+    # or the operationId of one this SDK does not have), and the warning a call gives, all of it on one line.
+    deprecation: str = ""
+    replacement: str = ""
+    deprecation_warning: str = ""
 
     @property
     def parameters(self) -> tuple[Param, ...]:
