@@ -71,7 +71,8 @@ def build_operation(
     params: list[Param] = []
     # Each parameter's node in the document and its pointer, where its examples are.
     nodes: dict[str, tuple[dict[str, Any], str]] = {}
-    used: set[str] = set()
+    # The body's argument takes its name first: a parameter is never named like it, however both came by it.
+    used: set[str] = set(taken)
     page_start = 1
     for param, param_pointer in _params(doc, schemas, pointer, op):
         location = param.get("in")

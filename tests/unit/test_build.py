@@ -570,3 +570,23 @@ def test_a_no_content_status_returns_none_whatever_content_the_document_gives_it
     op = next(o for o in build(doc).resources[0].operations if o.operation_id == "delete-thing")
     assert (op.response.kind, op.response.status, op.response.returns) == ("none", "204", "None")
     assert [(e.status, e.exception) for e in op.errors] == [("429", "RateLimitError")]
+
+
+def test_a_parameter_never_takes_the_body_arguments_name() -> None:
+    """Found by the fuzz (document 1,619 of 2,000): a query parameter `CONTINUE` and a body of the model
+    `continue` both came to `continue_`, a duplicate argument."""
+    paths = {
+        "/x": {
+            "post": {
+                "tags": ["Things"],
+                "operationId": "post-x",
+                "parameters": [{"name": "CONTINUE", "in": "query", "schema": {"type": "string"}}],
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/continue"}}}},
+                "responses": {"204": {"description": "ok"}},
+            }
+        }
+    }
+    schemas = {"continue": {"type": "object", "properties": {"a": {"type": "string"}}}}
+    op = next(o for o in build(minimal(schemas, paths)).resources[0].operations if o.operation_id == "post-x")
+    assert op.body is not None and op.body.py_name == "continue_"
+    assert [p.py_name for p in op.query_params] == ["continue__"]
