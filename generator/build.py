@@ -22,11 +22,12 @@ from generator.ir import (
     RetryPolicy,
     SecurityScheme,
     TypeRef,
+    Webhook,
 )
 from generator.literals import py_literal
 from generator.model_modules import merged_imports
 from generator.operation_names import Entry, NameRule, group_of, ignored, method_names, name_rules, operation_id_of
-from generator.operations import build_operation, discover_operation, media_of
+from generator.operations import anchor, build_operation, discover_operation, media_of
 from generator.reserved import BUILTIN_ANNOTATIONS, RESOURCE_IMPORTS, reserved
 from generator.schemas import ANY, SchemaBuilder
 from generator.security import security_schemes
@@ -64,7 +65,11 @@ def build_api(doc: Document, options: BuildOptions, warnings: list[Diagnostic] |
     for operations in selected.values():
         for pointer, _, _, op in operations:
             discover_operation(doc, schemas, pointer, op)
-    payloads = _models_only(doc, schemas) if not options.tags else ()
+    hooks = _webhook_bodies(doc, schemas) if not options.tags or set(options.tags) == set(known) else []
+    if not options.tags and not hooks:  # a document of nothing but schemas is its models
+        components = as_mapping(as_mapping(doc.data.get("components")).get("schemas"))
+        for key, schema in components.items():
+            schemas.discover(schema, pointer_join("#/components/schemas", key))
     schemas.assign_names()
     if not options.tags:
         schemas.build_all()
@@ -92,6 +97,7 @@ def build_api(doc: Document, options: BuildOptions, warnings: list[Diagnostic] |
     everywhere = {op.security for r in resources for op in r.operations}
     required = everywhere.pop()[0] if len(everywhere) == 1 and len(next(iter(everywhere), ())) == 1 else ()
     dist = distribution(doc, options.package, options.settings)
+    webhooks = _webhooks(doc, schemas, hooks)  # builds the webhooks' models: before the modules are listed
     return Api(
         title=title,
         version=as_text(info.get("version")) or "0.0.0",
@@ -112,9 +118,7 @@ def build_api(doc: Document, options: BuildOptions, warnings: list[Diagnostic] |
         resources=resources,
         modules=schemas.modules(),
         distribution=dist,
-        payloads=tuple(
-            (name, t.name) for name, pointer in payloads if (t := schemas.type_of(*pointer)).kind == "model"
-        ),
+        **webhooks,
     )
 
 
@@ -129,19 +133,45 @@ def _tag_hint(tag: str, known: list[str]) -> str:
     return "known tags: " + ", ".join(known)
 
 
-def _models_only(doc: Document, schemas: SchemaBuilder) -> list[tuple[str, tuple[Any, str]]]:
-    """A document without operations is its models: those its webhooks send (each webhook's name and
-    its body's schema), else every schema of its components."""
-    payloads = []
+def _webhook_bodies(doc: Document, schemas: SchemaBuilder) -> list[tuple[str, dict[str, Any], Any, str]]:
+    """Each webhook the document declares (when every tag is chosen: the webhooks belong to none), with
+    its operation and its body's schema and pointer, discovered for the models."""
+    found = []
     for pointer, name, _, op in doc.webhook_operations():
         discover_operation(doc, schemas, pointer, op)
         body = media_of(schemas, op.get("requestBody"), pointer_join(pointer, "requestBody"))[:1]
-        payloads += [(name, (media.get("schema", {}), pointer_join(at, "schema"))) for media, at in body]
-    if not payloads:
-        components = as_mapping(as_mapping(doc.data.get("components")).get("schemas"))
-        for key, schema in components.items():
-            schemas.discover(schema, pointer_join("#/components/schemas", key))
-    return payloads
+        found += [(name, op, media.get("schema", {}), pointer_join(at, "schema")) for media, at in body]
+    return found
+
+
+# Body properties a webhook tells its event type by, most telling first.
+_EVENT_TYPE_FIELDS = ("event_type", "event", "type", "event_name")
+
+
+def _webhooks(
+    doc: Document, schemas: SchemaBuilder, hooks: list[tuple[str, dict[str, Any], Any, str]]
+) -> dict[str, Any]:
+    """The webhooks whose body is a model, and the property all those models tell their event type by."""
+    webhooks, models = [], []
+    for name, op, schema, pointer in hooks:
+        body = schemas.type_of(schema, pointer)
+        if body.kind != "model" or body.nullable:
+            continue
+        pattern = "".join(".+?" if part.startswith("{") else re.escape(part) for part in re.split(r"({[^{}]*})", name))
+        summary, description = as_text(op.get("summary")), as_text(op.get("description"))
+        webhooks.append(Webhook(name, pattern, body.name, anchor(name), summary, description or summary))
+        models.append(schemas.schema_named(body.name))
+    shared = [
+        {naming.snake(f.wire_name): f for f in model.fields if f.type.name == "str" or f.type.kind == "enum"}
+        for model in models
+    ]
+    field_of = next((key for key in _EVENT_TYPE_FIELDS if shared and all(key in fields for fields in shared)), None)
+    chosen = shared[0][field_of] if field_of is not None else None
+    return {
+        "webhooks": tuple(webhooks),
+        "webhook_type_field": chosen.wire_name if chosen else "",
+        "webhook_type_attr": chosen.py_name if chosen else "",
+    }
 
 
 def _example_credentials(schemes: tuple[SecurityScheme, ...], required: tuple[str, ...]) -> str:

@@ -287,6 +287,20 @@ class Resource:
         return "." not in self.access
 
 
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """A request the API sends to the caller's endpoint: the event types it covers and its body's model."""
+
+    # As the document names it (`company.created`, `{dataType}.write.successful`).
+    name: str
+    # A regular expression of the event types it covers (a `{placeholder}` stands for one word or more).
+    pattern: str
+    model: str
+    anchor: str
+    summary: str
+    description: str
+
+
 SchemeKind = Literal["api_key", "http", "basic", "oauth2", "open_id_connect", "mutual_tls"]
 CredentialRole = Literal["value", "username", "password", "client_id", "client_secret"]
 
@@ -391,8 +405,11 @@ class Api:
     resources: tuple[Resource, ...]
     modules: tuple[ModelModule, ...]
     distribution: Distribution
-    # A document without operations: (webhook name, model of its body) for what its webhooks send.
-    payloads: tuple[tuple[str, str], ...] = ()
+    # What the API sends to the caller's endpoints (a document's `webhooks`), and the wire and Python
+    # names of the body property every one of them tells its event type by ("" when they share none).
+    webhooks: tuple[Webhook, ...] = ()
+    webhook_type_field: str = ""
+    webhook_type_attr: str = ""
 
     @property
     def featured(self) -> Resource:

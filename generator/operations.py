@@ -118,7 +118,7 @@ def build_operation(
     return Operation(
         operation_id=operation_id,
         method_name=method_name,
-        anchor=_slug(method_name),
+        anchor=anchor(method_name),
         http_method=method.upper(),
         path=path,
         summary=as_text(op.get("summary")),
@@ -493,6 +493,6 @@ def _is_json(content_type: str) -> bool:
     return base == "application/json" or base.endswith("+json") or base == "*/*"
 
 
-def _slug(heading: str) -> str:
+def anchor(heading: str) -> str:
     """The anchor GitHub gives a markdown heading: lower case, punctuation but `-` and `_` dropped."""
     return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
