@@ -65,7 +65,8 @@ def build_api(doc: Document, options: BuildOptions, warnings: list[Diagnostic] |
     for operations in selected.values():
         for pointer, _, _, op in operations:
             discover_operation(doc, schemas, pointer, op)
-    hooks = _webhook_bodies(doc, schemas) if not options.tags or set(options.tags) == set(known) else []
+    every_tag = set(options.tags) >= {t for t in known if doc.tag_operations(t)}  # a declared tag may have none
+    hooks = _webhook_bodies(doc, schemas) if every_tag else []
     if not options.tags and not hooks:  # a document of nothing but schemas is its models
         components = as_mapping(as_mapping(doc.data.get("components")).get("schemas"))
         for key, schema in components.items():

@@ -39,6 +39,7 @@ _PLACEHOLDERS = {
     "bool": "True",
     "bytes": 'b"..."',
     "FileContent": '("statement.pdf", b"%PDF-1.7", "application/pdf")',
+    "File": '("statement.pdf", b"%PDF-1.7", "application/pdf")',
     "None": "None",
 }
 # A made-up string is lengthened to a schema's minLength up to this; past it, no example is sensible.

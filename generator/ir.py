@@ -412,6 +412,11 @@ class Api:
     webhook_type_attr: str = ""
 
     @property
+    def webhook_models(self) -> tuple[str, ...]:
+        """The models a parsed webhook may be: with one, no example needs to tell them apart."""
+        return tuple(dict.fromkeys(w.model for w in self.webhooks))
+
+    @property
     def featured(self) -> Resource:
         """The resource the README's examples call: the first that has operations of its own."""
         return next(r for r in self.resources if r.operations)

@@ -46,6 +46,22 @@ def py_literal(value: str | int | float | bool | None) -> str:
     return text
 
 
+def toml_string(value: str) -> str:
+    """A TOML basic string of `value`, every character beyond printable ASCII escaped as TOML writes
+    it (`\\uXXXX`, `\\UXXXXXXXX`): JSON's escapes, which Jinja's `tojson` writes, spell a character
+    beyond U+FFFF as a surrogate pair, which no TOML reader takes."""
+    out = []
+    for char in value:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif " " <= char <= "~":
+            out.append(char)
+        else:
+            point = ord(char)
+            out.append(f"\\u{point:04X}" if point <= 0xFFFF else f"\\U{point:08X}")
+    return '"' + "".join(out) + '"'
+
+
 def ascii_look_alikes(text: str) -> str:
     """Prose with each character that passes for an ASCII one (typographic quotes and dashes, odd
     spaces, fullwidth and other compatibility forms) replaced by that ASCII character."""

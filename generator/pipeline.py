@@ -55,8 +55,8 @@ def checked_api(
         problems = _validated(doc)
         known = set(doc.tags())
         selected = [p for t in tags if t in known for p, *_ in doc.tag_operations(t)]
-        if not tags:  # a document without operations is its models: its webhooks', else its components'
-            selected = [p for p, *_ in doc.webhook_operations()]
+        if set(tags) >= {t for t in known if doc.tag_operations(t)}:  # every tag: the webhooks' models too
+            selected += [p for p, *_ in doc.webhook_operations()]
         reached = reached_pointers(doc, selected) if selected or tags else {"#/components/schemas"}
         fatal: list[Diagnostic] = []
         warnings: list[Diagnostic] = list(_unknown_operation_names(doc, options.operation_names))

@@ -14,7 +14,7 @@ import jinja2
 
 from generator import LINE_LENGTH, MARKER, TEMPLATES_DIR, __version__, cache, markdown, naming
 from generator.ir import Api, TypeRef
-from generator.literals import CONTROL, ascii_look_alikes, plain_lines, py_literal
+from generator.literals import CONTROL, ascii_look_alikes, plain_lines, py_literal, toml_string
 
 
 def render_api(api: Api, overrides: Path | None = None) -> dict[str, str]:
@@ -113,6 +113,7 @@ def _environment(search: list[Path]) -> jinja2.Environment:
         members_sorted=lambda names: sorted(names, key=naming.member_order),
         module_name=naming.module_name,
         pyrepr=py_literal,
+        toml=toml_string,
         docstring=_docstring,
         docline=_docline,
         comment=_comment,

@@ -32,6 +32,7 @@ MODEL_ANNOTATIONS = frozenset(
         "ClassVar",
         "Decimal",
         "Field",
+        "File",
         "Tag",
         "UUID",
         "bool",

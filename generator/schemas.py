@@ -28,7 +28,7 @@ _FORMATS = {
     "date": ("datetime.date", "import datetime"),
     "uuid": ("UUID", "from uuid import UUID"),
     "decimal": ("Decimal", "from decimal import Decimal"),
-    "binary": ("bytes", ""),
+    "binary": ("File", "from .._types import File"),
 }
 # A chain of `$ref`s and one-part allOfs longer than this is no schema anyone wrote.
 _MAX_LAYERS = 64

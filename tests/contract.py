@@ -81,5 +81,5 @@ def _errors(validate: object, request: _Request) -> list[str]:
     except Exception as exc:  # openapi-core raises one error, which may hold several schema errors
         details = getattr(exc, "schema_errors", None) or getattr(exc, "__cause__", None)
         text = f"{type(exc).__name__}: {exc}" + (f" ({details})" if details else "")
-        return [text if len(text) < 400 else text[:400] + "…"]
+        return [text if len(text) < 400 else text[:200] + "…" + text[-200:]]
     return []

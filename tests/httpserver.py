@@ -142,8 +142,11 @@ def serve(contract: Contract | None = None) -> Iterator[TestServer]:
             pass
 
         def _handle(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                body = self._chunked()
+            else:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
             parts = urlsplit(self.path)
 
             record = Recorded(
@@ -175,6 +178,18 @@ def serve(contract: Contract | None = None) -> Iterator[TestServer]:
                         self.wfile.write(chunk)
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True
+
+        def _chunked(self) -> bytes:
+            """A body sent in chunks (a stream of unknown length), read to its last chunk."""
+            body = bytearray()
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass  # trailers
+                    return bytes(body)
+                body += self.rfile.read(size)
+                self.rfile.readline()
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
 

@@ -546,7 +546,8 @@ def test_a_document_of_webhooks_only_generates_their_models(tmp_path: Path) -> N
     spec.write_text(json.dumps(WEBHOOKS_ONLY))
     result = generate(spec, None, "hooks")
     write_tree(tmp_path / "sdk", result.files)
-    assert result.api.resources == () and result.api.payloads == (("order.created", "Order"),)
+    assert result.api.resources == ()
+    assert [(w.name, w.model) for w in result.api.webhooks] == [("order.created", "Order")]
     assert sorted(s.class_name for m in result.api.modules for s in m.schemas) == ["Order", "OrderState"]
     assert_type_checks_and_lints(tmp_path / "sdk", "hooks")
     out = run_python(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import black
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.literals import py_literal
+from generator.literals import py_literal, toml_string
 
 MODE = black.Mode(line_length=120)
 
@@ -27,3 +29,12 @@ def test_strings_take_double_quotes_unless_they_hold_one() -> None:
     assert py_literal("it's") == '"it\'s"'
     assert py_literal('say "hi"') == "'say \"hi\"'"
     assert py_literal("a\\b\n") == '"a\\\\b\\n"'
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.text(alphabet=st.characters(exclude_categories=("Cs",))) | st.just("beyond the BMP \U000f1883"))
+def test_a_toml_string_reads_back_as_the_value(value: str) -> None:
+    """tomllib (the standard library's TOML reader) reads it back: JSON's surrogate-pair escapes would not."""
+    written = toml_string(value)
+    assert written.isascii()
+    assert tomllib.loads(f"key = {written}")["key"] == value

@@ -36,6 +36,7 @@ from ._exceptions import (
     make_status_error,
     shown_url,
 )
+from ._files import FilePart, is_file
 from ._json import dumps, loads
 from ._models import BaseModel, tolerant, type_adapter, unknown_values, validation_problems
 from ._params import Parameter, checked, cookie_value, header_value, path_segment, query_pairs
@@ -94,9 +95,20 @@ class Prepared:
     query: list[str]
     headers: dict[str, str]
     cookies: list[str]
-    # The body as it travels: JSON written, or a form's fields (extra_body's among them).
+    # The body as it travels: JSON written, or a form's fields (extra_body's among them), and files.
     content: bytes | None
     data: Mapping[str, object] | None
+    files: dict[str, FilePart]
+
+    @property
+    def repeatable(self) -> bool:
+        """Whether another attempt can send the same body (a file that cannot be rewound is sent once)."""
+        return all(part.repeatable for part in self.files.values())
+
+    def close(self) -> None:
+        """Closes the files the call opened from paths."""
+        for part in self.files.values():
+            part.close()
 
 
 @dataclass(frozen=True)
@@ -218,7 +230,8 @@ class BaseClient:
             data = {**(options.data or {}), **options.extra_body}
         elif options.json is not None or options.extra_body:
             content = _written(options.json, options.extra_body or {}, options.call or options.operation_id)
-        return Prepared(self.base_url + path, query, headers, cookies, content, data)
+        files = _parts(options.files or {}, options.call or options.operation_id)
+        return Prepared(self.base_url + path, query, headers, cookies, content, data, files)
 
     def _safe_url(self, request: httpx.Request) -> str:
         """The request's URL for messages and logs: credentials in its userinfo or query masked."""
@@ -291,7 +304,7 @@ class BaseClient:
             headers=headers,
             data=_form(prepared.data) if prepared.data is not None else None,
             content=prepared.content,
-            files=options.files,
+            files={name: part.for_attempt() for name, part in prepared.files.items()} or None,
             timeout=timeout if timeout is not None else httpx.Timeout(None),
         )
 
@@ -465,12 +478,20 @@ class SyncAPIClient(BaseClient):
     def request(self, options: RequestOptions, cast_to: type[T]) -> T:
         """Sends one operation call, retrying as the policy allows, and parses the answer (or, for
         `with_raw_response` and `with_streaming_response`, hands back the response to parse)."""
+        prepared = self._prepared(options)
+        try:
+            return self._attempts(options, cast_to, prepared)
+        finally:
+            prepared.close()
+
+    def _attempts(self, options: RequestOptions, cast_to: type[T], prepared: Prepared) -> T:
         mode = response_mode.get()
         policy = self._policy(options)
+        if not prepared.repeatable:
+            policy = None  # a file that cannot be rewound cannot be sent again: its call is tried once
         started = self._clock()
         retry = 0
         sources = self._token_sources(options)
-        prepared = self._prepared(options)
         refreshed = False
         while True:
             # Credentials given as callables are called for each attempt: a rotated key is picked up.
@@ -498,7 +519,7 @@ class SyncAPIClient(BaseClient):
                 return cast(T, self._handed_back(response, cast_to, options))
             if response.is_success:
                 return self._parse(response, cast_to, options)
-            if response.status_code == 401 and sources and not refreshed:
+            if response.status_code == 401 and sources and not refreshed and prepared.repeatable:
                 # The token may have been revoked before its time: fetch a new one, once.
                 response.close()
                 for source in sources.values():
@@ -572,12 +593,20 @@ class AsyncAPIClient(BaseClient):
     async def request(self, options: RequestOptions, cast_to: type[T]) -> T:
         """Sends one operation call, retrying as the policy allows, and parses the answer (or, for
         `with_raw_response` and `with_streaming_response`, hands back the response to parse)."""
+        prepared = self._prepared(options)
+        try:
+            return await self._attempts(options, cast_to, prepared)
+        finally:
+            prepared.close()
+
+    async def _attempts(self, options: RequestOptions, cast_to: type[T], prepared: Prepared) -> T:
         mode = response_mode.get()
         policy = self._policy(options)
+        if not prepared.repeatable:
+            policy = None  # a file that cannot be rewound cannot be sent again: its call is tried once
         started = self._clock()
         retry = 0
         sources = self._token_sources(options)
-        prepared = self._prepared(options)
         refreshed = False
         while True:
             # Credentials given as callables are called (and awaited) for each attempt.
@@ -606,7 +635,7 @@ class AsyncAPIClient(BaseClient):
                 return cast(T, self._handed_back(response, cast_to, options))
             if response.is_success:
                 return self._parse(response, cast_to, options)
-            if response.status_code == 401 and sources and not refreshed:
+            if response.status_code == 401 and sources and not refreshed and prepared.repeatable:
                 await response.aclose()
                 for source in sources.values():
                     source.invalidate()
@@ -732,7 +761,10 @@ def _decoded(content: bytes, tp: Any) -> Any:
         data = loads(content)
     except ValueError:
         return type_adapter(tp).validate_json(content)  # pydantic's own account of the broken JSON
-    return type_adapter(tp).validate_python(data)
+    return type_adapter(tp).validate_python(data, context=_RESPONSE)
+
+
+_RESPONSE = {"response": True}
 
 
 def _json_data(content: bytes, tp: Any) -> Any:
@@ -785,20 +817,22 @@ def form_body(body: object, model: type[BaseModel], call: str, argument: str) ->
 def multipart_body(
     body: object, model: type[BaseModel], call: str, argument: str
 ) -> tuple[dict[str, object], dict[str, FileContent]]:
-    """A multipart body as its fields and its file parts: every bytes value (the document's
-    `format: binary`) is a file named after its field, everything else a field as a form writes it."""
+    """A multipart body as its fields and its file parts: every file (a field of the document's
+    `format: binary`, given as bytes, a path, an open file or a tuple with its name) is a part of its
+    own, everything else a field as a form writes it."""
     if body is None:
         return {}, {}
     checked = _checked_body(body, model, call, argument)
-    values = checked.model_dump(by_alias=True, exclude_unset=True, context={"request": True})
-    files: dict[str, FileContent] = {name: (name, v) for name, v in values.items() if isinstance(v, bytes)}
-    python_names = {field.serialization_alias or name: name for name, field in type(checked).model_fields.items()}
+    # Files are taken as given, not dumped: pydantic would read an open file as it dumped it.
+    files: dict[str, FileContent] = {}
+    file_fields: set[str] = set()
+    for name, info in type(checked).model_fields.items():
+        value = getattr(checked, name)
+        if name in checked.model_fields_set and is_file(value):
+            files[info.serialization_alias or name] = value
+            file_fields.add(name)
     fields = checked.model_dump(
-        mode="json",
-        by_alias=True,
-        exclude_unset=True,
-        exclude={python_names.get(name, name) for name in files},
-        context={"request": True},
+        mode="json", by_alias=True, exclude_unset=True, exclude=file_fields, context={"request": True}
     )
     return fields, files
 
@@ -828,6 +862,19 @@ def _request_data(value: Any, tp: Any) -> Any:
 
 
 _REQUEST = {"request": True}
+
+
+def _parts(files: Mapping[str, object], call: str) -> dict[str, FilePart]:
+    """The request's file parts, paths opened; none left open when one of them is refused."""
+    parts: dict[str, FilePart] = {}
+    try:
+        for name, given in files.items():
+            parts[name] = FilePart.of(name, given)
+    except ValueError as exc:
+        for part in parts.values():
+            part.close()
+        raise RequestValidationError(call, [str(exc)]) from None
+    return parts
 
 
 def _form(data: Mapping[str, object]) -> dict[str, Any]:

@@ -114,7 +114,7 @@ def tolerant(tp: Any, value: Any, place: str, missing: list[str]) -> Any:
     wrong type still raises pydantic's ValidationError: that is not a gap to tolerate but a conflict.
     """
     try:
-        return type_adapter(tp).validate_python(value)
+        return type_adapter(tp).validate_python(value, context={"response": True})
     except pydantic.ValidationError as exc:
         if any(error["type"] != "missing" for error in exc.errors()):
             raise
