@@ -1,5 +1,5 @@
 """Stoplight Prism as a mock server on 127.0.0.1: installed from tests/prism/package-lock.json, started per
-document, stopped with the tests."""
+document, stopped when its document is done."""
 
 from __future__ import annotations
 
@@ -11,22 +11,30 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 HERE = Path(__file__).resolve().parent
 PRISM = HERE / "node_modules" / ".bin" / "prism"
 INSTALL = ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"]
 START_TIMEOUT_S = 120.0
 
 
-def prism_or_skip() -> Path:
+class PrismUnavailable(Exception):
+    """This machine cannot run Prism (no node): the suite is skipped, saying this."""
+
+
+class PrismFailed(Exception):
+    """Prism could not be installed, or could not serve a document."""
+
+
+def installed_prism() -> Path:
     """Prism's command; installs it (as `make prism` does) when node is there and it is not."""
     if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("node and npm are not installed: the Prism contract suite needs them (https://nodejs.org)")
+        raise PrismUnavailable(
+            "node and npm are not installed: the Prism contract suite needs them (https://nodejs.org)"
+        )
     if not PRISM.exists():
         ran = subprocess.run(INSTALL, cwd=HERE, capture_output=True, text=True, timeout=600, check=False)
         if ran.returncode != 0:
-            pytest.fail(f"`npm ci` in {HERE} could not install Prism:\n{ran.stderr[-3000:]}")
+            raise PrismFailed(f"`npm ci` in {HERE} could not install Prism:\n{ran.stderr[-3000:]}")
     return PRISM
 
 
@@ -45,24 +53,22 @@ def _listening(port: int) -> bool:
 
 
 @contextmanager
-def prism_mock(prism: Path, document: Path, log: Path, seed: str) -> Iterator[str]:
+def prism_mock(document: Path, log: Path, seed: str) -> Iterator[str]:
     """The URL of a Prism mock of `document`, listening on 127.0.0.1 only; its log is written to `log`.
 
     `seed` makes its dynamic responses (asked for per request with `Prefer: dynamic=true`) repeatable.
     """
-    command = [str(prism), "mock", "--host", "127.0.0.1", "--port"]
     port = _free_port()
+    command = [str(installed_prism()), "mock", "--host", "127.0.0.1", "--port", str(port), "--seed", seed, "-v", "warn"]
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            [*command, str(port), "--seed", seed, str(document)], stdout=out, stderr=subprocess.STDOUT
-        )
+        process = subprocess.Popen([*command, str(document)], stdout=out, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + START_TIMEOUT_S
             while not _listening(port):
                 if process.poll() is not None:
-                    pytest.fail(f"Prism could not serve {document.name}; its log:\n{_tail(log)}")
+                    raise PrismFailed(f"Prism could not serve {document.name}; its log:\n{_tail(log)}")
                 if time.monotonic() > deadline:
-                    pytest.fail(f"Prism did not listen within {START_TIMEOUT_S:.0f} s; its log:\n{_tail(log)}")
+                    raise PrismFailed(f"Prism did not listen within {START_TIMEOUT_S:.0f} s; its log:\n{_tail(log)}")
                 time.sleep(0.2)
             yield f"http://127.0.0.1:{port}"
         finally:
