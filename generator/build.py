@@ -207,8 +207,11 @@ def _resource(
     signatures = [retries_annotation, headers_annotation, *(a for op in built for a in _annotations(op))]
     if any("builtins." in annotation for annotation in signatures):
         imports.add("import builtins")
-    if any(op.body is not None and op.body.type.kind == "model" for op in built):
-        imports.add("from typing import Any")  # a model body also takes a plain dict[str, Any]
+    # A body takes each of its models as a dict of the same shape too, in read-only containers.
+    if any(re.search(r"\bAny\b", annotation) for annotation in signatures):
+        imports.add("from typing import Any")
+    if any("Sequence[" in annotation for annotation in signatures):
+        imports.add("from collections.abc import Sequence")
     if any(op.response.parse_as.startswith("cast(") for op in built):
         imports.add("from typing import cast")
     if any(op.response.parse_as == "NoneType" for op in built):
@@ -222,7 +225,7 @@ def _resource(
         attr_name=naming.safe_snake(tag, _CLIENT_ATTRIBUTES, fallback="resource"),
         class_name=class_name,
         async_class_name="Async" + class_name,
-        module_name=naming.safe_snake(tag, fallback="resource"),
+        module_name=naming.file_safe(naming.safe_snake(tag, fallback="resource")),
         description=as_text(tag_node.get("description")),
         operations=tuple(built),
         uses_models=any(_operation_models(op) for op in built),

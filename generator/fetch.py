@@ -25,14 +25,20 @@ def read_source(spec: str, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = 
 
 
 def _read(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, read up to the cap whatever its stat says: `/dev/zero`, a pipe or a file still
+    growing reports a size it does not keep to."""
     source = str(path)
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise GeneratorError([_too_big(source, size, max_bytes)])
-        return path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)
     except OSError as exc:
         raise GeneratorError([Diagnostic(source, "#", f"cannot read the document: {exc.strerror}")]) from None
+    if len(data) > max_bytes:
+        raise GeneratorError([_too_big(source, len(data), max_bytes, more=True)])
+    return data
 
 
 def _fetch(url: str, max_bytes: int, timeout: float) -> bytes:
@@ -66,11 +72,15 @@ def _fetch(url: str, max_bytes: int, timeout: float) -> bytes:
     raise GeneratorError([Diagnostic(url, "#", f"cannot fetch the document: {reason}", hint=hint)])
 
 
-def _too_big(source: str, size: int, max_bytes: int) -> Diagnostic:
+def _too_big(source: str, size: int, max_bytes: int, more: bool = False) -> Diagnostic:
     return Diagnostic(
         source,
         "#",
-        f"the document is {_size(size)}, over the {_size(max_bytes)} limit",
+        (
+            f"the document is larger than the {_size(max_bytes)} limit"
+            if more
+            else f"the document is {_size(size)}, over the {_size(max_bytes)} limit"
+        ),
         hint="raise the limit with --max-size MIB if the document is trusted",
     )
 

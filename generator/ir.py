@@ -33,6 +33,8 @@ class Field:
     example_repr: str | None
     read_only: bool = False
     write_only: bool = False
+    # The document lets the field be null; a None in any other optional field means "leave it out".
+    nullable: bool = False
 
     @property
     def assignment(self) -> str:
@@ -72,6 +74,16 @@ class Schema:
         """
         return tuple((f.py_name, f.wire_name) for f in self.fields if f.py_name != f.wire_name)
 
+    @property
+    def nullable_fields(self) -> tuple[str, ...]:
+        """Python names of the fields a request may send as null."""
+        return tuple(f.py_name for f in self.fields if f.nullable)
+
+    @property
+    def read_only_fields(self) -> tuple[str, ...]:
+        """Python names of the fields the server sets, which a request leaves out."""
+        return tuple(f.py_name for f in self.fields if f.read_only)
+
 
 @dataclass(frozen=True, slots=True)
 class ModelModule:
@@ -97,6 +109,12 @@ class Param:
     default_repr: str | None
     description: str
     example_repr: str
+    # How it is written (OpenAPI's `style`, `explode` and `allowReserved`); None: the location's default.
+    style: str | None = None
+    explode: bool | None = None
+    allow_reserved: bool = False
+    # Given as `content` with a JSON media type: the value travels as JSON text, whatever its type.
+    as_json: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +129,8 @@ class Body:
     content_type: str
     required: bool
     description: str
+    # The type the body is checked against at run time, as the resources module spells it.
+    check_as: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +211,11 @@ class Operation:
     # Sending it twice has the effect of sending it once, so a request that may have reached the
     # server before the connection broke can be retried.
     idempotent: bool = False
+
+    @property
+    def parameters(self) -> tuple[Param, ...]:
+        """Every parameter, in the order the signature takes them: path, query, header, cookie."""
+        return (*self.path_params, *self.query_params, *self.header_params, *self.cookie_params)
 
     @property
     def raises(self) -> tuple[tuple[str, str], ...]:

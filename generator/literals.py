@@ -14,8 +14,9 @@ import re
 import unicodedata
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-# C0/C1 controls (tab and newline aside), and the Unicode line and paragraph separators.
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# C0/C1 controls (tab and newline aside), the Unicode line and paragraph separators, and the
+# bidirectional controls that make text read otherwise than it runs ("Trojan Source", CVE-2021-42574).
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
 def plain_lines(text: str) -> str:

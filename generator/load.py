@@ -12,11 +12,35 @@ import yaml
 from generator.document import Document
 from generator.errors import Diagnostic, GeneratorError, pointer_join
 from generator.fetch import DEFAULT_MAX_BYTES, FETCH_TIMEOUT, read_source
+from generator.normalize import check_aliases, check_strings, collapse_ref_chains
 
 try:  # The C loader is several times faster; fall back where libyaml is missing.
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _Loader(_SafeLoader):
+    """YAML read as JSON would have it: a mapping key is the text written (`1:` and `2020-01-01:` are
+    the keys "1" and "2020-01-01", as a path or property name means them), and so is a date."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:  # type: ignore[override]
+        self.flatten_mapping(node)  # `<<` merge keys, as the safe loader takes them
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                kind = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"a mapping key must be text, not {kind}", key_node.start_mark
+                )
+            mapping[str(key_node.value)] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def construct_timestamp(self, node: yaml.ScalarNode) -> str:
+        return str(self.construct_scalar(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_timestamp)
 
 
 # Ten times the nesting of the real Codat document, and shallow enough for every later stage to walk.
@@ -56,6 +80,8 @@ def parse_document(raw: bytes, source: str) -> Document:
     too_deep = _too_deep(data)
     if too_deep is not None:
         raise _nested_too_deep(source, too_deep, lines.get(too_deep))
+    check_strings(data, source, lines)
+    collapse_ref_chains(data)
     return Document(source=source, data=data, sha256=sha, lines=lines)
 
 
@@ -116,6 +142,8 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            check_aliases(node, source)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

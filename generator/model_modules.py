@@ -44,9 +44,6 @@ def group_modules(schemas: list[Schema]) -> tuple[ModelModule, ...]:
         if any(s.open for s in members):
             std.add("from typing import ClassVar")
         pydantic += sorted(line.rsplit(" ", 1)[-1] for line in lines - std)
-        if any(f.read_only for s in members for f in s.fields):
-            std.add("from typing import Any")
-            pydantic += ["SerializationInfo", "SerializerFunctionWrapHandler", "model_serializer"]
         pydantic = sorted(set(pydantic), key=naming.member_order)
         module = ModelModule(module_name, members, merged_imports(std), tuple(pydantic), tuple(sorted(local)))
         modules.append((module, needed))

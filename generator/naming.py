@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
 import unicodedata
@@ -28,6 +29,7 @@ MODEL_RESERVED = frozenset(
         "validate",
         "model_config",
         "to_wire",
+        "to_request",
         # The pydantic mypy plugin's synthesized __init__ takes **kwargs.
         "kwargs",
         # Names the generated annotations use: a field called `list` would hide `list[...]`.
@@ -107,7 +109,20 @@ def safe_pascal(text: str, fallback: str = "Model") -> str:
 
 def module_name(class_name: str) -> str:
     """The module (and docs page) of a model class: `CustomerContact` → `customer_contact`."""
-    return safe_snake(class_name, fallback="model")
+    return file_safe(safe_snake(class_name, fallback="model"))
+
+
+# A file name's bytes are capped (255 on most file systems): longer names keep their start and gain a
+# digest of the whole, so they stay apart and stay the same from run to run.
+_MAX_FILE_STEM = 100
+
+
+def file_safe(name: str) -> str:
+    """A name that becomes a file or folder, shortened past what file systems allow, by a stable rule."""
+    if len(name) <= _MAX_FILE_STEM:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[: _MAX_FILE_STEM - 9].rstrip('_')}_{digest}"
 
 
 def enum_member(value: str) -> str:

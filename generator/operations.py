@@ -15,13 +15,28 @@ from generator.errors import Diagnostic, GeneratorError, pointer_join
 from generator.examples import example_args, param_example
 from generator.ir import Body, ErrorResponse, Operation, Pagination, Param, Response, SecurityScheme, TypeRef
 from generator.literals import py_literal
-from generator.schemas import SchemaBuilder, optional
+from generator.schemas import ANY, SchemaBuilder, optional, union
 from generator.security import requirements
 
 PER_CALL = frozenset({"timeout", "retries", "extra_headers", "self"})
 # Names a method's body uses (and the pager's inner functions): a parameter may not hide them.
 _BODY_NAMES = frozenset(
-    {"builtins", "cast", "fetch", "fields", "files", "models", "number", "options", "read", "result", "warnings"}
+    {
+        "builtins",
+        "cast",
+        "fetch",
+        "fields",
+        "files",
+        "form_body",
+        "json_body",
+        "models",
+        "multipart_body",
+        "number",
+        "options",
+        "read",
+        "result",
+        "warnings",
+    }
 )
 _FORM = "application/x-www-form-urlencoded"
 _FORMS = frozenset({_FORM, "multipart/form-data", "multipart/mixed"})
@@ -36,6 +51,10 @@ _STATUS_ERRORS = {
     "429": "RateLimitError",
 }
 _NONE = TypeRef("primitive", "None", name="None")
+# Header parameters OpenAPI says to ignore: the SDK sets these itself (the media types it sends and
+# reads, and the credentials).
+_SDK_HEADERS = frozenset({"accept", "content-type", "authorization"})
+_DEFAULT_STYLES = {"path": "simple", "header": "simple", "query": "form", "cookie": "form"}
 # HTTP forbids these a body (RFC 9110 15.3.5, 15.3.6, 15.4.5): whatever content the document gives one
 # (Codat's Platform document points a 204 at its 429 response), the server sends none to parse.
 _NO_BODY = ("204", "205", "304")
@@ -44,8 +63,8 @@ ResponseKind = Literal["model", "adapter", "stream", "text", "none"]
 
 def discover_operation(doc: Document, schemas: SchemaBuilder, pointer: str, op: dict[str, Any]) -> None:
     for param, param_pointer in _params(doc, schemas, pointer, op):
-        if isinstance(param.get("schema"), dict):
-            schemas.discover(param["schema"], pointer_join(param_pointer, "schema"))
+        schema, schema_pointer, _ = _param_schema(param, param_pointer)
+        schemas.discover(schema, schema_pointer)
     # Only the media type the SDK sends or reads (the first, JSON first): the others make no classes.
     for media, media_pointer in media_of(schemas, op.get("requestBody"), pointer_join(pointer, "requestBody"))[:1]:
         schemas.discover(media.get("schema", {}), pointer_join(media_pointer, "schema"))
@@ -74,6 +93,8 @@ def build_operation(
     for param, param_pointer in _params(doc, schemas, pointer, op):
         location = param.get("in")
         if location not in ("path", "query", "header", "cookie"):
+            continue
+        if location == "header" and param["name"].lower() in _SDK_HEADERS:
             continue
         params.append(_param(schemas, param, param_pointer, cast(Any, location), reserved, used))
         if location == "query" and param["name"] == "page":
@@ -165,9 +186,9 @@ def _param(
     reserved: frozenset[str] | set[str],
     used: set[str],
 ) -> Param:
-    schema = param.get("schema") if isinstance(param.get("schema"), dict) else {}
-    resolved, _ = schemas.deref(schema, pointer_join(pointer, "schema"))
-    param_type = schemas.type_of(schema, pointer_join(pointer, "schema"))
+    schema, schema_pointer, as_json = _param_schema(param, pointer)
+    resolved, _ = schemas.deref(schema, schema_pointer)
+    param_type = schemas.type_of(schema, schema_pointer)
     if param_type.kind == "primitive" and param_type.name not in ("int", "float", "bool"):
         # Identifiers travel as text: a caller's str is right whatever the declared format.
         text = TypeRef("primitive", "str", name="str")
@@ -186,6 +207,8 @@ def _param(
     description = as_text(param.get("description")) or as_text(
         resolved.get("description") if isinstance(resolved, dict) else None
     )
+    style = param.get("style") if isinstance(param.get("style"), str) else _DEFAULT_STYLES[location]
+    explode = param.get("explode") if isinstance(param.get("explode"), bool) else style == "form"
     return Param(
         wire_name=param["name"],
         py_name=name,
@@ -196,7 +219,23 @@ def _param(
         default_repr=default_repr,
         description=description,
         example_repr=param_example(schemas, param, resolved, param_type),
+        style=None if style == _DEFAULT_STYLES[location] else style,
+        explode=None if explode == (style == "form") else explode,
+        allow_reserved=location == "query" and param.get("allowReserved") is True,
+        as_json=as_json,
     )
+
+
+def _param_schema(param: dict[str, Any], pointer: str) -> tuple[dict[str, Any], str, bool]:
+    """A parameter's schema, its pointer, and whether its value travels as JSON text: a parameter may
+    give `content` (one media type and its schema) instead of `schema` and a style."""
+    if isinstance(param.get("schema"), dict):
+        return param["schema"], pointer_join(pointer, "schema"), False
+    for media_type, media in as_mapping(param.get("content")).items():
+        if isinstance(media, dict):
+            schema = as_mapping(media.get("schema"))
+            return schema, pointer_join(pointer, "content", media_type, "schema"), _is_json(str(media_type))
+    return {}, pointer_join(pointer, "schema"), False
 
 
 def _body(schemas: SchemaBuilder, op: dict[str, Any], pointer: str) -> Body | None:
@@ -213,11 +252,11 @@ def _body(schemas: SchemaBuilder, op: dict[str, Any], pointer: str) -> Body | No
         if _is_json(content_type) or (base in _FORMS and body_type.kind == "model"):
             kind = "json" if _is_json(content_type) else "form" if base == _FORM else "multipart"
             if body_type.kind == "model":
-                name = naming.safe_snake(body_type.name, PER_CALL, "body")
-                annotation = f"models.{body_type.name} | dict[str, Any]"
+                name = naming.safe_snake(body_type.name, PER_CALL | _BODY_NAMES, "body")
+                annotation = accepting(body_type)
             elif kind == "json":
                 name = "body"
-                annotation = naming.qualify(body_type.annotation, body_type.models, "models.")
+                annotation = accepting(body_type)
             else:
                 kind, name, annotation = "form", "data", "Mapping[str, object]"
         elif base == _FORM:
@@ -230,10 +269,36 @@ def _body(schemas: SchemaBuilder, op: dict[str, Any], pointer: str) -> Body | No
         else:
             kind, name, annotation = "raw", "content", "bytes"
             body_type = TypeRef("primitive", "bytes", name="bytes")
-        if not required:
+        if not required and not annotation.endswith(" | None"):
             annotation += " | None"
-        return Body(kind, name, body_type, annotation, content_type, required, description)
+        check_as = naming.qualify(body_type.annotation, body_type.models, "models.")
+        return Body(kind, name, body_type, annotation, content_type, required, description, check_as)
     return None
+
+
+def accepting(t: TypeRef) -> str:
+    """The annotation of a body argument of type `t`: every model in it also as a dict of its shape,
+    and read-only `Sequence` and `Mapping` containers, so a list of models passes where a list of models
+    or dicts is taken (a `list` parameter would refuse it, lists being invariant)."""
+    arms = _accepted_arms(t)
+    arms = [arm for arm in arms if arm != _DICT] + ([_DICT] if _DICT in arms else [])
+    return " | ".join([*arms, "None"] if t.nullable else arms)
+
+
+_DICT = "dict[str, Any]"
+
+
+def _accepted_arms(t: TypeRef) -> list[str]:
+    if t.kind == "model":
+        return [f"models.{t.name}", _DICT]
+    if t.kind == "list" and t.args:
+        return [f"Sequence[{accepting(t.args[0])}]"]
+    if t.kind == "dict" and t.args:
+        return [f"Mapping[str, {accepting(t.args[0])}]"]
+    if t.kind == "union" and t.args:
+        return list(dict.fromkeys(arm for variant in t.args for arm in _accepted_arms(variant)))
+    annotation = t.annotation.removesuffix(" | None") if t.nullable else t.annotation
+    return [naming.qualify(annotation, t.models, "models.")]
 
 
 def _outcomes(
@@ -286,6 +351,7 @@ def _success(
     schema, media_pointer = media[0][0].get("schema", {}), media[0][1]
     if _is_json(content_type):
         result = schemas.type_of(schema, pointer_join(media_pointer, "schema"))
+        result = _widened_by_examples(schemas, result, schema, pointer_join(media_pointer, "schema"), media[0][0])
         if result.annotation == "None":
             return _response("none", _NONE, status, content_type, description)
         kind: ResponseKind = "model" if result.kind == "model" and not result.nullable else "adapter"
@@ -293,6 +359,41 @@ def _success(
     if content_type.startswith("text/"):
         return _response("text", TypeRef("primitive", "str", name="str"), status, content_type, description)
     return _response("stream", TypeRef("primitive", "bytes", name="bytes"), status, content_type, description)
+
+
+def _widened_by_examples(
+    schemas: SchemaBuilder, result: TypeRef, schema: Any, pointer: str, media: dict[str, Any]
+) -> TypeRef:
+    """A model whose schema gives properties but no `type` also takes what the document's examples show
+    of it that is not an object: JSON Schema applies `properties` to objects only, so a bare array (Spend
+    Insights' supplier analysis) fits such a schema, and the document's own example says one comes."""
+    resolved, _ = schemas.deref(schema, pointer)
+    if result.kind != "model" or not isinstance(resolved, dict) or "type" in resolved:
+        return result
+    shown = [value for node in (media, resolved) for value in _example_values(node) if not isinstance(value, dict)]
+    arms = [_JSON_KINDS[type(value)] for value in shown if type(value) in _JSON_KINDS]
+    return union([result, *arms]) if arms else result
+
+
+def _example_values(node: dict[str, Any]) -> list[Any]:
+    """A media type's or a schema's examples: `example`, and `examples` as a list or as Example objects."""
+    values = [node["example"]] if "example" in node else []
+    examples = node.get("examples")
+    if isinstance(examples, list):
+        values += examples
+    elif isinstance(examples, dict):
+        values += [e["value"] for e in examples.values() if isinstance(e, dict) and "value" in e]
+    return values
+
+
+_JSON_KINDS = {
+    list: TypeRef("list", "list[Any]", args=(ANY,), imports=ANY.imports),
+    str: TypeRef("primitive", "str", name="str"),
+    bool: TypeRef("primitive", "bool", name="bool"),
+    int: TypeRef("primitive", "int", name="int"),
+    float: TypeRef("primitive", "float", name="float"),
+    type(None): _NONE,
+}
 
 
 def _response(kind: ResponseKind, result: TypeRef, status: str, content_type: str, description: str) -> Response:

@@ -40,6 +40,7 @@ RESERVED_CLASSES = frozenset(
         # the SDK's public names
         "APIConnectionError",
         "APIError",
+        "APIResponseError",
         "APIStatusError",
         "APITimeoutError",
         "AuthenticationError",
@@ -52,6 +53,8 @@ RESERVED_CLASSES = frozenset(
         "PermissionDeniedError",
         "RateLimitError",
         "RequestValidationError",
+        "ResponseDecodingError",
+        "ResponseTooLargeError",
         "ResponseValidationError",
         "RetryConfig",
         "UnprocessableEntityError",
@@ -353,6 +356,7 @@ class SchemaBuilder:
             # A write-only field never comes back, so a response lacking it must still parse.
             is_required = wire_name in required and not write_only
             default = self._default_repr(own, target, field_type)
+            nullable = field_type.nullable or field_type.kind == "any"
             if not is_required and default is None:
                 field_type = optional(field_type)
             py_name = naming.safe_snake(wire_name, naming.MODEL_RESERVED, fallback="field")
@@ -370,6 +374,7 @@ class SchemaBuilder:
                     example_repr=_example_repr(prop, target, field_type),
                     read_only=read_only,
                     write_only=write_only,
+                    nullable=nullable,
                 )
             )
         # `required` may name a property nothing defines (Codat's bank transaction `date`): the server
@@ -387,6 +392,7 @@ class SchemaBuilder:
                     description="Required by the API document, which does not say what it holds.",
                     deprecated=False,
                     example_repr=None,
+                    nullable=True,
                 )
             )
         class_name = self._names[named.pointer]

@@ -25,6 +25,8 @@ class Recorded:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    # The query string as it came, percent-encoding and all.
+    raw_query: str = ""
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -89,10 +91,11 @@ class TestServer:
         *,
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
+        status: int = 200,
     ) -> None:
         """Answers any path matching an OpenAPI path template such as `/things/{thingId}`."""
         pattern = "^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)) + "$"
-        self.add(method, pattern, json_body=json_body, body=body, headers=headers)
+        self.add(method, pattern, status, json_body=json_body, body=body, headers=headers)
         with self._lock:
             self._templates.append((method, re.compile(pattern)))
 
@@ -150,6 +153,7 @@ def serve(contract: Contract | None = None) -> Iterator[TestServer]:
                 parse_qs(parts.query),
                 {k.lower(): v for k, v in self.headers.items()},
                 body,
+                parts.query,
             )
             with state._lock:
                 state.requests.append(record)

@@ -315,7 +315,7 @@ def test_constructor_arguments_and_environment_variables_are_named_after_the_sch
         name
         for name in parameters
         if name not in ("server_url", "timeout", "max_retries", "retry_config", "http_client", "default_headers")
-        and name not in ("pause_collector", "strict_responses")
+        and name not in ("pause_collector", "strict_responses", "max_response_size")
     ]
     assert credentials == [
         "bearer",

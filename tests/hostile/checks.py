@@ -46,6 +46,21 @@ def _wire_names(model: ast.ClassDef) -> set[str]:
     return {renamed.get(name, name) for name in fields}
 
 
+# Characters that must never stand raw in a generated file: C0 and C1 controls (but tab and newline),
+# the Unicode line separators, and the bidirectional controls of "Trojan Source" (CVE-2021-42574).
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def raw_controls(root: Path) -> list[str]:
+    """Each generated file holding such a character, with the first one it holds."""
+    found = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".md", ".toml")):
+        match = _RAW_CONTROL.search(path.read_text(encoding="utf-8"))
+        if match:
+            found.append(f"{path.relative_to(root)}: U+{ord(match.group()):04X}")
+    return found
+
+
 def compile_tree(root: Path) -> int:
     """Compiles every Python file (SyntaxError fails the caller); returns how many there were."""
     files = sorted(root.rglob("*.py"))

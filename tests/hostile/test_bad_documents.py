@@ -68,7 +68,22 @@ def _cycle(_: Path) -> bytes:
     return text.replace(marker, marker + loop, 1).encode()
 
 
+def _billion_laughs(_: Path) -> bytes:
+    """379 bytes whose nine levels of aliases stand for 387 million strings."""
+    levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    levels += [f"{n}: &{n} [{','.join(['*' + p] * 9)}]" for p, n in zip("abcdefgh", "bcdefghi", strict=True)]
+    return ("openapi: 3.1.0\ninfo: {title: L, version: '1'}\n" + "\n".join(levels) + "\npaths: {}\n").encode()
+
+
 CASES: dict[str, tuple[Callable[[Path], bytes], str, str]] = {
+    "billion-laughs-yaml": (_billion_laughs, "#", "an alias bomb"),
+    "alias-of-itself-yaml": (lambda _: b"openapi: 3.1.0\nx: &x [1, *x]\n", "#", "a node that contains it"),
+    "list-as-key-yaml": (lambda _: b"openapi: 3.1.0\npaths:\n  ? [a, b]\n  : {}\n", "#", "must be text, not a list"),
+    "lone-surrogate-json": (
+        lambda _: b'{"openapi": "3.1.0", "info": {"title": "half \\ud800 a pair", "version": "1"}, "paths": {}}',
+        "#/info/title",
+        "lone UTF-16 surrogate",
+    ),
     "truncated-yaml": (_truncated, "#", "invalid YAML"),
     "garbage-bytes": (lambda _: b"\x89PNG\r\n\x1a\n\x00\xff\xfe", "#", "not UTF-8 text"),
     "json-array": (lambda _: b'[{"openapi": "3.1.0"}]', "#", "not a mapping"),

@@ -19,6 +19,7 @@ from tests.hostile.checks import (
     fences_paired,
     python_constants,
     python_examples,
+    raw_controls,
     strings_at,
 )
 
@@ -36,7 +37,7 @@ def hostile(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, Path,
 
 
 def test_the_corpus_is_there() -> None:
-    assert {p.stem for p in CORPUS} >= {"python-strings", "identifiers", "templates", "markdown", "controls"}
+    assert {p.stem for p in CORPUS} >= {"python-strings", "identifiers", "templates", "markdown", "controls", "bidi"}
 
 
 def test_generated_code_compiles_imports_and_runs_no_canary(hostile: tuple[Path, Path, dict[str, object]]) -> None:
@@ -63,6 +64,13 @@ def test_enum_values_and_wire_names_survive_as_data(hostile: tuple[Path, Path, d
     assert set(strings_at(data, "enum")) <= values
     properties = {name for schema in _object_schemas(data) for name in schema["properties"]}  # type: ignore[attr-defined]
     assert properties - _unreached_properties(data) <= aliases
+
+
+def test_no_control_or_bidirectional_character_stands_raw_in_any_file(
+    hostile: tuple[Path, Path, dict[str, object]],
+) -> None:
+    _, out, _ = hostile
+    assert raw_controls(out) == []
 
 
 def test_markdown_tables_keep_their_shape(hostile: tuple[Path, Path, dict[str, object]]) -> None:

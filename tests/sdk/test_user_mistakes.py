@@ -243,8 +243,20 @@ def test_wrong_call_settings_and_empty_ids_are_refused_before_sending(server: Te
             client.customers.get(company_id=COMPANY, customer_id="C-1042", retries="3")  # type: ignore[arg-type]
         with pytest.raises(TypeError, match="timeout must be"):
             client.customers.get(company_id=COMPANY, customer_id="C-1042", timeout="3")  # type: ignore[arg-type]
-        with pytest.raises(ValueError, match=r"customers\.get: path parameter 'customerId' is empty"):
+        with pytest.raises(
+            codat_accounting.RequestValidationError,
+            match=r"customers\.get: .*customer_id \(the path parameter 'customerId'\): a path parameter cannot be",
+        ):
             client.customers.get(company_id=COMPANY, customer_id="")
+        with pytest.raises(
+            codat_accounting.RequestValidationError, match=r"customers\.get: .*customer_id .*: is required, got None"
+        ):
+            client.customers.get(company_id=COMPANY, customer_id=None)  # type: ignore[arg-type]
+        with pytest.raises(
+            codat_accounting.RequestValidationError,
+            match=r"customers\.list: .*page_size .*: Input should be a valid integer.*'ten'",
+        ):
+            client.customers.list(company_id=COMPANY, page_size="ten")  # type: ignore[arg-type]
     assert server.requests == []
 
 

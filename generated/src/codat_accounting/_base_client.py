@@ -8,30 +8,38 @@ import contextlib
 import copy
 import functools
 import gc
-import json
 import logging
+import re
 import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import cached_property
 from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
+import anyio
 import httpx
 import pydantic
 
 from ._auth import ClientCredentials, Credentials, Requirement
 from ._exceptions import (
     APIConnectionError,
+    APIResponseError,
     APIStatusError,
     APITimeoutError,
     RequestValidationError,
+    ResponseDecodingError,
+    ResponseTooLargeError,
     ResponseValidationError,
     make_status_error,
+    shown_url,
 )
-from ._models import BaseModel, tolerant, type_adapter, unknown_values
+from ._json import dumps, loads
+from ._models import BaseModel, tolerant, type_adapter, unknown_values, validation_problems
+from ._params import Parameter, checked, cookie_value, header_value, path_segment, query_pairs
 from ._response import APIResponse, AsyncAPIResponse, response_mode
 from ._retries import RetryConfig
 from ._streaming import AsyncBinaryResponse, BinaryResponse
@@ -43,8 +51,6 @@ log = logging.getLogger(__package__ or "codat")
 
 # A response validation error's message lists this many failing fields (`problems` has them all).
 _SHOWN_PROBLEMS = 5
-# ... and shows this much of each wrong value.
-_SHOWN_INPUT = 60
 
 
 @dataclass(frozen=True)
@@ -58,13 +64,11 @@ class RequestOptions:
     call: str = ""
     # Whether sending it twice does what sending it once does (method, or the document's mark).
     idempotent: bool = False
-    path_params: Mapping[str, object] = field(default_factory=dict)
-    query: Mapping[str, object] = field(default_factory=dict)
-    headers: Mapping[str, object] = field(default_factory=dict)
-    cookies: Mapping[str, object] = field(default_factory=dict)
-    json_body: object | None = None
+    # Path, query, header and cookie parameters, in the document's order, checked before sending.
+    params: tuple[Parameter, ...] = ()
     # A form's fields (urlencoded, or multipart beside `files`).
     data: Mapping[str, object] | None = None
+    # A JSON body already written (`json_body`), or raw bytes.
     content: bytes | None = None
     files: Mapping[str, FileContent] | None = None
     content_type: str | None = None
@@ -75,6 +79,33 @@ class RequestOptions:
     security: Requirement = ()
     # The document's schema for each failure status ("404", "4XX", "default"), to parse the body by.
     errors: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A call's parameters as they travel: the URL without its query, the query's encoded pieces, the
+    parameters' headers and the Cookie header's pieces."""
+
+    url: str
+    query: list[str]
+    headers: dict[str, str]
+    cookies: list[str]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When an attempt must be over (a `time.monotonic()` reading), and the timeout it comes from."""
+
+    at: float
+    seconds: float
+
+
+class AttemptTimeout(httpx.ReadTimeout):
+    """The call's timeout ran out before the whole response had come (a server sending it slowly)."""
+
+    def __init__(self, seconds: float, request: httpx.Request) -> None:
+        super().__init__(f"the response did not come whole within {seconds:g} s", request=request)
+        self.seconds = seconds
 
 
 class BaseClient:
@@ -94,8 +125,10 @@ class BaseClient:
         default_headers: Mapping[str, str] | None,
         pause_collector: bool = False,
         strict_responses: bool = False,
+        max_response_size: int,
     ) -> None:
         self.base_url = _checked_base_url(base_url)
+        self.max_response_size = _checked_size(max_response_size)
         self.timeout = _checked_timeout(timeout, "timeout")
         self.retry_config = _checked_retry_config(retry_config)
         self._credentials = credentials
@@ -116,6 +149,7 @@ class BaseClient:
         max_retries: int | None = None,
         retry_config: RetryConfig | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_response_size: int | None = None,
     ) -> _Client:
         """A copy of this client with other settings, sharing its connection pool and credentials.
 
@@ -139,50 +173,105 @@ class BaseClient:
             clone.retry_config = clone.retry_config.with_max_retries(checked_max_retries(max_retries))
         if default_headers:
             clone._default_headers = {**self._default_headers, **default_headers}
+        if max_response_size is not None:
+            clone.max_response_size = _checked_size(max_response_size)
         return clone
 
     def __repr__(self) -> str:
-        # Never the credentials: a repr ends up in logs and tracebacks.
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+        # Never the credentials (nor a password in the server URL): a repr ends up in logs and tracebacks.
+        return f"{type(self).__name__}(base_url={shown_url(self.base_url)!r})"
 
-    def _url(self, options: RequestOptions) -> str:
-        path = options.path
-        for name, value in options.path_params.items():
-            segment = _path_segment(value)
-            if not segment:
-                # `GET /customers/` would address the collection, not the record the caller meant.
-                raise ValueError(f"{options.call or options.operation_id}: path parameter {name!r} is empty")
-            path = path.replace("{" + name + "}", segment)
-        return self.base_url + path
+    def _prepared(self, options: RequestOptions) -> Prepared:
+        """The call's parameters checked against their types and written as their styles say, once for
+        every attempt; RequestValidationError before anything is sent when one is wrong."""
+        path, query, headers, cookies, problems = options.path, [], {}, [], []
+        for param in options.params:
+            value, found = checked(param)
+            problems += found
+            if found or value is None:
+                continue
+            if param.location == "path":
+                try:
+                    path = path.replace("{" + param.wire_name + "}", path_segment(param, value))
+                except ValueError as exc:
+                    problems.append(str(exc))
+            elif param.location == "query":
+                query += query_pairs(param, value)
+            elif param.location == "header":
+                headers[param.wire_name] = header_value(param, value)
+            else:
+                cookies.append(cookie_value(param, value))
+        if problems:
+            raise RequestValidationError(options.call or options.operation_id, problems)
+        return Prepared(self.base_url + path, query, headers, cookies)
 
     def _safe_url(self, request: httpx.Request) -> str:
-        """The request's URL for messages and logs: credentials sent in the query masked."""
-        url = request.url
-        for name in self._credentials.secret_query_names() & set(url.params.keys()):
-            url = url.copy_set_param(name, "***")
-        return str(url)
+        """The request's URL for messages and logs: credentials in its userinfo or query masked."""
+        return shown_url(request.url, self._credentials.secret_query_names())
+
+    def _deadline(self, options: RequestOptions) -> Deadline | None:
+        """When an attempt must be over: the call's timeout bounds the whole of it (connect, send and
+        every read), where httpx's own bounds each read, so a server trickling its body byte by byte
+        cannot hold a call for ever. An `httpx.Timeout` bounds it by its longest phase."""
+        timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        if isinstance(timeout, httpx.Timeout):
+            phases = [t for t in (timeout.connect, timeout.read, timeout.write, timeout.pool) if t is not None]
+            timeout = max(phases) if phases else None
+        return None if timeout is None else Deadline(time.monotonic() + float(timeout), float(timeout))
+
+    def _checked_part(self, response: httpx.Response, size: int, deadline: Deadline | None) -> None:
+        """Stops reading a body that grew past `max_response_size` (decompressed: a small gzip bomb
+        would otherwise fill the memory) or that is still coming when the attempt's time is up."""
+        if size > self.max_response_size:
+            raise ResponseTooLargeError(
+                f"{response.request.method} {self._safe_url(response.request)}: the response body is larger than"
+                f" max_response_size ({self.max_response_size} bytes, decompressed); it was not read further",
+                response,
+            )
+        if deadline is not None and time.monotonic() > deadline.at:
+            raise AttemptTimeout(deadline.seconds, request=response.request)
+
+    def _undecodable(self, exc: httpx.DecodingError, response: httpx.Response) -> ResponseDecodingError:
+        encoding = response.headers.get("content-encoding", "its Content-Encoding")
+        return ResponseDecodingError(
+            f"{response.request.method} {self._safe_url(response.request)}: the response body does not decode"
+            f" as {encoding} says: {exc}",
+            response,
+        )
+
+    def _redirect_loop(self, exc: httpx.TooManyRedirects, request: httpx.Request) -> APIConnectionError:
+        return APIConnectionError(
+            request, f"{request.method} {self._safe_url(request)}: redirected too many times (a loop?): {exc}"
+        )
 
     def _build_request(
-        self, client: httpx.Client | httpx.AsyncClient, options: RequestOptions, tokens: Mapping[str, str]
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        options: RequestOptions,
+        prepared: Prepared,
+        tokens: Mapping[str, str],
     ) -> httpx.Request:
         credentials = self._credentials.place(self._credentials.choose(options.security, options.operation_id), tokens)
         headers = {**self._default_headers, "Accept": options.accept, **credentials.headers}
-        if options.content_type is not None and options.files is None:
+        has_body = options.content is not None or options.data is not None
+        if options.content_type is not None and options.files is None and has_body:
             headers["Content-Type"] = options.content_type  # multipart: httpx writes it with the boundary
-        headers.update(_query(options.headers))
-        cookies = {**_query(options.cookies), **credentials.cookies}
+        headers.update(prepared.headers)
+        cookies = [
+            *prepared.cookies,
+            *(f"{name}={quote(value, safe='')}" for name, value in credentials.cookies.items()),
+        ]
         if cookies:
-            headers["Cookie"] = "; ".join(f"{name}={quote(value, safe='')}" for name, value in cookies.items())
+            headers["Cookie"] = "; ".join(cookies)
         headers.update(options.extra_headers or {})
         timeout = (
             self.timeout if isinstance(options.timeout, NotGiven) else _checked_timeout(options.timeout, "timeout")
         )
+        query = [*prepared.query, *(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in credentials.query.items())]
         return client.build_request(
             options.method,
-            self._url(options),
-            params={**_query(options.query), **credentials.query},
+            prepared.url + ("?" + "&".join(query) if query else ""),
             headers=headers,
-            json=options.json_body,
             data=_form(options.data) if options.data is not None else None,
             content=options.content,
             files=options.files,
@@ -204,7 +293,7 @@ class BaseClient:
         error: Any = None
         if schema is not None and response.content:
             try:
-                error = type_adapter(schema).validate_json(response.content)
+                error = _decoded(response.content, schema)
             except (pydantic.ValidationError, TypeError):
                 error = None
         keys = self._credentials.choose(options.security, options.call or options.operation_id)
@@ -259,10 +348,7 @@ class BaseClient:
             return cast(T, raw)
         try:
             with _collector_paused(len(response.content) if self._pause_collector else 0):
-                if isinstance(cast_to, type) and issubclass(cast_to, BaseModel):
-                    parsed: Any = cast_to.model_validate_json(response.content)
-                else:
-                    parsed = type_adapter(cast(Any, cast_to)).validate_json(response.content)
+                parsed: Any = _decoded(response.content, cast_to)
             if self._strict_responses:
                 self._strict_check(parsed, options, response)
             return cast(T, parsed)
@@ -271,7 +357,7 @@ class BaseClient:
                 tolerated = self._tolerated(response, cast_to, options)
                 if tolerated is not None:
                     return cast(T, tolerated[0])
-            problems = _validation_problems(exc, "response")
+            problems = validation_problems(exc, "response")
             shown = "; ".join(problems[:_SHOWN_PROBLEMS]) + ("; ..." if len(problems) > _SHOWN_PROBLEMS else "")
             raise ResponseValidationError(
                 f"{options.call or options.operation_id}: the response body does not match "
@@ -286,7 +372,7 @@ class BaseClient:
         None when it has a real conflict (a value of the wrong type), which the caller raises."""
         missing: list[str] = []
         try:
-            result = tolerant(cast_to, json.loads(response.content), "response", missing)
+            result = tolerant(cast_to, _json_data(response.content, cast_to), "response", missing)
         except (pydantic.ValidationError, ValueError):
             return None
         log.debug("%s: the response lacks required fields, returned without them: %s", options.call, ", ".join(missing))
@@ -367,12 +453,18 @@ class SyncAPIClient(BaseClient):
         started = self._clock()
         retry = 0
         sources = self._token_sources(options)
+        prepared = self._prepared(options)
         refreshed = False
         while True:
-            request = self._build_request(self._http, options, {k: self._token(s) for k, s in sources.items()})
+            request = self._build_request(
+                self._http, options, prepared, {k: self._token(s) for k, s in sources.items()}
+            )
             sent_at = time.monotonic()
+            deadline = self._deadline(options)
             try:
-                response = self._http.send(request, stream=cast_to is BinaryResponse or mode == "stream")
+                response = self._http.send(request, stream=True)
+                if response.is_success and not (cast_to is BinaryResponse or mode == "stream"):
+                    self._read(response, deadline)
             except httpx.TransportError as exc:
                 self._log(options, request, type(exc).__name__, sent_at, retry + 1)
                 wait = self._next_wait(policy, retry, started, None, exc, options)
@@ -381,6 +473,8 @@ class SyncAPIClient(BaseClient):
                 self._sleep(wait)
                 retry += 1
                 continue
+            except httpx.TooManyRedirects as exc:
+                raise self._redirect_loop(exc, request) from exc
             self._log(options, request, str(response.status_code), sent_at, retry + 1)
             if response.is_success and mode != "parsed":
                 return cast(T, self._handed_back(response, cast_to, options))
@@ -395,11 +489,34 @@ class SyncAPIClient(BaseClient):
                 continue
             wait = self._next_wait(policy, retry, started, response)
             if wait is None:
-                response.read()
+                self._read_failure(response, deadline)
                 raise self._status_error(response, options)
             response.close()
             self._sleep(wait)
             retry += 1
+
+    def _read(self, response: httpx.Response, deadline: Deadline | None) -> None:
+        """Reads the body as `httpx.Response.read()` does, but bounded: no larger, decompressed, than
+        `max_response_size`, and over by the attempt's deadline."""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                self._checked_part(response, size, deadline)
+                chunks.append(chunk)
+        except httpx.DecodingError as exc:
+            raise self._undecodable(exc, response) from exc
+        finally:
+            response.close()
+        response._content = b"".join(chunks)  # what read() itself keeps: `content` is then the body
+
+    def _read_failure(self, response: httpx.Response, deadline: Deadline | None) -> None:
+        """A failure's body, for its error; one that cannot be read is left empty: the status stands."""
+        try:
+            self._read(response, deadline)
+        except (httpx.TransportError, APIResponseError):
+            response._content = b""
 
     def _token(self, source: ClientCredentials) -> str:
         with source.lock:
@@ -442,13 +559,18 @@ class AsyncAPIClient(BaseClient):
         started = self._clock()
         retry = 0
         sources = self._token_sources(options)
+        prepared = self._prepared(options)
         refreshed = False
         while True:
             tokens = {k: await self._token(s) for k, s in sources.items()}
-            request = self._build_request(self._http, options, tokens)
+            request = self._build_request(self._http, options, prepared, tokens)
             sent_at = time.monotonic()
+            deadline = self._deadline(options)
             try:
-                response = await self._http.send(request, stream=cast_to is AsyncBinaryResponse or mode == "stream")
+                with _failing_after(deadline, request):
+                    response = await self._http.send(request, stream=True)
+                    if response.is_success and not (cast_to is AsyncBinaryResponse or mode == "stream"):
+                        await self._read(response, deadline)
             except httpx.TransportError as exc:
                 self._log(options, request, type(exc).__name__, sent_at, retry + 1)
                 wait = self._next_wait(policy, retry, started, None, exc, options)
@@ -457,6 +579,8 @@ class AsyncAPIClient(BaseClient):
                 await self._sleep(wait)
                 retry += 1
                 continue
+            except httpx.TooManyRedirects as exc:
+                raise self._redirect_loop(exc, request) from exc
             self._log(options, request, str(response.status_code), sent_at, retry + 1)
             if response.is_success and mode != "parsed":
                 return cast(T, self._handed_back(response, cast_to, options))
@@ -470,11 +594,35 @@ class AsyncAPIClient(BaseClient):
                 continue
             wait = self._next_wait(policy, retry, started, response)
             if wait is None:
-                await response.aread()
+                await self._read_failure(response, deadline, request)
                 raise self._status_error(response, options)
             await response.aclose()
             await self._sleep(wait)
             retry += 1
+
+    async def _read(self, response: httpx.Response, deadline: Deadline | None) -> None:
+        """Reads the body as `httpx.Response.aread()` does, but bounded: no larger, decompressed, than
+        `max_response_size`, and over by the attempt's deadline."""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                self._checked_part(response, size, deadline)
+                chunks.append(chunk)
+        except httpx.DecodingError as exc:
+            raise self._undecodable(exc, response) from exc
+        finally:
+            await response.aclose()
+        response._content = b"".join(chunks)  # what aread() itself keeps: `content` is then the body
+
+    async def _read_failure(self, response: httpx.Response, deadline: Deadline | None, request: httpx.Request) -> None:
+        """A failure's body, for its error; one that cannot be read is left empty: the status stands."""
+        try:
+            with _failing_after(deadline, request):
+                await self._read(response, deadline)
+        except (httpx.TransportError, APIResponseError):
+            response._content = b""
 
     async def _token(self, source: ClientCredentials) -> str:
         async with source.async_lock:
@@ -485,6 +633,20 @@ class AsyncAPIClient(BaseClient):
             if not response.is_success:
                 raise make_status_error(response, None, url=self._safe_url(response.request))
             return source.store(response, self._clock())
+
+
+@contextlib.contextmanager
+def _failing_after(deadline: Deadline | None, request: httpx.Request) -> Iterator[None]:
+    """Cancels what the async client awaits inside once the attempt's deadline passes, as an
+    AttemptTimeout: the response headers too, which the deadline checks between body chunks miss."""
+    if deadline is None:
+        yield
+        return
+    try:
+        with anyio.fail_after(max(0.0, deadline.at - time.monotonic())):
+            yield
+    except TimeoutError:
+        raise AttemptTimeout(deadline.seconds, request=request) from None
 
 
 # Bodies from this size up are decoded with CPython's cycle collector paused (see below).
@@ -538,11 +700,58 @@ def _promote_to_oldest_generation() -> None:
         gc.unfreeze()
 
 
-def serialize_body(body: object, model: type[BaseModel], call: str, argument: str) -> dict[str, Any] | None:
-    """A request body as JSON data: a model as set, a dict checked against the model first."""
+def _decoded(content: bytes, tp: Any) -> Any:
+    """A JSON body as type `tp`. A type that holds a Decimal reads numbers with their digits (pydantic's
+    own JSON reader takes them through a float, and `0.10` or a 30-digit amount would change); any
+    other takes pydantic's faster path."""
+    if not _holds_decimal(tp):
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            return tp.model_validate_json(content)
+        return type_adapter(tp).validate_json(content)
+    try:
+        data = loads(content)
+    except ValueError:
+        return type_adapter(tp).validate_json(content)  # pydantic's own account of the broken JSON
+    return type_adapter(tp).validate_python(data)
+
+
+def _json_data(content: bytes, tp: Any) -> Any:
+    """The body as plain data, numbers read as `_decoded` reads them for `tp`."""
+    return loads(content, exact=_holds_decimal(tp))
+
+
+@functools.lru_cache(maxsize=256)
+def _holds_decimal(tp: Any) -> bool:
+    """Whether a value of `tp` may hold a Decimal anywhere (its core schema, definitions included)."""
+    stack: list[Any] = [type_adapter(tp).core_schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "decimal":
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+    return False
+
+
+def json_body(body: object, tp: Any, call: str, argument: str) -> bytes | None:
+    """A JSON request body of any shape (a model, a union, a list or map of models, a scalar), models
+    and dicts alike, checked against its type and written with every Decimal's digits; None: no body."""
     if body is None:
         return None
-    return _checked_body(body, model, call, argument).to_wire()
+    data = _request_data(_checked_body(body, tp, call, argument), tp)
+    try:
+        return dumps(data)
+    except ValueError as exc:
+        raise RequestValidationError(call, [f"{argument}: {exc}"]) from None
+
+
+def form_body(body: object, model: type[BaseModel], call: str, argument: str) -> dict[str, Any] | None:
+    """A form's fields: the model as set (a dict checked against it first), each value as text."""
+    if body is None:
+        return None
+    return _checked_body(body, model, call, argument).to_wire()  # type: ignore[no-any-return]
 
 
 def multipart_body(
@@ -566,66 +775,52 @@ def multipart_body(
     return fields, files
 
 
-def _checked_body(body: object, model: type[BaseModel], call: str, argument: str) -> BaseModel:
-    """The body as its model, refused before anything is sent when the server could not take it as
+def _checked_body(body: object, tp: Any, call: str, argument: str) -> Any:
+    """The body as its type, refused before anything is sent when the server could not take it as
     meant: a misspelt field would be dropped or rejected there, a value outside an enum likewise."""
-    if isinstance(body, BaseModel):
-        checked = body
+    if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(body, tp):
+        checked: Any = body
     else:
         try:
-            checked = model.model_validate(body)
+            checked = type_adapter(tp).validate_python(body)
         except pydantic.ValidationError as exc:
-            raise RequestValidationError(call, _validation_problems(exc, argument)) from exc
+            raise RequestValidationError(call, validation_problems(exc, argument)) from exc
     problems = list(unknown_values(checked, argument))
     if problems:
         raise RequestValidationError(call, problems)
     return checked
 
 
-def _validation_problems(exc: pydantic.ValidationError, argument: str) -> list[str]:
-    problems = []
-    for error in exc.errors(include_url=False):
-        place = argument + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"])
-        shown = repr(error["input"])
-        shown = shown if len(shown) <= _SHOWN_INPUT else shown[: _SHOWN_INPUT - 3] + "..."
-        problems.append(f"{place}: {error['msg']} (got {shown})")
-    return problems
+def _request_data(value: Any, tp: Any) -> Any:
+    """A checked body as plain data: wire names, only what was set, the request's shape (no read-only
+    fields, no null the document does not allow), Decimals still Decimals for `dumps`."""
+    if isinstance(value, BaseModel):
+        return value.to_request()
+    return type_adapter(tp).dump_python(value, mode="python", by_alias=True, exclude_unset=True, context=_REQUEST)
 
 
-def _path_segment(value: object) -> str:
-    text = value.value if hasattr(value, "value") and isinstance(value.value, str) else str(value)
-    # Every reserved character is escaped, and so are dot-segments, which servers would resolve.
-    if text in (".", ".."):
-        return text.replace(".", "%2E")
-    return quote(text, safe="")
-
-
-def _query(query: Mapping[str, object]) -> dict[str, str]:
-    """Query or header parameters as text; None means "not sent"."""
-    params: dict[str, str] = {}
-    for name, value in query.items():
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            params[name] = "true" if value else "false"
-        elif hasattr(value, "value"):
-            params[name] = str(value.value)
-        else:
-            params[name] = str(value)
-    return params
+_REQUEST = {"request": True}
 
 
 def _form(data: Mapping[str, object]) -> dict[str, Any]:
-    """Form fields as text: lists repeat their field, None leaves it out, other values are written as
-    the query does; a nested object, which a form cannot hold, is sent as JSON."""
+    """Form fields as text: lists repeat their field, None leaves it out, booleans are `true` and
+    `false`; a nested object, which a form cannot hold, is sent as JSON."""
     fields: dict[str, Any] = {}
     for name, value in data.items():
         if value is None:
             continue
         items = value if isinstance(value, list | tuple) else [value]
-        texts = [json.dumps(v) if isinstance(v, dict) else _query({name: v}).get(name, "") for v in items]
+        texts = [dumps(v).decode() if isinstance(v, dict) else _form_text(v) for v in items if v is not None]
         fields[name] = texts if isinstance(value, list | tuple) else texts[0]
     return fields
+
+
+def _form_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        return str(value.value)
+    return str(value)
 
 
 def _is_json(content_type: str) -> bool:
@@ -637,14 +832,22 @@ def _checked_base_url(url: object) -> str:
     """The server URL, refused at once when httpx could never send to it (every call would fail)."""
     if not isinstance(url, str):
         raise TypeError(f"server_url must be a str, not {type(url).__name__}")
+    # Never the password of a URL with userinfo in the message, though the URL itself is unusable.
+    shown = re.sub(r"(//[^/?#@]*?:)[^/?#]*@", r"\1***@", url)
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise ValueError(f"server_url {url!r} is not a URL: {exc}") from None
+        raise ValueError(f"server_url {shown!r} is not a URL: {exc}") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        hint = f"; did you mean 'https://{url}'?" if "://" not in url else ""
-        raise ValueError(f"server_url {url!r} is not an http:// or https:// URL with a host{hint}")
+        hint = f"; did you mean 'https://{shown}'?" if "://" not in url else ""
+        raise ValueError(f"server_url {shown!r} is not an http:// or https:// URL with a host{hint}")
     return url.rstrip("/")
+
+
+def _checked_size(size: object) -> int:
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        raise TypeError(f"max_response_size must be a number of bytes (1 or more), not {size!r}")
+    return size
 
 
 def checked_max_retries(max_retries: object) -> int:
@@ -695,6 +898,8 @@ def _cause(exc: httpx.TransportError, request: httpx.Request) -> str:
     host = request.url.host + (f":{request.url.port}" if request.url.port else "")
     text = " ".join(str(e) for e in _chain(exc)).lower()
     limit = request.extensions.get("timeout", {})
+    if isinstance(exc, AttemptTimeout):
+        return f"the response from {host} did not come whole within the call's timeout ({exc.seconds:g} s)"
     if isinstance(exc, httpx.ConnectTimeout):
         return f"connecting to {host} timed out after {limit.get('connect')} s"
     if isinstance(exc, httpx.ReadTimeout):

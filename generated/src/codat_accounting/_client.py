@@ -14,6 +14,7 @@ from ._auth import Credentials
 from ._base_client import AsyncAPIClient, SyncAPIClient, checked_max_retries
 from ._constants import (
     CREDENTIAL_ARGS,
+    DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
     DEFAULT_RETRY_CONFIG,
     DEFAULT_SERVER_URL,
@@ -78,6 +79,7 @@ class CodatAccounting(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         pause_collector: bool = False,
         strict_responses: bool = False,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         super().__init__(
             http_client=http_client,
@@ -85,6 +87,7 @@ class CodatAccounting(SyncAPIClient):
             default_headers=default_headers,
             pause_collector=pause_collector,
             strict_responses=strict_responses,
+            max_response_size=max_response_size,
             **_settings({"auth_header": auth_header}, server_url, max_retries, retry_config),
         )
 
@@ -115,6 +118,7 @@ class AsyncCodatAccounting(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         pause_collector: bool = False,
         strict_responses: bool = False,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         super().__init__(
             http_client=http_client,
@@ -122,6 +126,7 @@ class AsyncCodatAccounting(AsyncAPIClient):
             default_headers=default_headers,
             pause_collector=pause_collector,
             strict_responses=strict_responses,
+            max_response_size=max_response_size,
             **_settings({"auth_header": auth_header}, server_url, max_retries, retry_config),
         )
 

@@ -24,6 +24,9 @@ REQUIRED_SCHEMES = ("auth_header",)
 USER_AGENT = f"codat-accounting-python/{__version__}"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES = 8
+# The most a response body may hold once decompressed: far above any real page (10,000 records of a
+# few kilobytes each), far below what a small gzip bomb would fill the memory with.
+DEFAULT_MAX_RESPONSE_SIZE = 128 * 1024 * 1024
 DEFAULT_RETRY_CONFIG = RetryConfig(
     max_retries=DEFAULT_MAX_RETRIES,
     initial_interval=0.5,

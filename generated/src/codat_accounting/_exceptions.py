@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import httpx
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponseError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
@@ -26,9 +28,12 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestValidationError",
+    "ResponseDecodingError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "UnprocessableEntityError",
     "make_status_error",
+    "shown_url",
 ]
 
 
@@ -129,8 +134,9 @@ class APITimeoutError(APIConnectionError):
 
 
 class RequestValidationError(CodatError, ValueError):
-    """A request body the SDK refused to send: a field the model does not have, a value outside a
-    closed enum, or a value of the wrong type. `problems` says each, at its place in the body."""
+    """A call the SDK refused to send: a body field the model does not have, a value outside a closed
+    enum, a value of the wrong type in the body or a parameter, a required parameter missing or empty.
+    `problems` says each, at its place in the argument the caller passed."""
 
     def __init__(self, operation: str, problems: list[str]) -> None:
         self.operation = operation
@@ -138,14 +144,26 @@ class RequestValidationError(CodatError, ValueError):
         super().__init__(f"{operation}: not sent: " + "; ".join(problems))
 
 
-class ResponseValidationError(APIError):
-    """A success response whose body is not what the API document promises; `problems` lists each
-    failing field (`place: reason`)."""
+class APIResponseError(APIError):
+    """A response came, but the SDK cannot hand it back as the API document promises."""
 
     def __init__(self, message: str, response: httpx.Response, problems: list[str] | None = None) -> None:
         super().__init__(message, response.request)
         self.response = response
         self.problems = problems or []
+
+
+class ResponseValidationError(APIResponseError):
+    """A success response whose body is not what the API document promises; `problems` lists each
+    failing field (`place: reason`)."""
+
+
+class ResponseDecodingError(APIResponseError):
+    """A body that does not decode as its `Content-Encoding` says (a broken proxy, or not gzip at all)."""
+
+
+class ResponseTooLargeError(APIResponseError):
+    """A body larger, once decompressed, than the client's `max_response_size`: it was not read further."""
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {
@@ -200,13 +218,24 @@ def _request_id(response: httpx.Response, error: object) -> str | None:
 def _json(content: bytes) -> object:
     try:
         return json.loads(content) if content else None
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
+
+
+def shown_url(url: httpx.URL | str, secret_query: Collection[str] = ()) -> str:
+    """A URL for messages, reprs and logs: a password in it (`https://user:secret@host`) and the query
+    parameters named (credentials sent in the query) masked."""
+    url = httpx.URL(url)
+    if url.password:
+        url = url.copy_with(username=url.username, password="***")
+    for name in set(secret_query) & set(url.params.keys()):
+        url = url.copy_set_param(name, "***")
+    return str(url)
 
 
 def _no_query(request: httpx.Request) -> str:
     """The URL without its query, which may hold a credential when no client masked it."""
-    return str(request.url.copy_with(query=None))
+    return shown_url(request.url.copy_with(query=None))
 
 
 def _detail(error: object) -> str | None:

@@ -12,7 +12,17 @@ from enum import Enum
 from typing import Any, ClassVar
 
 import pydantic
-from pydantic import AliasChoices, AliasGenerator, ConfigDict, Discriminator
+from pydantic import (
+    AliasChoices,
+    AliasGenerator,
+    ConfigDict,
+    Discriminator,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+)
+
+# A validation problem shows this much of the wrong value.
+_SHOWN_INPUT = 60
 
 
 class BaseModel(pydantic.BaseModel):
@@ -27,9 +37,36 @@ class BaseModel(pydantic.BaseModel):
     accepts_unknown_fields: ClassVar[bool] = False
     """Whether the API document lets a request carry fields this model does not list."""
 
+    __nullable__: ClassVar[frozenset[str]] = frozenset()
+    """Fields the document lets a request send as null: a None in any other field is left out."""
+
+    __read_only__: ClassVar[frozenset[str]] = frozenset()
+    """Fields the server sets: a request leaves them out."""
+
+    @pydantic.model_serializer(mode="wrap")
+    def _request_shape(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> dict[str, Any]:
+        """A request body holds what the document lets a request send: not the server's read-only
+        fields, and no null where the document allows none (`field=None` then means "leave it out")."""
+        data: dict[str, Any] = handler(self)
+        if not (info.context and info.context.get("request")):
+            return data
+        fields = type(self).model_fields
+        left_out = self.__read_only__ | {
+            name
+            for name in self.model_fields_set
+            if name not in self.__nullable__ and name in fields and self.__dict__.get(name) is None
+        }
+        for name in left_out:
+            data.pop((fields[name].serialization_alias or name) if info.by_alias else name, None)
+        return data
+
     def to_wire(self) -> dict[str, Any]:
         """The JSON-ready body for a request: wire names, only the fields that were set."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True, context={"request": True})
+
+    def to_request(self) -> dict[str, Any]:
+        """The request's data with Python values (Decimals kept), wire names, only the fields set."""
+        return self.model_dump(mode="python", by_alias=True, exclude_unset=True, context={"request": True})
 
 
 def wire_names(**names: str) -> ConfigDict:
@@ -111,6 +148,18 @@ def tolerant(tp: Any, value: Any, place: str, missing: list[str]) -> Any:
             except pydantic.ValidationError:
                 continue
     raise failure
+
+
+def validation_problems(exc: pydantic.ValidationError, argument: str) -> list[str]:
+    """Each of pydantic's findings as one line: where (from the argument the caller passed), what, and
+    the value that failed, shortened."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        place = argument + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"])
+        shown = repr(error["input"])
+        shown = shown if len(shown) <= _SHOWN_INPUT else shown[: _SHOWN_INPUT - 3] + "..."
+        problems.append(f"{place}: {error['msg']} (got {shown})")
+    return problems
 
 
 @functools.lru_cache(maxsize=256)

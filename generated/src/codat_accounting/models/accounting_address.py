@@ -18,6 +18,8 @@ class AccountingAddress(BaseModel):
         postal_code="postalCode",
     )
 
+    __nullable__ = frozenset({"line_1", "line_2", "city", "region", "country", "postal_code"})
+
     type: AccountingAddressType
     """What the address is used for."""
 

@@ -20,6 +20,8 @@ class Attachment(BaseModel):
         source_modified_date="sourceModifiedDate",
     )
 
+    __nullable__ = frozenset({"name", "content_type", "file_size"})
+
     id: str | None = None
     """The attachment's identifier."""
 

@@ -12,4 +12,6 @@ __all__ = [
 class AttachmentsDataset(BaseModel):
     """AttachmentsDataset."""
 
+    __nullable__ = frozenset({"attachments"})
+
     attachments: list[Attachment] | None = None

@@ -30,6 +30,8 @@ class CreateCustomerResponse(BaseModel):
         error_message="errorMessage",
     )
 
+    __nullable__ = frozenset({"changes", "data_type", "timeout_in_minutes", "error_message"})
+
     data: Customer | None = None
 
     changes: list[PushOperationChange] | None = None

@@ -28,6 +28,19 @@ class Customer(BaseModel):
         source_modified_date="sourceModifiedDate",
     )
 
+    __nullable__ = frozenset(
+        {
+            "customer_name",
+            "contact_name",
+            "email_address",
+            "phone",
+            "registration_number",
+            "tax_number",
+            "addresses",
+            "contacts",
+        }
+    )
+
     id: str | None = None
     """The customer's identifier in the accounting software."""
 

@@ -18,6 +18,8 @@ class CustomerContact(BaseModel):
         modified_date="modifiedDate",
     )
 
+    __nullable__ = frozenset({"name", "email", "phone"})
+
     name: str | None = None
     """The contact's name."""
 

@@ -19,6 +19,8 @@ class ErrorMessage(BaseModel):
         detailed_error_code="detailedErrorCode",
     )
 
+    __nullable__ = frozenset({"validation"})
+
     status_code: int | None = None
     """The HTTP status code, repeated."""
 

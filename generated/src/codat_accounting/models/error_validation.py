@@ -12,6 +12,8 @@ __all__ = [
 class ErrorValidation(BaseModel):
     """Field-level problems found in a request."""
 
+    __nullable__ = frozenset({"errors", "warnings"})
+
     errors: list[ErrorValidationItem] | None = None
 
     warnings: list[ErrorValidationItem] | None = None

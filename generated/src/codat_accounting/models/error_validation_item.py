@@ -16,6 +16,8 @@ class ErrorValidationItem(BaseModel):
         validator_name="validatorName",
     )
 
+    __nullable__ = frozenset({"item_id", "message", "validator_name"})
+
     item_id: str | None = None
     """The record the problem concerns."""
 

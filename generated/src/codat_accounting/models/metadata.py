@@ -15,5 +15,7 @@ class Metadata(BaseModel):
         is_deleted="isDeleted",
     )
 
+    __nullable__ = frozenset({"is_deleted"})
+
     is_deleted: bool | None = None
     """True when the record was deleted in the accounting software."""

@@ -12,6 +12,8 @@ __all__ = [
 class PhoneNumber(BaseModel):
     """PhoneNumber."""
 
+    __nullable__ = frozenset({"number"})
+
     number: str | None
     """The number as the accounting software holds it."""
 

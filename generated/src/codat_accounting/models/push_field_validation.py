@@ -11,6 +11,8 @@ __all__ = [
 class PushFieldValidation(BaseModel):
     """PushFieldValidation."""
 
+    __nullable__ = frozenset({"ref"})
+
     field: str | None = None
     """The field the rule applies to."""
 

@@ -18,6 +18,8 @@ class PushOperationChange(BaseModel):
         attachment_id="attachmentId",
     )
 
+    __nullable__ = frozenset({"attachment_id"})
+
     type: PushChangeType | None = None
 
     record_ref: PushOperationRef | None = None

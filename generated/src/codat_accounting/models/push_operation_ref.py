@@ -16,6 +16,8 @@ class PushOperationRef(BaseModel):
         data_type="dataType",
     )
 
+    __nullable__ = frozenset({"data_type"})
+
     id: str | None = None
     """The changed record's identifier."""
 

@@ -19,6 +19,8 @@ class PushOption(BaseModel):
         display_name="displayName",
     )
 
+    __nullable__ = frozenset({"description", "properties", "options", "validation"})
+
     display_name: str
     """The record kind's name, for a person to read."""
 

@@ -18,6 +18,8 @@ class PushOptionProperty(BaseModel):
         display_name="displayName",
     )
 
+    __nullable__ = frozenset({"properties", "options"})
+
     display_name: str
 
     description: str

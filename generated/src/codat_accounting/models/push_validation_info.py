@@ -12,6 +12,8 @@ __all__ = [
 class PushValidationInfo(BaseModel):
     """PushValidationInfo."""
 
+    __nullable__ = frozenset({"warnings", "information"})
+
     warnings: list[PushFieldValidation] | None = None
 
     information: list[PushFieldValidation] | None = None

@@ -13,4 +13,6 @@ __all__ = [
 class SupplementalData(BaseModel):
     """Extra fields read from or written to the accounting software, by name."""
 
+    __nullable__ = frozenset({"content"})
+
     content: dict[str, dict[str, Any]] | None = None

@@ -12,6 +12,8 @@ __all__ = [
 class Validation(BaseModel):
     """Problems the accounting software found with the record."""
 
+    __nullable__ = frozenset({"errors", "warnings"})
+
     errors: list[ValidationItem] | None = None
 
     warnings: list[ValidationItem] | None = None

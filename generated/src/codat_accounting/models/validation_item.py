@@ -16,6 +16,8 @@ class ValidationItem(BaseModel):
         validator_name="validatorName",
     )
 
+    __nullable__ = frozenset({"item_id", "message", "validator_name"})
+
     item_id: str | None = None
 
     message: str | None = None

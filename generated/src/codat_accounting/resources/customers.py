@@ -8,8 +8,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .. import models
-from .._base_client import RequestOptions, serialize_body
+from .._base_client import RequestOptions, json_body
 from .._pagination import AsyncPager, PageInfo, SyncPager
+from .._params import Parameter
 from .._response import (
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
@@ -82,19 +83,16 @@ class Customers:
             operation_id="create-customer",
             call="customers.create",
             idempotent=False,
-            path_params={
-                "companyId": company_id,
-                "connectionId": connection_id,
-            },
-            query={
-                "timeoutInMinutes": timeout_in_minutes,
-            },
-            json_body=serialize_body(customer, models.Customer, "customers.create", "customer"),
+            params=(
+                Parameter("company_id", "companyId", "path", company_id, str),
+                Parameter("connection_id", "connectionId", "path", connection_id, str),
+                Parameter("timeout_in_minutes", "timeoutInMinutes", "query", timeout_in_minutes, int | None),
+            ),
+            content=json_body(customer, models.Customer, "customers.create", "customer"),
             content_type="application/json",
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            headers={},
             extra_headers=extra_headers,
             security=(("auth_header",),),
             errors={
@@ -156,17 +154,15 @@ class Customers:
             operation_id="download-customer-attachment",
             call="customers.download_attachment",
             idempotent=True,
-            path_params={
-                "companyId": company_id,
-                "connectionId": connection_id,
-                "customerId": customer_id,
-                "attachmentId": attachment_id,
-            },
-            query={},
+            params=(
+                Parameter("company_id", "companyId", "path", company_id, str),
+                Parameter("connection_id", "connectionId", "path", connection_id, str),
+                Parameter("customer_id", "customerId", "path", customer_id, str),
+                Parameter("attachment_id", "attachmentId", "path", attachment_id, str),
+            ),
             accept="application/octet-stream",
             timeout=timeout,
             retries=retries,
-            headers={},
             extra_headers=extra_headers,
             security=(("auth_header",),),
             errors={
@@ -223,15 +219,13 @@ class Customers:
             operation_id="get-customer",
             call="customers.get",
             idempotent=True,
-            path_params={
-                "companyId": company_id,
-                "customerId": customer_id,
-            },
-            query={},
+            params=(
+                Parameter("company_id", "companyId", "path", company_id, str),
+                Parameter("customer_id", "customerId", "path", customer_id, str),
+            ),
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            headers={},
             extra_headers=extra_headers,
             security=(("auth_header",),),
             errors={
@@ -292,17 +286,15 @@ class Customers:
             operation_id="get-customer-attachment",
             call="customers.get_attachment",
             idempotent=True,
-            path_params={
-                "companyId": company_id,
-                "connectionId": connection_id,
-                "customerId": customer_id,
-                "attachmentId": attachment_id,
-            },
-            query={},
+            params=(
+                Parameter("company_id", "companyId", "path", company_id, str),
+                Parameter("connection_id", "connectionId", "path", connection_id, str),
+                Parameter("customer_id", "customerId", "path", customer_id, str),
+                Parameter("attachment_id", "attachmentId", "path", attachment_id, str),
+            ),
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            headers={},
             extra_headers=extra_headers,
             security=(("auth_header",),),
             errors={
@@ -359,15 +351,13 @@ class Customers:
             operation_id="get-create-update-customers-model",
             call="customers.get_create_update_model",
             idempotent=True,
-            path_params={
-                "companyId": company_id,
-                "connectionId": connection_id,
-            },
-            query={},
+            params=(
+                Parameter("company_id", "companyId", "path", company_id, str),
+                Parameter("connection_id", "connectionId", "path", connection_id, str),
+            ),
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            headers={},
             extra_headers=extra_headers,
             security=(("auth_header",),),
             errors={
@@ -431,19 +421,16 @@ class Customers:
             operation_id="list-customers",
             call="customers.list",
             idempotent=True,
-            path_params={
-                "companyId": company_id,
-            },
-            query={
-                "page": page,
-                "pageSize": page_size,
-                "query": query,
-                "orderBy": order_by,
-            },
+            params=(
+                Parameter("company_id", "companyId", "path", company_id, str),
+                Parameter("page", "page", "query", page, int),
+                Parameter("page_size", "pageSize", "query", page_size, int | None),
+                Parameter("query", "query", "query", query, str | None),
+                Parameter("order_by", "orderBy", "query", order_by, str | None),
+            ),
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            headers={},
             extra_headers=extra_headers,
             security=(("auth_header",),),
             errors={
@@ -543,16 +530,14 @@ class Customers:
             operation_id="list-customer-attachments",
             call="customers.list_attachments",
             idempotent=True,
-            path_params={
-                "companyId": company_id,
-                "connectionId": connection_id,
-                "customerId": customer_id,
-            },
-            query={},
+            params=(
+                Parameter("company_id", "companyId", "path", company_id, str),
+                Parameter("connection_id", "connectionId", "path", connection_id, str),
+                Parameter("customer_id", "customerId", "path", customer_id, str),
+            ),
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            headers={},
             extra_headers=extra_headers,
             security=(("auth_header",),),
             errors={
@@ -619,21 +604,18 @@ class Customers:
             operation_id="update-customer",
             call="customers.update",
             idempotent=True,
-            path_params={
-                "companyId": company_id,
-                "connectionId": connection_id,
-                "customerId": customer_id,
-            },
-            query={
-                "timeoutInMinutes": timeout_in_minutes,
-                "forceUpdate": force_update,
-            },
-            json_body=serialize_body(customer, models.Customer, "customers.update", "customer"),
+            params=(
+                Parameter("company_id", "companyId", "path", company_id, str),
+                Parameter("connection_id", "connectionId", "path", connection_id, str),
+                Parameter("customer_id", "customerId", "path", customer_id, str),
+                Parameter("timeout_in_minutes", "timeoutInMinutes", "query", timeout_in_minutes, int | None),
+                Parameter("force_update", "forceUpdate", "query", force_update, bool | None),
+            ),
+            content=json_body(customer, models.Customer, "customers.update", "customer"),
             content_type="application/json",
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            headers={},
             extra_headers=extra_headers,
             security=(("auth_header",),),
             errors={
@@ -742,19 +724,16 @@ class AsyncCustomers:
             operation_id="create-customer",
             call="customers.create",
             idempotent=False,
-            path_params={
-                "companyId": company_id,
-                "connectionId": connection_id,
-            },
-            query={
-                "timeoutInMinutes": timeout_in_minutes,
-            },
-            json_body=serialize_body(customer, models.Customer, "customers.create", "customer"),
+            params=(
+                Parameter("company_id", "companyId", "path", company_id, str),
+                Parameter("connection_id", "connectionId", "path", connection_id, str),
+                Parameter("timeout_in_minutes", "timeoutInMinutes", "query", timeout_in_minutes, int | None),
+            ),
+            content=json_body(customer, models.Customer, "customers.create", "customer"),
             content_type="application/json",
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            headers={},
             extra_headers=extra_headers,
             security=(("auth_header",),),
             errors={
@@ -816,17 +795,15 @@ class AsyncCustomers:
             operation_id="download-customer-attachment",
             call="customers.download_attachment",
             idempotent=True,
-            path_params={
-                "companyId": company_id,
-                "connectionId": connection_id,
-                "customerId": customer_id,
-                "attachmentId": attachment_id,
-            },
-            query={},
+            params=(
+                Parameter("company_id", "companyId", "path", company_id, str),
+                Parameter("connection_id", "connectionId", "path", connection_id, str),
+                Parameter("customer_id", "customerId", "path", customer_id, str),
+                Parameter("attachment_id", "attachmentId", "path", attachment_id, str),
+            ),
             accept="application/octet-stream",
             timeout=timeout,
             retries=retries,
-            headers={},
             extra_headers=extra_headers,
             security=(("auth_header",),),
             errors={
@@ -883,15 +860,13 @@ class AsyncCustomers:
             operation_id="get-customer",
             call="customers.get",
             idempotent=True,
-            path_params={
-                "companyId": company_id,
-                "customerId": customer_id,
-            },
-            query={},
+            params=(
+                Parameter("company_id", "companyId", "path", company_id, str),
+                Parameter("customer_id", "customerId", "path", customer_id, str),
+            ),
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            headers={},
             extra_headers=extra_headers,
             security=(("auth_header",),),
             errors={
@@ -952,17 +927,15 @@ class AsyncCustomers:
             operation_id="get-customer-attachment",
             call="customers.get_attachment",
             idempotent=True,
-            path_params={
-                "companyId": company_id,
-                "connectionId": connection_id,
-                "customerId": customer_id,
-                "attachmentId": attachment_id,
-            },
-            query={},
+            params=(
+                Parameter("company_id", "companyId", "path", company_id, str),
+                Parameter("connection_id", "connectionId", "path", connection_id, str),
+                Parameter("customer_id", "customerId", "path", customer_id, str),
+                Parameter("attachment_id", "attachmentId", "path", attachment_id, str),
+            ),
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            headers={},
             extra_headers=extra_headers,
             security=(("auth_header",),),
             errors={
@@ -1019,15 +992,13 @@ class AsyncCustomers:
             operation_id="get-create-update-customers-model",
             call="customers.get_create_update_model",
             idempotent=True,
-            path_params={
-                "companyId": company_id,
-                "connectionId": connection_id,
-            },
-            query={},
+            params=(
+                Parameter("company_id", "companyId", "path", company_id, str),
+                Parameter("connection_id", "connectionId", "path", connection_id, str),
+            ),
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            headers={},
             extra_headers=extra_headers,
             security=(("auth_header",),),
             errors={
@@ -1091,19 +1062,16 @@ class AsyncCustomers:
             operation_id="list-customers",
             call="customers.list",
             idempotent=True,
-            path_params={
-                "companyId": company_id,
-            },
-            query={
-                "page": page,
-                "pageSize": page_size,
-                "query": query,
-                "orderBy": order_by,
-            },
+            params=(
+                Parameter("company_id", "companyId", "path", company_id, str),
+                Parameter("page", "page", "query", page, int),
+                Parameter("page_size", "pageSize", "query", page_size, int | None),
+                Parameter("query", "query", "query", query, str | None),
+                Parameter("order_by", "orderBy", "query", order_by, str | None),
+            ),
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            headers={},
             extra_headers=extra_headers,
             security=(("auth_header",),),
             errors={
@@ -1203,16 +1171,14 @@ class AsyncCustomers:
             operation_id="list-customer-attachments",
             call="customers.list_attachments",
             idempotent=True,
-            path_params={
-                "companyId": company_id,
-                "connectionId": connection_id,
-                "customerId": customer_id,
-            },
-            query={},
+            params=(
+                Parameter("company_id", "companyId", "path", company_id, str),
+                Parameter("connection_id", "connectionId", "path", connection_id, str),
+                Parameter("customer_id", "customerId", "path", customer_id, str),
+            ),
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            headers={},
             extra_headers=extra_headers,
             security=(("auth_header",),),
             errors={
@@ -1279,21 +1245,18 @@ class AsyncCustomers:
             operation_id="update-customer",
             call="customers.update",
             idempotent=True,
-            path_params={
-                "companyId": company_id,
-                "connectionId": connection_id,
-                "customerId": customer_id,
-            },
-            query={
-                "timeoutInMinutes": timeout_in_minutes,
-                "forceUpdate": force_update,
-            },
-            json_body=serialize_body(customer, models.Customer, "customers.update", "customer"),
+            params=(
+                Parameter("company_id", "companyId", "path", company_id, str),
+                Parameter("connection_id", "connectionId", "path", connection_id, str),
+                Parameter("customer_id", "customerId", "path", customer_id, str),
+                Parameter("timeout_in_minutes", "timeoutInMinutes", "query", timeout_in_minutes, int | None),
+                Parameter("force_update", "forceUpdate", "query", force_update, bool | None),
+            ),
+            content=json_body(customer, models.Customer, "customers.update", "customer"),
             content_type="application/json",
             accept="application/json",
             timeout=timeout,
             retries=retries,
-            headers={},
             extra_headers=extra_headers,
             security=(("auth_header",),),
             errors={

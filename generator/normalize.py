@@ -1,0 +1,148 @@
+"""Stage 1b: a parsed document made safe for every later stage to walk, whoever wrote it.
+
+YAML lets a small text stand for a huge tree (aliases of aliases: a "billion laughs"), name mapping
+keys with numbers or dates, and JSON lets a string hold half a UTF-16 pair; a long chain of schemas
+that are each only a `$ref` to the next sends a resolver thousands of levels deep for each. Each is
+refused with its place, or rewritten to what it means, here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+
+from generator.errors import Diagnostic, GeneratorError, pointer_join, pointer_parts
+
+# What aliases may add to a document's tree beyond the nodes written: a generous allowance for
+# shared fragments, and about a thousandth of what a 379-byte billion laughs expands to.
+MAX_ALIAS_NODES = 1_000_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_aliases(root: yaml.Node, source: str) -> None:
+    """Refuses a YAML node graph whose aliases make its tree far larger than its text, or circular."""
+    expanded: dict[int, int] = {}
+    shared: dict[int, yaml.Node] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            on_path.discard(key)
+            expanded[key] = 1 + sum(expanded[id(child)] for child in children)
+            continue
+        if key in expanded:
+            shared[key] = node
+            continue
+        if key in on_path:
+            line = node.start_mark.line + 1
+            message = "a YAML alias refers to a node that contains it: the tree would never end"
+            raise GeneratorError([Diagnostic(source, "#", message, line=line)])
+        on_path.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in expanded:
+                shared[id(child)] = child
+            else:
+                stack.append((child, False))
+    total = expanded[id(root)]
+    if total - len(expanded) > MAX_ALIAS_NODES:
+        raise _alias_bomb(source, shared, expanded)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _alias_bomb(source: str, shared: dict[int, yaml.Node], expanded: dict[int, int]) -> GeneratorError:
+    biggest = max(shared.values(), key=lambda n: expanded.get(id(n), 0), default=None)
+    line = biggest.start_mark.line + 1 if biggest is not None else None
+    message = f"YAML aliases expand the document past {MAX_ALIAS_NODES:,} more nodes than it writes (an alias bomb)"
+    hint = "write the shared parts once under `components` and point at them with `$ref`"
+    return GeneratorError([Diagnostic(source, "#", message, line=line, hint=hint)])
+
+
+def check_strings(data: Any, source: str, lines: dict[str, int]) -> None:
+    """Refuses a string (a key or a value) holding a lone UTF-16 surrogate, which no file can hold."""
+    stack: list[tuple[Any, str]] = [(data, "#")]
+    while stack:
+        node, pointer = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            if isinstance(key, str) and not key.isascii() and _SURROGATE.search(key):
+                raise _surrogate(source, pointer, "a key", lines)
+            where = pointer_join(pointer, key)
+            if isinstance(value, str):
+                if not value.isascii() and _SURROGATE.search(value):
+                    raise _surrogate(source, where, "a string", lines)
+            elif isinstance(value, dict | list):
+                stack.append((value, where))
+
+
+def _surrogate(source: str, pointer: str, what: str, lines: dict[str, int]) -> GeneratorError:
+    message = f"{what} holds a lone UTF-16 surrogate (half of a \\uD800-\\uDFFF pair), which is no text"
+    return GeneratorError([Diagnostic(source, pointer, message, line=lines.get(pointer))])
+
+
+def collapse_ref_chains(data: Any) -> None:
+    """Points every local `$ref` past schemas that are nothing but a `$ref` themselves, at the node the
+    chain ends in: what it means, without a resolver walking the whole chain (recursively, in
+    openapi-spec-validator) for each link. Chains that end nowhere or loop are left for validation."""
+    ends: dict[str, str | None] = {}
+    stack: list[Any] = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#"):
+                end = _chain_end(data, ref, ends)
+                if end is not None and end != ref:
+                    node["$ref"] = end
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _chain_end(data: Any, ref: str, ends: dict[str, str | None]) -> str | None:
+    """The last `$ref` of the chain `ref` starts: the one that names a node which is more than a `$ref`."""
+    chain: list[str] = []
+    current: str | None = ref
+    while current is not None and current not in ends:
+        if current in chain:  # a loop: no end
+            current = None
+            break
+        chain.append(current)
+        target = _resolve(data, current)
+        if target is None:
+            current = None
+            break
+        following = target.get("$ref") if isinstance(target, dict) and len(target) == 1 else None
+        if not (isinstance(following, str) and following.startswith("#")):
+            ends[current] = current
+            break
+        current = following
+    end = ends.get(current) if current is not None else None
+    for link in chain:
+        ends[link] = end
+    return end
+
+
+def _resolve(data: Any, ref: str) -> Any:
+    node = data
+    for part in pointer_parts(unquote(ref)):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
