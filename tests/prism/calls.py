@@ -134,10 +134,7 @@ def _with_body(doc: Document, op: Operation, call: Call) -> Call:
     nones: tuple[str, ...] = ()
     if call.variant == "required" and isinstance(value, dict):
         # The caller's None for each optional field: what goes out is the value without them.
-        properties, required = doc.merged(schema, schema_pointer) if isinstance(schema, dict) else ({}, set())
-        optional = [
-            n for n, (node, p) in properties.items() if n not in required and not doc.locate(node, p)[0].get("readOnly")
-        ]
+        optional = _optional_fields(doc, schema, schema_pointer)
         given = {**given, **{name: None for name in optional}}
         nones = tuple(f"{op.body.py_name}.{name}" for name in optional)
     body = Sent("body", op.body.py_name, value, at, schema_pointer, from_example)
@@ -163,6 +160,19 @@ def rebuilt(doc: Document, op: Operation, call: Call, places: set[str]) -> Call:
             kwargs[s.name if s.location == "body" else names[(s.location, s.name)]] = value
         sent.append(s)
     return replace(call, kwargs=kwargs, sent=tuple(sent), repaired=(*call.repaired, *sorted(places)))
+
+
+def _optional_fields(doc: Document, schema: Any, pointer: str) -> list[str]:
+    """The optional top-level fields a caller may set: not read-only, and of a schema some value fits."""
+    if not isinstance(schema, dict):
+        return []
+    properties, required = doc.merged(schema, pointer)
+    fields = []
+    for name, (node, at) in properties.items():
+        prop = doc.locate(node, at)[0]
+        if name not in required and isinstance(prop, dict) and not prop.get("readOnly") and not doc.unsatisfiable(prop):
+            fields.append(name)
+    return fields
 
 
 def _multipart(doc: Document, value: Any, schema: Any, pointer: str) -> Any:

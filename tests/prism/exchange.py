@@ -206,7 +206,7 @@ async def _refused_by_sdk(run: _Mode, op: Operation, call: Call, refused: Any, l
         if undeclared:
             tally.undeclared[body.pointer] = "; ".join(undeclared)
             return rebuilt(doc, op, call, {"body"})
-    owner, fault = faults.sdk_refusal(doc, call)
+    owner, fault = faults.sdk_refusal(doc, call, problems)
     tally.findings.append(Finding(owner, fault, label, "; ".join(problems)[:600]))
     return None
 

@@ -28,6 +28,7 @@ NONE_AS_NULL = "None given for an optional non-nullable field or parameter sent 
 PARAMETER = "a query, path or header parameter not sent as its schema and style say"
 HEADER_ARGUMENT = "a header parameter named Accept, Content-Type or Authorization made an argument"
 SDK_REFUSES = "the SDK refuses a body the document's schema accepts"
+SDK_REFUSES_PARAMETER = "the SDK refuses a parameter value the document's schema accepts"
 REFUSED = "Prism refuses a request the SDK built from values that fit the document"
 PARSE = "a response that Prism does not flag fails to parse"
 WRONG_TYPE = "a success parsed into another type than the method's"
@@ -63,11 +64,12 @@ def _admits(accepted: str, media_type: str) -> bool:
     return accepted == "*/*" or (kind == other_kind and sub in ("*", other_sub))
 
 
-def sdk_refusal(doc: Document, call: Call) -> tuple[str, str]:
-    """The SDK refused a body: ours when the body fits its schema, else the suite's (it built a misfit)."""
-    body = call.body
-    if body is not None and not body.from_example and not doc.judge.fits(body.value, body.schema):
+def sdk_refusal(doc: Document, call: Call, problems: list[str]) -> tuple[str, str]:
+    """The SDK refused to send: ours when what it refused fits its schema, else the suite's (it built a misfit)."""
+    if any(not s.from_example and not doc.judge.fits(s.value, s.schema) for s in call.sent):
         return SUITE, MISFIT
+    if all(re.search(r"\(the (path|query|header|cookie) parameter ", problem) for problem in problems):
+        return OURS, SDK_REFUSES_PARAMETER
     return OURS, SDK_REFUSES
 
 

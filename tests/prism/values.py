@@ -163,10 +163,7 @@ class Document:
                 if _kind(self.resolve(branch)) != "null"
             ]
             if branches:
-                ordered = branches[::-1] if fill == "all" else branches
-                values = [self.build(branch, at, fill, depth, trail, inner) for branch, at in ordered]
-                # The first the whole union accepts: a oneOf refuses a value that two of its branches take.
-                return next((value for value in values if self.judge.fits(value, pointer)), values[0])
+                return self._branch(branches[::-1] if fill == "all" else branches, pointer, fill, depth, trail, inner)
         if kind == "array":
             if depth >= 2 * _DEPTH:
                 return []
@@ -213,7 +210,7 @@ class Document:
                 continue
             if name not in required and (not optional or located in trail):
                 continue
-            if name not in required and self._unsatisfiable(prop):
+            if name not in required and self.unsatisfiable(prop):
                 self.repairs.add(
                     f"{located}: no value satisfies this allOf of a type and null; property {name} left out"
                 )
@@ -230,6 +227,27 @@ class Document:
             result["key"] = self.build(extra, pointer + "/additionalProperties", fill, depth + 1, trail)
         return result
 
+    def _branch(
+        self,
+        branches: list[tuple[Any, str]],
+        pointer: str,
+        fill: Fill,
+        depth: int,
+        trail: frozenset[str],
+        sample: tuple[Any, str],
+    ) -> Any:
+        """The first value the whole union accepts: a oneOf refuses one that two of its branches take, as a
+        full value borrowing an example's enum member may; then without the example, then required only."""
+        tries: list[tuple[Fill, tuple[Any, str]]] = [(fill, sample), (fill, (ABSENT, "")), ("required", (ABSENT, ""))]
+        first = ABSENT
+        for way, lent in tries:
+            for branch, at in branches:
+                value = self.build(branch, at, way, depth, trail, lent)
+                if self.judge.fits(value, pointer):
+                    return value
+                first = value if first is ABSENT else first
+        return first
+
     def _declared(self, value: Any, schema: dict[str, Any], pointer: str, where: str) -> bool:
         """Whether an example names only declared properties (else the SDK's typo guard would refuse it)."""
         undeclared = self.undeclared(value, schema, pointer)
@@ -237,7 +255,8 @@ class Document:
             self.repairs.add(f"{where}: names {undeclared[0]}; a value built from the schema is sent instead")
         return not undeclared
 
-    def _unsatisfiable(self, schema: dict[str, Any]) -> bool:
+    def unsatisfiable(self, schema: dict[str, Any]) -> bool:
+        """An allOf of a type and null (Bill's `currency`): no value fits, null included."""
         kinds = [_kind(self.resolve(part)) for part in schema.get("allOf") or []]
         return "null" in kinds and any(k not in (None, "null") for k in kinds)
 
