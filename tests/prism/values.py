@@ -15,6 +15,7 @@ member of an enum where "required" picks the first, so that two calls cover both
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, Literal
 from urllib.parse import unquote
 
@@ -112,7 +113,8 @@ class Document:
         """Whether the document's value at `where` fits its schema, as Prism judges; a misfit is recorded."""
         problems = self.judge.problems(value, schema_pointer)
         if problems:
-            self.repairs.add(f"{where}: breaks its schema ({problems[0]}); a value built to fit is sent instead")
+            place, _, why = problems[0].partition(": ")
+            self.repairs.add(f"{spot(where, place)}: breaks its schema ({why}); a value built to fit is sent instead")
         return not problems
 
     def build(
@@ -252,7 +254,8 @@ class Document:
         """Whether an example names only declared properties (else the SDK's typo guard would refuse it)."""
         undeclared = self.undeclared(value, schema, pointer)
         if undeclared:
-            self.repairs.add(f"{where}: names {undeclared[0]}; a value built from the schema is sent instead")
+            place, _, why = undeclared[0].partition(" ")
+            self.repairs.add(f"{spot(where, place)}: a field {why}; a value built from the schema is sent instead")
         return not undeclared
 
     def unsatisfiable(self, schema: dict[str, Any]) -> bool:
@@ -324,6 +327,13 @@ def referenced(data: Any, ref: str) -> Any:
         part = unquote(part).replace("~1", "/").replace("~0", "~")
         target = target[int(part)] if isinstance(target, list) else target[part]
     return target
+
+
+def spot(pointer: str, place: str) -> str:
+    """The pointer of a place (`.lines[0].amount`) inside the value at `pointer`: one spot, one repair,
+    however deep the example it was met in."""
+    steps = [index or name for index, name in re.findall(r"\[(\d+)\]|\.([^.\[]+)", place)]
+    return "/".join([pointer, *map(escape, steps)])
 
 
 def escape(name: str) -> str:
