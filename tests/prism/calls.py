@@ -17,7 +17,7 @@ ignored (the request's media types and security decide those headers).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -52,7 +52,6 @@ class Call:
     sent: tuple[Sent, ...] = ()
     typed_body: bool = False  # the body goes to the SDK as its model instance
     nones: tuple[str, ...] = ()  # optional arguments given as None
-    repaired: tuple[str, ...] = field(default=())  # places the suite rebuilt after Prism refused the document's value
 
     @property
     def body(self) -> Sent | None:
@@ -159,7 +158,7 @@ def rebuilt(doc: Document, op: Operation, call: Call, places: set[str]) -> Call:
             s = replace(s, value=value, pointer=s.schema, from_example=False)
             kwargs[s.name if s.location == "body" else names[(s.location, s.name)]] = value
         sent.append(s)
-    return replace(call, kwargs=kwargs, sent=tuple(sent), repaired=(*call.repaired, *sorted(places)))
+    return replace(call, kwargs=kwargs, sent=tuple(sent))
 
 
 def _optional_fields(doc: Document, schema: Any, pointer: str) -> list[str]:

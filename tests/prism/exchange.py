@@ -197,8 +197,8 @@ async def _refused_by_sdk(run: _Mode, op: Operation, call: Call, refused: Any, l
     if call.variant == "example" and body is not None and body.from_example:
         tally.proofs += 1
         response = await asyncio.to_thread(_raw_request, run.target, op, call)
-        refused = checks.request_refusals(response, checks.violations(response), checks.success_code(op))
-        broken = [v for v in refused if v["location"][:2] == ["request", "body"]]
+        verdict = checks.request_refusals(response, checks.violations(response), checks.success_code(op))
+        broken = [v for v in verdict if v["location"][:2] == ["request", "body"]]
         if broken:
             tally.defects[body.pointer] = f"Prism refuses the document's own example too: {checks.said(broken)}"
             return rebuilt(doc, op, call, {"body"})
