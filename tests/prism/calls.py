@@ -52,6 +52,9 @@ class Call:
     sent: tuple[Sent, ...] = ()
     typed_body: bool = False  # the body goes to the SDK as its model instance
     nones: tuple[str, ...] = ()  # optional arguments given as None
+    # Required header parameters OpenAPI says to ignore (Content-Type and the like), with a value each:
+    # the SDK leaves them out, and the suite sends them only to a Prism that does not ignore them.
+    ignored_headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def body(self) -> Sent | None:
@@ -80,16 +83,22 @@ def arguments(doc: Document, op: Operation, variant: Variant) -> Call:
     kwargs: dict[str, Any] = {}
     sent: list[Sent] = []
     nones: list[str] = []
+    ignored: list[tuple[str, str]] = []
     for param, pointer in doc.located_parameters(op.path, method):
         where, name = param["in"], param["name"]
-        ours = names.get((where, name))
-        if ours is None or (where == "header" and name.lower() in IGNORED_HEADERS):
-            continue
         schema, schema_pointer = doc.parameter_schema(param, pointer)
         required = bool(param.get("required")) or where == "path"
         example, at = doc.example(param, pointer)
         if example is ABSENT and isinstance(schema, dict):
             example, at = doc.example(schema, schema_pointer)
+        if where == "header" and name.lower() in IGNORED_HEADERS:
+            if required:
+                value = example if isinstance(example, str) else doc.build(schema, schema_pointer, "required")
+                ignored.append((name, str(value)))
+            continue
+        ours = names.get((where, name))
+        if ours is None:
+            continue
         if not required and (variant in ("required", "minimal") or (variant == "example" and example is ABSENT)):
             if variant == "required" and ours.default_repr == "None":
                 kwargs[ours.py_name] = None
@@ -103,7 +112,7 @@ def arguments(doc: Document, op: Operation, variant: Variant) -> Call:
             value, at, from_example = doc.build(schema, schema_pointer, fill), schema_pointer, False
         kwargs[ours.py_name] = value
         sent.append(Sent(where, name, value, at, schema_pointer, from_example))
-    call = Call(variant, kwargs, tuple(sent), nones=tuple(nones))
+    call = Call(variant, kwargs, tuple(sent), nones=tuple(nones), ignored_headers=tuple(ignored))
     return _with_body(doc, op, call) if op.body is not None else call
 
 
@@ -157,6 +166,19 @@ def rebuilt(doc: Document, op: Operation, call: Call, places: set[str]) -> Call:
             value = doc.build({"$ref": s.schema}, s.schema, "example")
             s = replace(s, value=value, pointer=s.schema, from_example=False)
             kwargs[s.name if s.location == "body" else names[(s.location, s.name)]] = value
+        sent.append(s)
+    return replace(call, kwargs=kwargs, sent=tuple(sent))
+
+
+def doubled(op: Operation, call: Call, places: set[str]) -> Call:
+    """The call with each one-item list parameter at `places` (`query.name`) holding its item twice."""
+    names = {f"{p.location}.{p.wire_name}": p.py_name for p in (*op.query_params, *op.header_params, *op.cookie_params)}
+    kwargs = dict(call.kwargs)
+    sent = []
+    for s in call.sent:
+        if f"{s.location}.{s.name}" in places:
+            s = replace(s, value=s.value * 2)
+            kwargs[names[f"{s.location}.{s.name}"]] = s.value
         sent.append(s)
     return replace(call, kwargs=kwargs, sent=tuple(sent))
 

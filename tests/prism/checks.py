@@ -81,6 +81,13 @@ def refused_places(refusals: list[dict[str, Any]], call: Call) -> set[str]:
     return places
 
 
+def unrouted(response: httpx.Response) -> bool:
+    """Whether Prism found no operation for the request's path and method (its own 404 or 405)."""
+    return response.status_code in (404, 405) and any(
+        f"#{kind}" in response.text for kind in ("NO_PATH_MATCHED_ERROR", "NO_METHOD_MATCHED_ERROR")
+    )
+
+
 def said(found: list[dict[str, Any]]) -> str:
     return "; ".join(f"{'.'.join(map(str, v.get('location', [])))}: {v.get('message', '')}" for v in found)[:800]
 
@@ -103,7 +110,7 @@ def judge(
     tally.response_violations += bool(flagged)
     if not code.startswith("2"):
         tally.failures += 1
-    if code.startswith("2") and op.response.kind == "stream" and _cannot_serialize(response):
+    if code.startswith("2") and op.response.kind == "stream" and _cannot_serve(response):
         # Prism has no serializer for binary bodies: the request was accepted, the 500 must be typed.
         tally.prism_cannot_serve += 1
         if not isinstance(outcome.error, target.package.InternalServerError):
@@ -186,7 +193,7 @@ def _words_for_formats(
     except Exception:  # the body still does not parse: the words were not the only fault
         return False
     for pointer in places:
-        tally.prism_words[pointer] = f"Prism fills `format: {doc.resolve({'$ref': pointer}).get('format')}` with words"
+        tally.prism_limits[pointer] = f"Prism fills `format: {doc.resolve({'$ref': pointer}).get('format')}` with words"
     return True
 
 
@@ -214,8 +221,10 @@ def _error_class_for(pkg: Any, status: int) -> type:
     return getattr(pkg, "InternalServerError" if status >= 500 else named.get(status, "APIStatusError"))  # type: ignore[no-any-return]
 
 
-def _cannot_serialize(response: httpx.Response) -> bool:
-    return response.status_code == 500 and "Cannot find serializer" in response.text
+def _cannot_serve(response: httpx.Response) -> bool:
+    """Prism's 500 for a body it cannot write: no serializer for the media type, or no schema to fill."""
+    said = response.text
+    return response.status_code == 500 and ("Cannot find serializer" in said or "schema is not defined" in said)
 
 
 def _flagged_at(problem: str, flagged: list[dict[str, Any]]) -> bool:

@@ -22,7 +22,7 @@ import httpx
 import pydantic
 
 from generator.ir import Api, Operation, Resource
-from tests.prism import checks, faults
+from tests.prism import checks, faults, proofs
 from tests.prism.calls import IGNORED_HEADERS, SUCCESS_VARIANTS, Call, arguments, rebuilt
 from tests.prism.tally import OURS, SUITE, Finding, Tally
 from tests.prism.values import Document, escape
@@ -141,13 +141,22 @@ async def _exchange(run: _Mode, resource: Resource, op: Operation, code: str, ca
 
 
 async def _checked_exchange(
-    run: _Mode, resource: Resource, op: Operation, code: str, call: Call, label: str, retried: bool = False
+    run: _Mode,
+    resource: Resource,
+    op: Operation,
+    code: str,
+    call: Call,
+    label: str,
+    retried: bool = False,
+    headers: tuple[tuple[str, str], ...] = (),
 ) -> None:
-    """One request and its checks; a document's own value that Prism proves wrong is repaired and sent again."""
+    """One request and its checks; a document's own value that Prism proves wrong is repaired and sent again,
+    and where Prism itself falls short the request is sent again the way it can take (`headers`: the ones
+    OpenAPI says to ignore, which Prism requires)."""
     target, tally = run.target, run.tally
     prefer = f"code={code}, dynamic={'true' if run.mode == 'dynamic' else 'false'}, seed={op.operation_id}-{code}"
     async with run.gate:
-        outcome = await _call(run, resource, op, call, prefer)
+        outcome = await _call(run, resource, op, call, {**dict(headers), "Prefer": prefer})
     if outcome.refused is not None:
         retry = await _refused_by_sdk(run, op, call, outcome.refused, label)
         if retry is not None:
@@ -155,7 +164,7 @@ async def _checked_exchange(
         return
     if isinstance(outcome.crashed, target.package.APIConnectionError) and not retried:
         # A connection to Prism that broke (a busy machine): sent again once, on a new connection.
-        await _checked_exchange(run, resource, op, code, call, label, retried=True)
+        await _checked_exchange(run, resource, op, code, call, label, True, headers)
         return
     if outcome.crashed is not None or outcome.response is None:
         owner, fault = faults.crash(outcome.crashed)
@@ -163,11 +172,23 @@ async def _checked_exchange(
         return
     tally.requests += 1
     response = outcome.response
+    if "#" in op.path and checks.unrouted(response):
+        tally.refused_for_defect += 1
+        where = f"#/paths/{escape(op.path)}"
+        tally.defects[where] = f"a path with a fragment, which no request carries: Prism answers {response.status_code}"
+        return
     violations = checks.violations(response)
     refusals = checks.request_refusals(response, violations, code)
+    limit = proofs.prism_limit(target.document, op, call, refusals, headers) if refusals else None
+    if limit is not None:
+        pointer, why, retry, extra = limit
+        tally.requests -= 1
+        tally.prism_limits[pointer] = why
+        await _checked_exchange(run, resource, op, code, retry, label, retried, extra)
+        return
     if refusals:
         places = checks.refused_places(refusals, call)
-        proven = {p for p in places if _document_value_breaks(target.document, call, p)}
+        proven = {p for p in places if proofs.document_value_breaks(target.document, call, p)}
         if call.variant == "example" and proven and proven == places:
             tally.refused_for_defect += 1
             for place in sorted(proven):
@@ -175,7 +196,7 @@ async def _checked_exchange(
                 tally.defects[sent.pointer] = f"Prism refuses the document's own example: {checks.said(refusals)}"
             await _exchange(run, resource, op, code, rebuilt(target.document, op, call, proven))
             return
-        impossible = _form_without_fields(target.document, op) if places == {"body"} else None
+        impossible = proofs.form_without_fields(target.document, op) if places == {"body"} else None
         if impossible is not None:
             tally.refused_for_defect += 1
             tally.defects[impossible] = (
@@ -190,10 +211,18 @@ async def _checked_exchange(
 
 
 async def _refused_by_sdk(run: _Mode, op: Operation, call: Call, refused: Any, label: str) -> Call | None:
-    """Why the SDK refused to send a body, and the call to make instead when the document is at fault:
-    Prism refuses the document's example too, or the example names fields its schema does not declare."""
+    """Why the SDK refused to send, and the call to make instead when the document is at fault: a
+    parameter's example breaks its schema where the wire would hide it (48 for a string), Prism refuses
+    the document's body example too, or the example names fields its schema does not declare."""
     doc, tally, body = run.target.document, run.tally, call.body
     problems = list(getattr(refused, "problems", None) or [str(refused)])
+    misfits = {
+        f"{s.location}.{s.name}"
+        for s in call.sent
+        if s.location != "body" and s.from_example and not doc.fitting(s.value, s.pointer, s.schema)
+    }
+    if call.variant == "example" and misfits:
+        return rebuilt(doc, op, call, misfits)
     if call.variant == "example" and body is not None and body.from_example:
         tally.proofs += 1
         response = await asyncio.to_thread(_raw_request, run.target, op, call)
@@ -209,34 +238,6 @@ async def _refused_by_sdk(run: _Mode, op: Operation, call: Call, refused: Any, l
     owner, fault = faults.sdk_refusal(doc, call, problems)
     tally.findings.append(Finding(owner, fault, label, "; ".join(problems)[:600]))
     return None
-
-
-def _form_without_fields(doc: Document, op: Operation) -> str | None:
-    """The schema of a form body (multipart or urlencoded) that is not an object: every form is a set of
-    named fields, so none fits, and Prism refuses each upload as the document's own contradiction."""
-    if op.body is None or op.body.content_type.split(";")[0] not in (
-        "multipart/form-data",
-        "application/x-www-form-urlencoded",
-    ):
-        return None
-    method = op.http_method.lower()
-    body, pointer = doc.locate(
-        doc.data["paths"][op.path][method]["requestBody"], f"#/paths/{escape(op.path)}/{method}/requestBody"
-    )
-    schema, at = doc.locate(
-        body["content"][op.body.content_type].get("schema", {}),
-        f"{pointer}/content/{escape(op.body.content_type)}/schema",
-    )
-    return (
-        at
-        if isinstance(schema, dict) and schema.get("type") not in (None, "object") and "properties" not in schema
-        else None
-    )
-
-
-def _document_value_breaks(doc: Document, call: Call, place: str) -> bool:
-    sent = next((s for s in call.sent if f"{s.location}.{s.name}" == place or s.location == place), None)
-    return sent is not None and sent.from_example and not doc.judge.fits(sent.value, sent.schema)
 
 
 def _raw_request(target: Target, op: Operation, call: Call) -> httpx.Response:
@@ -256,10 +257,10 @@ def _raw_request(target: Target, op: Operation, call: Call) -> httpx.Response:
     )
 
 
-async def _call(run: _Mode, resource: Resource, op: Operation, call: Call, prefer: str) -> Outcome:
+async def _call(run: _Mode, resource: Resource, op: Operation, call: Call, headers: dict[str, str]) -> Outcome:
     """One call through `with_raw_response`, parsed while the client is open. No retries: a 429 or 503
     asked of Prism is an answer to check."""
-    kwargs = {**call.kwargs, "extra_headers": {"Prefer": prefer}}
+    kwargs = {**call.kwargs, "extra_headers": headers}
     if call.typed_body and op.body is not None:
         try:
             kwargs[op.body.py_name] = _typed(run.target, resource, op, kwargs[op.body.py_name])

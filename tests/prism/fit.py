@@ -41,6 +41,8 @@ class Judge:
         self._checker = FormatChecker(formats=())
         for name, pattern in FORMAT_PATTERNS.items():
             self._checker.checks(name)(_matcher(pattern))
+        for name in _RANGES:  # ajv-formats: a whole number (Prism's reader adds the range)
+            self._checker.checks(name)(_whole)
         self._validators: dict[str, Draft7Validator] = {}
 
     def problems(self, value: Any, pointer: str) -> list[str]:
@@ -65,6 +67,10 @@ class Judge:
 def _matcher(pattern: str) -> Callable[[object], bool]:
     compiled = re.compile(pattern)
     return lambda value: not isinstance(value, str) or compiled.fullmatch(value) is not None
+
+
+def _whole(value: object) -> bool:
+    return not isinstance(value, float) or value.is_integer()
 
 
 def _as_prism_reads(node: Any) -> Any:

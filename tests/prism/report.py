@@ -60,7 +60,7 @@ def details(run: DocumentRun) -> list[str]:
     for title, attribute in (
         ("document defect", "defects"),
         ("example naming undeclared fields", "undeclared"),
-        ("Prism's words for a format", "prism_words"),
+        ("Prism's own limit", "prism_limits"),
     ):
         found: dict[str, tuple[str, list[str]]] = {}
         for mode, t in run.modes.items():

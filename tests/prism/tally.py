@@ -45,8 +45,9 @@ class Tally:
     # Examples the document writes with fields its schema does not declare (JSON Schema allows them;
     # the SDK refuses them as typos), by pointer.
     undeclared: dict[str, str] = field(default_factory=dict)
-    # Places where Prism's dynamic mode made up words for a format it does not know (Prism's limit), by pointer.
-    prism_words: dict[str, str] = field(default_factory=dict)
+    # Where Prism itself falls short (words for a format it does not know, a query array it cannot read, a
+    # header it does not ignore), by pointer: worked around, neither side blamed.
+    prism_limits: dict[str, str] = field(default_factory=dict)
     repairs: list[str] = field(default_factory=list)
 
     def row(self) -> str:

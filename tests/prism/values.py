@@ -173,7 +173,7 @@ class Document:
             item = self.build(schema.get("items", {}), pointer + "/items", fill, depth + 1, trail, first)
             return [item] * max(1, int(schema.get("minItems", 1)))
         if kind in ("integer", "number"):
-            return _number(schema, kind == "integer")
+            return _number(schema, kind == "integer" or schema.get("format") in ("int32", "int64"))
         if kind == "boolean":
             return fill != "all"
         if kind == "null":
@@ -377,8 +377,8 @@ def _number(schema: dict[str, Any], integer: bool) -> int | float:
 
 def _string(schema: dict[str, Any]) -> str:
     text = FORMAT_VALUES.get(str(schema.get("format")), "string")
-    if isinstance(schema.get("pattern"), str) and "format" not in schema:
-        text = matching(schema["pattern"]) or text
+    matched = matching(schema["pattern"]) if isinstance(schema.get("pattern"), str) and "format" not in schema else None
+    text = text if matched is None else matched
     low, high = int(schema.get("minLength", 0)), schema.get("maxLength")
     text = text.ljust(low, "x")
     return text[: int(high)] if isinstance(high, int) and high >= low else text
