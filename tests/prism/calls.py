@@ -109,11 +109,22 @@ def arguments(doc: Document, op: Operation, variant: Variant) -> Call:
         elif example is not ABSENT and example is not None and doc.fitting(example, at, schema_pointer):
             value, from_example = example, True
         else:
-            value, at, from_example = doc.build(schema, schema_pointer, fill), schema_pointer, False
+            value, at, from_example = _built(doc, schema, schema_pointer, fill, where), schema_pointer, False
+            if not required and not doc.judge.fits(value, schema_pointer):
+                doc.repairs.add(f"{schema_pointer}: no value the suite builds fits it; optional, so left out")
+                continue
         kwargs[ours.py_name] = value
         sent.append(Sent(where, name, value, at, schema_pointer, from_example))
     call = Call(variant, kwargs, tuple(sent), nones=tuple(nones), ignored_headers=tuple(ignored))
     return _with_body(doc, op, call) if op.body is not None else call
+
+
+def _built(doc: Document, schema: Any, pointer: str, fill: Fill, where: str) -> Any:
+    """A parameter's value built to fit; a path segment is never empty, which would name another resource."""
+    value = doc.build(schema, pointer, fill)
+    if where == "path" and value == "" and isinstance(schema, dict):
+        value = doc.build({**schema, "minLength": max(1, int(schema.get("minLength", 0)))}, pointer, fill)
+    return value
 
 
 def _with_body(doc: Document, op: Operation, call: Call) -> Call:
@@ -184,14 +195,17 @@ def doubled(op: Operation, call: Call, places: set[str]) -> Call:
 
 
 def _optional_fields(doc: Document, schema: Any, pointer: str) -> list[str]:
-    """The optional top-level fields a caller may set: not read-only, and of a schema some value fits."""
+    """The optional top-level fields a caller may give as None: not read-only, of a schema some value fits,
+    and without a default of their own."""
     if not isinstance(schema, dict):
         return []
     properties, required = doc.merged(schema, pointer)
     fields = []
     for name, (node, at) in properties.items():
         prop = doc.locate(node, at)[0]
-        if name not in required and isinstance(prop, dict) and not prop.get("readOnly") and not doc.unsatisfiable(prop):
+        if name in required or not isinstance(prop, dict) or prop.get("readOnly") or doc.unsatisfiable(prop):
+            continue
+        if prop.get("default") is None:  # a field with a default is typed without None: the default is its absence
             fields.append(name)
     return fields
 

@@ -110,8 +110,8 @@ def judge(
     tally.response_violations += bool(flagged)
     if not code.startswith("2"):
         tally.failures += 1
-    if code.startswith("2") and op.response.kind == "stream" and _cannot_serve(response):
-        # Prism has no serializer for binary bodies: the request was accepted, the 500 must be typed.
+    if code.startswith("2") and _cannot_serve(response):
+        # Prism cannot write a binary body, or one with no schema: the request was accepted, the 500 must be typed.
         tally.prism_cannot_serve += 1
         if not isinstance(outcome.error, target.package.InternalServerError):
             tally.findings.append(

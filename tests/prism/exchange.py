@@ -172,10 +172,12 @@ async def _checked_exchange(
         return
     tally.requests += 1
     response = outcome.response
-    if "#" in op.path and checks.unrouted(response):
+    if ("#" in op.path or "?" in op.path) and checks.unrouted(response):
         tally.refused_for_defect += 1
         where = f"#/paths/{escape(op.path)}"
-        tally.defects[where] = f"a path with a fragment, which no request carries: Prism answers {response.status_code}"
+        tally.defects[where] = (
+            f"a path holding a fragment or a query, which no path matches: Prism answers {response.status_code}"
+        )
         return
     violations = checks.violations(response)
     refusals = checks.request_refusals(response, violations, code)

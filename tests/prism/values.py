@@ -38,6 +38,8 @@ FORMAT_VALUES = {
     "ipv4": "192.0.2.1",
     "ipv6": "2001:db8::1",
     "byte": "c3RyaW5n",
+    "duration": "PT1H",
+    "json-pointer": "/a",
     "decimal": "10.5",
     "ISO4217": "GBP",
     "ISO3166 Alpha-3": "GBR",
