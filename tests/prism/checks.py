@@ -108,18 +108,18 @@ def judge(
     assert response is not None
     flagged = [v for v in found if v["location"][:1] == ["response"]]
     tally.response_violations += bool(flagged)
-    if not code.startswith("2"):
-        tally.failures += 1
-    if code.startswith("2") and _cannot_serve(response):
-        # Prism cannot write a binary body, or one with no schema: the request was accepted, the 500 must be typed.
+    accept = response.request.headers.get("accept", "")
+    fault = faults.unexpected_status(accept, _media_types(target, op, code))
+    if response.status_code != int(code) and fault != faults.ACCEPT and _cannot_serve(response):
+        # Prism cannot write a binary body, or one with no schema: the request was accepted, the 500 typed.
         tally.prism_cannot_serve += 1
         if not isinstance(outcome.error, target.package.InternalServerError):
-            tally.findings.append(
-                Finding(OURS, faults.WRONG_ERROR, label, f"Prism's 500 raised {type(outcome.error).__name__}")
-            )
-    elif response.status_code != int(code):
-        accept = response.request.headers.get("accept", "")
-        fault = faults.unexpected_status(accept, _media_types(target, op, code))
+            detail = f"Prism's 500 raised {type(outcome.error).__name__}"
+            tally.findings.append(Finding(OURS, faults.WRONG_ERROR, label, detail))
+        return
+    if not code.startswith("2"):
+        tally.failures += 1
+    if response.status_code != int(code):
         answer = f"{response.status_code} ({response.headers.get('content-type')})"
         detail = f"{answer} to Accept: {accept}: {response.text[:200]}"
         tally.findings.append(Finding(OURS, fault, label, detail))
