@@ -55,6 +55,11 @@ def details(run: DocumentRun) -> list[str]:
     if run.error:
         return [*lines, f"  could not run: {run.error}"]
     for mode, t in run.modes.items():
+        lines.append(
+            f"  {mode}: {t.refused_for_defect} requests refused for the document's defects, {t.proofs} of its "
+            f"examples put to Prism outside the SDK, {t.response_violations} responses Prism flags, "
+            f"{t.prism_cannot_serve} it cannot write; {t.seconds:.1f} s"
+        )
         if t.findings:
             lines += [f"  {mode} findings:", *findings(t, examples=1)]
     for title, attribute in (

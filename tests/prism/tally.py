@@ -29,7 +29,7 @@ class Tally:
     operations: int = 0
     requests: int = 0
     accepted: int = 0
-    refused_for_defect: int = 0  # requests no value could make Prism accept: the document contradicts itself
+    refused_for_defect: int = 0  # requests Prism refused for the document's proven defect (then repaired, if it can be)
     successes: int = 0
     parsed: int = 0
     lenient: int = 0
@@ -50,15 +50,6 @@ class Tally:
     prism_limits: dict[str, str] = field(default_factory=dict)
     repairs: list[str] = field(default_factory=list)
 
-    def row(self) -> str:
-        """The summary's line for this document and mode."""
-        return (
-            f"{self.operations} operations, {self.requests} requests, {self.accepted} accepted; "
-            f"{self.parsed} of {self.successes} successes parsed ({self.lenient} lacking required fields); "
-            f"{self.typed_errors} of {self.failures} failures typed; {len(self.defects)} document defects proven, "
-            f"{len(self.undeclared)} examples with undeclared fields; {self.prism_cannot_serve} binary "
-            f"successes Prism cannot serve; {self.proofs} proofs; {self.seconds:.1f} s"
-        )
-
     def faults(self) -> Counter[tuple[str, str]]:
+        """How many requests show each fault, by owner and fault."""
         return Counter((f.owner, f.fault) for f in self.findings)
