@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check test lint typecheck fmt bench corpus prism
+.PHONY: generate check test lint typecheck fmt bench corpus prism fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,12 +31,14 @@ fmt: $(STAMP)
 	$(BIN)/black generator tests
 	$(BIN)/ruff check --fix generator tests
 
-# Stoplight Prism for the contract suite (tests/prism), pinned by its package-lock.json, into an ignored
-# folder; without node the suite is skipped and says why.
+# Stoplight Prism for the contract suite (tests/prism) and pyright for the docs' examples
+# (tests/golden/test_examples.py), pinned by tests/prism/package-lock.json, into an ignored folder;
+# without node both are skipped and say why.
 prism:
 	@if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then \
-		test -x tests/prism/node_modules/.bin/prism || npm ci --prefix tests/prism --no-audit --no-fund --loglevel=error; \
-	else echo "node and npm not found: the Prism contract suite (tests/prism) will be skipped"; fi
+		test -x tests/prism/node_modules/.bin/prism -a -x tests/prism/node_modules/.bin/pyright \
+			|| npm ci --prefix tests/prism --no-audit --no-fund --loglevel=error; \
+	else echo "node and npm not found: the Prism contract suite and the pyright check of the examples will be skipped"; fi
 
 test: $(STAMP) lint typecheck prism
 	$(BIN)/python -m pytest
@@ -50,3 +52,9 @@ bench: $(STAMP)
 # CORPUS_ARGS: e.g. --sample 50, --all --no-typing, --only stripe.com, --resume, --prism --sample 30.
 corpus: $(STAMP)
 	$(BIN)/python benchmarks/corpus/run.py $(CORPUS_ARGS)
+
+# The hostile-document fuzz of tests/hostile/test_fuzz.py, longer than make test's 25 documents
+# (FUZZ_EXAMPLES=2000 by default: about an hour here).
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q tests/hostile/test_fuzz.py

@@ -15,25 +15,23 @@ from generator.document import Document, as_mapping, as_text
 from generator.errors import Diagnostic, GeneratorError, UsageError, pointer_join
 from generator.ir import (
     Api,
+    ChildResource,
     Operation,
     Param,
     Resource,
     RetryPolicy,
     SecurityScheme,
     TypeRef,
+    Webhook,
 )
 from generator.literals import py_literal
 from generator.model_modules import merged_imports
-from generator.operations import build_operation, discover_operation, media_of
+from generator.operation_names import Entry, NameRule, group_of, ignored, method_names, name_rules, operation_id_of
+from generator.operations import anchor, build_operation, discover_operation, media_of
+from generator.reserved import BUILTIN_ANNOTATIONS, RESOURCE_IMPORTS, reserved
 from generator.schemas import ANY, SchemaBuilder
 from generator.security import security_schemes
 
-# Builtins the resources' signatures name: a method called so would hide them in its class's annotations.
-_SIGNATURE_BUILTINS = ("bool", "bytes", "dict", "float", "int", "list", "object", "str")
-# What the client classes have themselves: a resource attribute may not take their names.
-_CLIENT_ATTRIBUTES = frozenset({"request", "close", "base_url", "timeout", "retry_config"})
-# Modules the signatures name: a method may not take their names.
-_SIGNATURE_MODULES = frozenset({"builtins", "datetime", "models"})
 # Used when the document states no retry policy: the one Codat publishes.
 _DEFAULT_RETRIES = RetryPolicy(500, 60_000, 3_600_000, 1.5, ("408", "429", "5XX"), True)
 
@@ -47,8 +45,9 @@ class BuildOptions:
     settings: PackageSettings = field(default_factory=PackageSettings)
 
 
-def build_api(doc: Document, options: BuildOptions) -> Api:
-    """The IR for the operations of `options.tags` and every schema they reach."""
+def build_api(doc: Document, options: BuildOptions, warnings: list[Diagnostic] | None = None) -> Api:
+    """The IR for the operations of `options.tags` and every schema they reach; what the naming had to
+    decide against the document's wishes is added to `warnings`."""
     known = doc.tags()
     missing = [t for t in options.tags if t not in known]
     if missing:
@@ -66,17 +65,27 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
     for operations in selected.values():
         for pointer, _, _, op in operations:
             discover_operation(doc, schemas, pointer, op)
-    payloads = _models_only(doc, schemas) if not options.tags else ()
+    hooks = _webhook_bodies(doc, schemas) if not options.tags or set(options.tags) == set(known) else []
+    if not options.tags and not hooks:  # a document of nothing but schemas is its models
+        components = as_mapping(as_mapping(doc.data.get("components")).get("schemas"))
+        for key, schema in components.items():
+            schemas.discover(schema, pointer_join("#/components/schemas", key))
     schemas.assign_names()
     if not options.tags:
         schemas.build_all()
     error_types: list[TypeRef] = []
     schemes = security_schemes(doc, options.package)
-    built = (
-        _resource(doc, schemas, tag, operations, error_types, options.operation_names, schemes)
-        for tag, operations in selected.items()
-    )
-    resources = _distinct(sorted(built, key=lambda r: naming.module_order(r.module_name)))
+    rules = name_rules(doc)
+    naming_notes = warnings if warnings is not None else []
+    built = {
+        group: _resource(
+            doc, schemas, group, operations, error_types, options.operation_names, schemes, rules, naming_notes
+        )
+        for group, operations in _grouped(selected).items()
+    }
+    placed = _with_parents(built)
+    order = sorted(placed, key=lambda path: naming.module_order(placed[path].module_name))
+    resources = _with_replacements(_nested(dict(zip(order, _distinct([placed[path] for path in order]), strict=True))))
     shared_error = {t.name for t in error_types}
     error_model = (
         error_types[0].name if len(shared_error) == 1 and all(t.kind == "model" for t in error_types) else None
@@ -88,6 +97,7 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
     everywhere = {op.security for r in resources for op in r.operations}
     required = everywhere.pop()[0] if len(everywhere) == 1 and len(next(iter(everywhere), ())) == 1 else ()
     dist = distribution(doc, options.package, options.settings)
+    webhooks = _webhooks(doc, schemas, hooks)  # builds the webhooks' models: before the modules are listed
     return Api(
         title=title,
         version=as_text(info.get("version")) or "0.0.0",
@@ -108,9 +118,7 @@ def build_api(doc: Document, options: BuildOptions) -> Api:
         resources=resources,
         modules=schemas.modules(),
         distribution=dist,
-        payloads=tuple(
-            (name, t.name) for name, pointer in payloads if (t := schemas.type_of(*pointer)).kind == "model"
-        ),
+        **webhooks,
     )
 
 
@@ -125,19 +133,45 @@ def _tag_hint(tag: str, known: list[str]) -> str:
     return "known tags: " + ", ".join(known)
 
 
-def _models_only(doc: Document, schemas: SchemaBuilder) -> list[tuple[str, tuple[Any, str]]]:
-    """A document without operations is its models: those its webhooks send (each webhook's name and
-    its body's schema), else every schema of its components."""
-    payloads = []
+def _webhook_bodies(doc: Document, schemas: SchemaBuilder) -> list[tuple[str, dict[str, Any], Any, str]]:
+    """Each webhook the document declares (when every tag is chosen: the webhooks belong to none), with
+    its operation and its body's schema and pointer, discovered for the models."""
+    found = []
     for pointer, name, _, op in doc.webhook_operations():
         discover_operation(doc, schemas, pointer, op)
         body = media_of(schemas, op.get("requestBody"), pointer_join(pointer, "requestBody"))[:1]
-        payloads += [(name, (media.get("schema", {}), pointer_join(at, "schema"))) for media, at in body]
-    if not payloads:
-        components = as_mapping(as_mapping(doc.data.get("components")).get("schemas"))
-        for key, schema in components.items():
-            schemas.discover(schema, pointer_join("#/components/schemas", key))
-    return payloads
+        found += [(name, op, media.get("schema", {}), pointer_join(at, "schema")) for media, at in body]
+    return found
+
+
+# Body properties a webhook tells its event type by, most telling first.
+_EVENT_TYPE_FIELDS = ("event_type", "event", "type", "event_name")
+
+
+def _webhooks(
+    doc: Document, schemas: SchemaBuilder, hooks: list[tuple[str, dict[str, Any], Any, str]]
+) -> dict[str, Any]:
+    """The webhooks whose body is a model, and the property all those models tell their event type by."""
+    webhooks, models = [], []
+    for name, op, schema, pointer in hooks:
+        body = schemas.type_of(schema, pointer)
+        if body.kind != "model" or body.nullable:
+            continue
+        pattern = "".join(".+?" if part.startswith("{") else re.escape(part) for part in re.split(r"({[^{}]*})", name))
+        summary, description = as_text(op.get("summary")), as_text(op.get("description"))
+        webhooks.append(Webhook(name, pattern, body.name, anchor(name), summary, description or summary))
+        models.append(schemas.schema_named(body.name))
+    shared = [
+        {naming.snake(f.wire_name): f for f in model.fields if f.type.name == "str" or f.type.kind == "enum"}
+        for model in models
+    ]
+    field_of = next((key for key in _EVENT_TYPE_FIELDS if shared and all(key in fields for fields in shared)), None)
+    chosen = shared[0][field_of] if field_of is not None else None
+    return {
+        "webhooks": tuple(webhooks),
+        "webhook_type_field": chosen.wire_name if chosen else "",
+        "webhook_type_attr": chosen.py_name if chosen else "",
+    }
 
 
 def _example_credentials(schemes: tuple[SecurityScheme, ...], required: tuple[str, ...]) -> str:
@@ -157,54 +191,59 @@ def _source_name(source: str) -> str:
     return re.sub(r"-{2,}", "-", re.sub(r"[^\w.-]+", "_", name, flags=re.A)) or "document"
 
 
+def _grouped(selected: Mapping[str, list[Entry]]) -> dict[tuple[str, ...], list[Entry]]:
+    """The chosen operations by resource: each in its `x-speakeasy-group`, else its tag; those the
+    document marks `x-speakeasy-ignore` left out. A group spelt as a tag is (`accounting-bank-data.
+    accounts` sits under the tag `Accounting bank data`, whose own operations it joins)."""
+    tags = {naming.snake(tag): tag for tag in selected}
+    grouped: dict[tuple[str, ...], list[Entry]] = {}
+    for tag, operations in selected.items():
+        for entry in operations:
+            if not ignored(entry[3]):
+                path = group_of(entry[3], tag)
+                if path != (tag,):
+                    path = (tags.get(naming.snake(path[0]), path[0]), *path[1:])
+                members = grouped.setdefault(path, [])
+                if entry not in members:
+                    members.append(entry)
+    return grouped
+
+
 def _resource(
     doc: Document,
     schemas: SchemaBuilder,
-    tag: str,
-    operations: list[tuple[str, str, str, dict[str, Any]]],
+    path: tuple[str, ...],
+    operations: list[Entry],
     error_types: list[TypeRef],
     operation_names: Mapping[str, str],
     schemes: tuple[SecurityScheme, ...],
+    rules: tuple[NameRule, ...],
+    warnings: list[Diagnostic],
 ) -> Resource:
     built: list[Operation] = []
-    names: dict[str, str] = {}
-    for pointer, path, method, op in sorted(operations, key=lambda e: (e[1], e[2])):
-        operation_id = as_text(op.get("operationId")) or f"{method} {path}"
-        configured = operation_names.get(operation_id)
-        override = configured or op.get("x-speakeasy-name-override")
-        name = (
-            naming.safe_snake(override, _SIGNATURE_MODULES)
-            if isinstance(override, str) and naming.snake(override)
-            else naming.safe_snake(naming.method_name(operation_id, tag, method, path), _SIGNATURE_MODULES)
+    for entry, name in method_names(doc, operations, path[-1], rules, operation_names, warnings):
+        pointer, http_path, method, op = entry
+        operation_id = operation_id_of(entry)
+        built.append(
+            build_operation(doc, schemas, pointer, http_path, method, op, operation_id, name, error_types, schemes)
         )
-        if name in names or name == "with_raw_response":
-            if configured:
-                hint = "choose another name under [tool.codat-sdkgen.operation-names]"
-                raise _name_taken(doc, pointer, f"configured method name {name!r}", names.get(name, name), hint)
-            # Deterministic: operations are sorted, so the same one keeps the short name every run.
-            whole = naming.safe_snake(operation_id, _SIGNATURE_MODULES, fallback="call")
-            name = next(
-                candidate
-                for candidate in (whole, f"{whole}_{method}", *(f"{whole}_{i}" for i in range(2, len(names) + 3)))
-                if candidate not in names and candidate != "with_raw_response"
-            )
-        names[name] = operation_id
-        built.append(build_operation(doc, schemas, pointer, path, method, op, operation_id, name, error_types, schemes))
     built.sort(key=lambda o: o.method_name)
     built = _pager_names_apart(built)
-    method_names = {op.method_name for op in built} | {op.pagination.method_name for op in built if op.pagination}
-    shadowed = tuple(b for b in _SIGNATURE_BUILTINS if b in method_names)
+    taken = {op.method_name for op in built} | {op.pagination.method_name for op in built if op.pagination}
+    shadowed = tuple(sorted(BUILTIN_ANNOTATIONS & taken))
     if shadowed:
         built = [_unshadowed(op, shadowed) for op in built]
     retries_annotation = _builtins_qualified("RetryConfig | int | NotGiven | None", shadowed)
     headers_annotation = _builtins_qualified("Mapping[str, str] | None", shadowed)
-    imports = {
-        "from collections.abc import Mapping",
-        "from functools import cached_property",
-        "from typing import TYPE_CHECKING",
-    }
+    values_annotation = _builtins_qualified("Mapping[str, object] | None", shadowed)
+    imports = set(RESOURCE_IMPORTS)
     imports.update(line for op in built for t in _operation_types(op) for line in t.imports)
-    signatures = [retries_annotation, headers_annotation, *(a for op in built for a in _annotations(op))]
+    signatures = [
+        retries_annotation,
+        headers_annotation,
+        values_annotation,
+        *(a for op in built for a in _annotations(op)),
+    ]
     if any("builtins." in annotation for annotation in signatures):
         imports.add("import builtins")
     # A body takes each of its models as a dict of the same shape too, in read-only containers.
@@ -216,17 +255,11 @@ def _resource(
         imports.add("from typing import cast")
     if any(op.response.parse_as == "NoneType" for op in built):
         imports.add("from types import NoneType")
+    tag = ".".join(path)
     tag_node = next((t for t in doc.data.get("tags") or [] if isinstance(t, dict) and t.get("name") == tag), {})
-    class_name = naming.safe_pascal(tag)
-    if {class_name, "Async" + class_name} & _SDK_NAMES:
-        class_name += "Resource"  # the client's module imports both beside the SDK's own classes
-    return Resource(
-        tag=tag,
-        attr_name=naming.safe_snake(tag, _CLIENT_ATTRIBUTES, fallback="resource"),
-        class_name=class_name,
-        async_class_name="Async" + class_name,
-        module_name=naming.file_safe(naming.safe_snake(tag, fallback="resource")),
-        description=as_text(tag_node.get("description")),
+    return _named_resource(
+        path,
+        as_text(tag_node.get("description")),
         operations=tuple(built),
         uses_models=any(_operation_models(op) for op in built),
         std_imports=merged_imports({line for line in imports if not line.startswith(("from pydantic ", "from .."))}),
@@ -234,54 +267,120 @@ def _resource(
         local_imports=merged_imports({line for line in imports if line.startswith("from ..")}),
         retries_annotation=retries_annotation,
         extra_headers_annotation=headers_annotation,
+        extra_values_annotation=values_annotation,
     )
 
 
-# Names the client and resources modules import from the SDK's own modules or the standard library:
-# a resource class (or its Async twin) named so would shadow one of them (telnyx.com's `Credentials` tag).
-_SDK_NAMES = frozenset(
-    {
-        "Any",
-        "APIResponse",
-        "AsyncAPIClient",
-        "AsyncAPIResponse",
-        "AsyncBinaryResponse",
-        "AsyncPager",
-        "BinaryResponse",
-        "CodatError",
-        "Credentials",
-        "FileContent",
-        "Mapping",
-        "NoneType",
-        "NotGiven",
-        "PageInfo",
-        "RequestOptions",
-        "RetryConfig",
-        "SyncAPIClient",
-        "SyncPager",
-        "Timeout",
+def _named_resource(path: tuple[str, ...], description: str, **parts: Any) -> Resource:
+    """A resource named after its place: the attribute its last part, the module and class all of it
+    (`accounts-receivable.invoices` is `invoices` of `accounts_receivable`, class AccountsReceivableInvoices)."""
+    class_name = naming.safe_pascal(" ".join(path))
+    if {class_name, "Async" + class_name} & reserved().resource_classes:
+        class_name += "Resource"  # the client's module imports both beside the SDK's own classes
+    reserved_here = reserved().client_attributes if len(path) == 1 else reserved().methods
+    attr = naming.safe_snake(path[-1], reserved_here, fallback="resource")
+    return Resource(
+        tag=".".join(path),
+        attr_name=attr,
+        class_name=class_name,
+        async_class_name="Async" + class_name,
+        module_name=naming.file_safe(naming.safe_snake("_".join(path), fallback="resource")),
+        description=description,
+        access=".".join(naming.safe_snake(part, fallback="resource") for part in path),
+        **parts,
+    )
+
+
+def _with_parents(resources: dict[tuple[str, ...], Resource]) -> dict[tuple[str, ...], Resource]:
+    """Every resource by its path, and one for each group that only holds others (Lending's
+    `accounts-payable`)."""
+    parents = {path[:i] for path in resources for i in range(1, len(path))} - resources.keys()
+    empty = {
+        "operations": (),
+        "uses_models": False,
+        "std_imports": merged_imports({"from functools import cached_property", "from typing import TYPE_CHECKING"}),
+        "third_party_imports": (),
+        "local_imports": (),
+        "retries_annotation": "",
+        "extra_headers_annotation": "",
+        "extra_values_annotation": "",
     }
-)
+    return {**resources, **{path: _named_resource(path, "", **empty) for path in sorted(parents)}}
+
+
+def _nested(resources: dict[tuple[str, ...], Resource]) -> tuple[Resource, ...]:
+    """Each resource with the groups it holds, the attributes of siblings apart from each other and from
+    their parent's methods, and the path a caller takes to each (`client.accounts_receivable.invoices`)."""
+    placed: dict[tuple[str, ...], Resource] = {}
+    for path in sorted(resources, key=lambda p: (len(p), p)):
+        resource, parent = resources[path], placed.get(path[:-1])
+        siblings = {r.attr_name for p, r in placed.items() if p[:-1] == path[:-1]}
+        pagers = {op.pagination.method_name for op in parent.operations if op.pagination} if parent else set()
+        taken = siblings | ({op.method_name for op in parent.operations} | pagers if parent else set())
+        attr = resource.attr_name
+        while attr in taken:
+            attr += "_"
+        access = f"{parent.access}.{attr}" if parent else attr
+        placed[path] = dataclasses.replace(resource, attr_name=attr, access=access)
+    return tuple(
+        dataclasses.replace(
+            placed[path],
+            children=tuple(
+                ChildResource(c.attr_name, c.class_name, c.async_class_name, c.module_name, c.description or c.tag)
+                for p, c in placed.items()
+                if p[:-1] == path and len(p) == len(path) + 1
+            ),
+        )
+        for path in resources
+    )
 
 
 def _distinct(resources: list[Resource]) -> tuple[Resource, ...]:
-    """Tags whose names spell the same words (`Managed Clusters`, `ManagedClusters`) get one each."""
+    """Tags whose names spell the same words (`Managed Clusters`, `ManagedClusters`) get one each, and so
+    do tags whose classes meet (`BinaryResponse`'s async twin is the class tag `AsyncBinaryResponse` gets).
+    A nested resource's attribute is its parent's business (`_nested`); its module and class are everyone's."""
     taken: set[str] = set()
     result = []
     for original in resources:
         resource, number = original, 1
-        while {resource.module_name, resource.attr_name} & taken:
+        while _names(resource) & taken:
             number += 1
             resource = dataclasses.replace(
                 original,
                 module_name=f"{original.module_name}_{number}",
-                attr_name=f"{original.attr_name}_{number}",
                 class_name=f"{original.class_name}{number}",
                 async_class_name=f"{original.async_class_name}{number}",
             )
-        taken |= {resource.module_name, resource.attr_name}
+            if original.top_level:
+                resource = dataclasses.replace(
+                    resource, attr_name=f"{original.attr_name}_{number}", access=f"{original.access}_{number}"
+                )
+        taken |= _names(resource)
         result.append(resource)
     return tuple(result)
+
+
+def _names(resource: Resource) -> set[str]:
+    names = {resource.module_name, resource.class_name, resource.async_class_name}
+    return names | {resource.attr_name} if resource.top_level else names
+
+
+def _with_replacements(resources: tuple[Resource, ...]) -> tuple[Resource, ...]:
+    """Each deprecated operation with the call that replaces it (its document's
+    `x-speakeasy-deprecation-replacement`, an operationId) and the one-line warning a call gives."""
+    calls = {op.operation_id: f"{r.access}.{op.method_name}" for r in resources for op in r.operations}
+
+    def settled(resource: Resource, op: Operation) -> Operation:
+        if not op.deprecated:
+            return op
+        replacement = calls.get(op.replacement, f"the operation {op.replacement}" if op.replacement else "")
+        warning = f"{resource.access}.{op.method_name} is deprecated by the API document"
+        warning += f"; use {replacement} instead" if replacement else ""
+        said = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", " ".join(op.deprecation.split()))
+        warning += f": {said}" if said else ""
+        return dataclasses.replace(op, replacement=replacement, deprecation_warning=warning)
+
+    return tuple(dataclasses.replace(r, operations=tuple(settled(r, op) for op in r.operations)) for r in resources)
 
 
 def _with_fallback_error(resource: Resource, model: str) -> Resource:
@@ -295,7 +394,7 @@ def _with_fallback_error(resource: Resource, model: str) -> Resource:
         )
         for op in resource.operations
     )
-    return dataclasses.replace(resource, operations=operations, uses_models=True)
+    return dataclasses.replace(resource, operations=operations, uses_models=bool(operations))
 
 
 def _annotations(op: Operation) -> list[str]:
@@ -386,11 +485,6 @@ def _retry_policy(doc: Document) -> RetryPolicy:
         status_codes=tuple(str(s).upper() for s in raw.get("statusCodes") or default.status_codes),
         retry_connection_errors=bool(raw.get("retryConnectionErrors", True)),
     )
-
-
-def _name_taken(doc: Document, pointer: str, what: str, owner: str, hint: str) -> GeneratorError:
-    message = f"{what} is taken by {owner!r}"
-    return GeneratorError([Diagnostic(doc.source, pointer, message, line=doc.line_of(pointer), hint=hint)])
 
 
 def _pager_names_apart(built: list[Operation]) -> list[Operation]:

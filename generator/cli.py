@@ -24,6 +24,7 @@ from generator import __version__, cache
 from generator.config import Config, load_targets
 from generator.errors import GeneratorError, UsageError
 from generator.fetch import is_url
+from generator.reserved import PACKAGES_TAKEN
 
 _INTERRUPTED = "interrupted; the output folder was left as it was"
 
@@ -174,6 +175,13 @@ def _overridden(args: argparse.Namespace, config: Config) -> Config:
         suggestion = suggestion if suggestion[0].isalpha() else "sdk_" + suggestion
         raise SystemExit(
             _usage_error(f"--package {settled.package!r} is not a Python import name; did you mean {suggestion!r}?")
+        )
+    if settled.package.split(".")[0] in PACKAGES_TAKEN:
+        raise SystemExit(
+            _usage_error(
+                f"--package {settled.package!r} would shadow a module the SDK imports (Python's own, or a"
+                f" dependency's); did you mean '{settled.package}_sdk'?"
+            )
         )
     if settled.out.exists() and not settled.out.is_dir():
         raise SystemExit(_usage_error(f"--out {str(settled.out)!r} is a file; name a folder to generate into"))

@@ -1,91 +1,80 @@
-"""Example call arguments for the docs, as Python source, built from the IR so they use the SDK's names."""
+"""Each operation's example call for the docs, built from the IR so it uses the SDK's names.
+
+The arguments are every required one, plus optional parameters with a default or an example; the
+values come from `example_values`, and the example says which imports they need, so each page that
+shows the call (the operation's own, and README sections that borrow it) imports exactly that.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from generator.ir import Body, ExampleArg, Param, Schema, TypeRef
+from generator.errors import pointer_join
+from generator.example_scalars import Source
+from generator.example_values import ValueWriter, examples_of
+from generator.ir import Body, Example, ExampleArg, Param, Response
 
 if TYPE_CHECKING:
     from generator.schemas import SchemaBuilder
 
-_PLACEHOLDERS = {
-    "int": "1",
-    "float": "1.0",
-    "bool": "True",
-    "str": '"string"',
-    "bytes": 'b"..."',
-    "FileContent": '("statement.pdf", b"%PDF-1.7", "application/pdf")',
-}
-_FORMAT_EXAMPLES = {
-    "uuid": "8a210b68-6988-11ed-a1eb-0242ac120002",
-    "date-time": "2022-10-23T00:00:00Z",
-}
-_MAX_DEPTH = 3
 
-
-def param_example(schemas: SchemaBuilder, param: dict[str, Any], schema: Any, param_type: TypeRef) -> str:
-    """The first example the document gives for a parameter that fits its type, else one made up."""
-    candidates: list[Any] = []
-    for node in (param, schema):
-        if not isinstance(node, dict):
-            continue
-        examples = node.get("examples")
-        if isinstance(examples, list) and examples:
-            candidates.append(examples[0])
-        if isinstance(examples, dict):
-            candidates += [e.get("value") for e in examples.values() if isinstance(e, dict)]
-        if "example" in node:
-            candidates.append(node["example"])
-    if isinstance(schema, dict):
-        candidates.append(schema.get("default"))
-        if isinstance(schema.get("format"), str) and schema["format"] in _FORMAT_EXAMPLES:
-            candidates.append(_FORMAT_EXAMPLES[schema["format"]])
-    for value in candidates:
-        if _scalar(value):
-            literal = schemas.default_repr(value, param_type, "models.")
-            if literal is not None:
-                return literal
-    return _value(schemas, param_type, 0)
-
-
-def example_args(schemas: SchemaBuilder, params: tuple[Param, ...], body: Body | None) -> tuple[ExampleArg, ...]:
-    """Every required argument, plus optional ones the document gives an example for."""
-    args = [
-        ExampleArg(p.py_name, p.example_repr)
-        for p in params
-        if p.required or p.default_repr not in (None, "None") or p.location == "path"
-    ]
+def operation_example(
+    schemas: SchemaBuilder,
+    params: Sequence[tuple[Param, dict[str, Any], str]],
+    body: Body | None,
+    media: tuple[dict[str, Any], str] | None,
+    response: Response,
+) -> Example:
+    """The call with its arguments: `params` pairs each parameter with its node in the document and
+    that node's pointer; `media` is the request body's media type object the SDK sends, when any."""
+    writer = ValueWriter(schemas)
+    values: list[tuple[str, Source]] = []
+    for param, node, pointer in params:
+        if param.required or param.default_repr not in (None, "None") or param.location == "path":
+            facets = schemas.facets(node.get("schema"), pointer_join(pointer, "schema"))
+            values.append((param.py_name, writer.value(param.type, facets, _param_examples(schemas, node, pointer))))
     if body is not None:
-        args.append(ExampleArg(body.py_name, _value(schemas, body.type, 0)))
-    return tuple(args)
+        if media is None or body.kind in ("file", "raw"):
+            values.append((body.py_name, writer.value(body.type, {})))
+        else:
+            schema_pointer = pointer_join(media[1], "schema")
+            facets = schemas.facets(media[0].get("schema"), schema_pointer)
+            values.append((body.py_name, writer.value(body.type, facets, _media_examples(schemas, *media))))
+    imports = frozenset().union(*(source.imports for _, source in values))
+    return Example(
+        args=tuple(ExampleArg(name, source.text) for name, source in values),
+        imports=tuple(sorted(imports, key=lambda line: (line.startswith("from "), line.split()[1]))),
+        package_names=("models",) if any(source.models for _, source in values) else (),
+        has_result=response.kind != "none",
+    )
 
 
-def _value(schemas: SchemaBuilder, t: TypeRef, depth: int) -> str:
-    if t.kind == "model":
-        schema = schemas.schema_named(t.name)
-        return f"models.{t.name}({_fields(schemas, schema, depth + 1)})"
-    if t.kind == "enum":
-        schema = schemas.schema_named(t.name)
-        return f"models.{t.name}.{schema.members[0].name}"
-    if t.kind == "list" and t.args:
-        return f"[{_value(schemas, t.args[0], depth + 1)}]"
-    if t.kind == "dict":
-        return "{}"
-    if t.kind == "union" and t.args:
-        return _value(schemas, t.args[0], depth)
-    return _PLACEHOLDERS.get(t.name, "None")
+def _param_examples(schemas: SchemaBuilder, param: dict[str, Any], pointer: str) -> list[Any]:
+    """The parameter's own examples (its `examples` map, then `example`), its schema's, then its default."""
+    found = _examples_map(schemas, param.get("examples"), pointer_join(pointer, "examples"))
+    if "example" in param:
+        found.append(param["example"])
+    schema = schemas.facets(param.get("schema"), pointer_join(pointer, "schema"))
+    found += examples_of(schema)
+    if "default" in schema:
+        found.append(schema["default"])
+    return found
 
 
-def _fields(schemas: SchemaBuilder, schema: Schema, depth: int) -> str:
-    parts = []
-    for field in schema.fields:
-        if field.example_repr is not None and field.type.kind == "primitive":
-            parts.append(f"{field.py_name}={field.example_repr}")
-        elif field.required or (depth < _MAX_DEPTH and field.type.kind in ("enum",)):
-            parts.append(f"{field.py_name}={_value(schemas, field.type, depth)}")
-    return ", ".join(parts)
+def _media_examples(schemas: SchemaBuilder, media: dict[str, Any], pointer: str) -> list[Any]:
+    """A request body's examples as the media type gives them: `example`, then each of `examples`."""
+    found = [media["example"]] if "example" in media else []
+    return found + _examples_map(schemas, media.get("examples"), pointer_join(pointer, "examples"))
 
 
-def _scalar(value: Any) -> bool:
-    return isinstance(value, str | int | float | bool)
+def _examples_map(schemas: SchemaBuilder, examples: Any, pointer: str) -> list[Any]:
+    """The values of an `examples` map of Example Objects (each maybe a `$ref`), in order."""
+    if not isinstance(examples, dict):
+        return []
+    values = []
+    for key, entry in examples.items():
+        resolved, _ = schemas.deref(entry, pointer_join(pointer, str(key)))
+        if isinstance(resolved, dict) and "value" in resolved:
+            values.append(resolved["value"])
+    return values

@@ -30,7 +30,6 @@ class Field:
     default_repr: str | None
     description: str
     deprecated: bool
-    example_repr: str | None
     read_only: bool = False
     write_only: bool = False
     # The document lets the field be null; a None in any other optional field means "leave it out".
@@ -108,7 +107,6 @@ class Param:
     required: bool
     default_repr: str | None
     description: str
-    example_repr: str
     # How it is written (OpenAPI's `style`, `explode` and `allowReserved`); None: the location's default.
     style: str | None = None
     explode: bool | None = None
@@ -184,6 +182,23 @@ class ExampleArg:
 
 
 @dataclass(frozen=True, slots=True)
+class Example:
+    """An operation's call as the docs show it: each argument as Python source, with what it needs.
+
+    Every page that shows the call (the operation's own, and the README's sections that borrow it)
+    imports exactly these, so the example runs as copied.
+    """
+
+    args: tuple[ExampleArg, ...]
+    # Standard-library import lines, in isort's order: `import datetime`, `from decimal import Decimal`.
+    imports: tuple[str, ...]
+    # What the arguments take from the SDK's package beside the client: `models`, or nothing.
+    package_names: tuple[str, ...]
+    # False when the method returns None: the example calls it without keeping or printing a result.
+    has_result: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     operation_id: str
     method_name: str
@@ -200,8 +215,7 @@ class Operation:
     body: Body | None
     response: Response
     errors: tuple[ErrorResponse, ...]
-    example: tuple[ExampleArg, ...]
-    example_uses_models: bool
+    example: Example
     pagination: Pagination | None
     # (status key, parse target) for failure bodies: the documented ones, then the API's shared error
     # model for any other status ("default"), when every typed error response uses that one model.
@@ -211,6 +225,11 @@ class Operation:
     # Sending it twice has the effect of sending it once, so a request that may have reached the
     # server before the connection broke can be retried.
     idempotent: bool = False
+    # A deprecated operation: the document's word on it (markdown), what to call instead (`settings.get`,
+    # or the operationId of one this SDK does not have), and the warning a call gives, all of it on one line.
+    deprecation: str = ""
+    replacement: str = ""
+    deprecation_warning: str = ""
 
     @property
     def parameters(self) -> tuple[Param, ...]:
@@ -227,7 +246,19 @@ class Operation:
 
 
 @dataclass(frozen=True, slots=True)
+class ChildResource:
+    """A resource reached through another (`client.accounts_receivable.invoices`): what its parent names."""
+
+    attr_name: str
+    class_name: str
+    async_class_name: str
+    module_name: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
 class Resource:
+    # The tag, or the document's `x-speakeasy-group` (dotted where groups nest).
     tag: str
     attr_name: str
     class_name: str
@@ -244,6 +275,30 @@ class Resource:
     # The per-call arguments' annotations, qualified where a method's name shadows a builtin.
     retries_annotation: str
     extra_headers_annotation: str
+    # `extra_query` and `extra_body`: what the document does not declare, as the caller gives it.
+    extra_values_annotation: str
+    # How a caller reaches it from the client (`invoices`, or `accounts_receivable.invoices`).
+    access: str = ""
+    children: tuple[ChildResource, ...] = ()
+
+    @property
+    def top_level(self) -> bool:
+        """An attribute of the client itself, not of another resource."""
+        return "." not in self.access
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """A request the API sends to the caller's endpoint: the event types it covers and its body's model."""
+
+    # As the document names it (`company.created`, `{dataType}.write.successful`).
+    name: str
+    # A regular expression of the event types it covers (a `{placeholder}` stands for one word or more).
+    pattern: str
+    model: str
+    anchor: str
+    summary: str
+    description: str
 
 
 SchemeKind = Literal["api_key", "http", "basic", "oauth2", "open_id_connect", "mutual_tls"]
@@ -350,5 +405,13 @@ class Api:
     resources: tuple[Resource, ...]
     modules: tuple[ModelModule, ...]
     distribution: Distribution
-    # A document without operations: (webhook name, model of its body) for what its webhooks send.
-    payloads: tuple[tuple[str, str], ...] = ()
+    # What the API sends to the caller's endpoints (a document's `webhooks`), and the wire and Python
+    # names of the body property every one of them tells its event type by ("" when they share none).
+    webhooks: tuple[Webhook, ...] = ()
+    webhook_type_field: str = ""
+    webhook_type_attr: str = ""
+
+    @property
+    def featured(self) -> Resource:
+        """The resource the README's examples call: the first that has operations of its own."""
+        return next(r for r in self.resources if r.operations)

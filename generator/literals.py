@@ -2,8 +2,9 @@
 
 black rewrites every single-quoted string to double quotes, and that rewrite is the larger part of
 its time on our templates' output; a literal already in its final form costs it nothing. Linters
-(ruff's RUF001-RUF003) flag characters that pass for ASCII ones (an en space, a fullwidth comma): in a
-literal they are written as escapes, so the value is unchanged; prose turns them into their ASCII twin.
+(ruff's RUF001-RUF003) flag characters that pass for others (an en space, a fullwidth comma, a
+cedilla): a literal writes every character beyond ASCII as an escape, so the value is unchanged;
+prose turns the typographic ones into their ASCII twin.
 """
 
 from __future__ import annotations
@@ -31,11 +32,13 @@ _APOSTROPHES = frozenset("\u00b4\u02b9\u02bb\u02bc\u02ca\u02cb\u2032\u2035")
 
 
 def py_literal(value: str | int | float | bool | None) -> str:
-    """repr(), as black would write it: a string in double quotes when that needs no more escapes,
-    an exponent without `+`; an infinity or NaN (YAML has them) as the expression that makes one."""
-    text = repr(value)
-    if isinstance(value, str) and not text.isascii():
-        text = _NON_ASCII.sub(_escaped_if_look_alike, text)
+    """ascii(), as black would write it: a string in double quotes when that needs no more escapes,
+    an exponent without `+`; an infinity or NaN (YAML has them) as the expression that makes one.
+
+    Every character beyond ASCII is an escape: the value is the document's, exactly, while the source
+    shows no character that reads as another (ruff's RUF001 knows thousands) or reorders the line.
+    """
+    text = ascii(value)
     if isinstance(value, str) and text.startswith("'") and '"' not in value:
         return f'"{text[1:-1]}"'
     if isinstance(value, float):
@@ -67,11 +70,3 @@ def look_alike(char: str) -> str | None:
         return "..."
     folded = unicodedata.normalize("NFKC", char)
     return folded if folded != char and folded.isascii() and folded.isprintable() else None
-
-
-def _escaped_if_look_alike(match: re.Match[str]) -> str:
-    char = match.group()
-    if look_alike(char) is None:
-        return char
-    code = ord(char)
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"

@@ -9,50 +9,6 @@ import unicodedata
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
-# Attribute names a pydantic model already has: a field of that name would shadow them.
-MODEL_RESERVED = frozenset(
-    {
-        "accepts_unknown_fields",
-        "construct",
-        "copy",
-        "dict",
-        "from_orm",
-        "json",
-        "parse_file",
-        "parse_obj",
-        "parse_raw",
-        # ABCMeta's, which pydantic's model metaclass derives from: pydantic warns a field would shadow it.
-        "register",
-        "schema",
-        "schema_json",
-        "update_forward_refs",
-        "validate",
-        "model_config",
-        "to_wire",
-        "to_request",
-        # The pydantic mypy plugin's synthesized __init__ takes **kwargs.
-        "kwargs",
-        # Names the generated annotations use: a field called `list` would hide `list[...]`.
-        "any",
-        "bool",
-        "bytes",
-        "date",
-        "datetime",
-        "decimal",
-        "float",
-        "int",
-        "list",
-        "none",
-        "str",
-        "uuid",
-        "model_fields",
-        "model_computed_fields",
-        "model_extra",
-        "model_fields_set",
-    }
-)
-
-
 # Names that read as digits in many fonts (pycodestyle's E741-E743): never given to anything.
 AMBIGUOUS = frozenset({"l", "I", "O"})
 
@@ -121,8 +77,12 @@ def file_safe(name: str) -> str:
     """A name that becomes a file or folder, shortened past what file systems allow, by a stable rule."""
     if len(name) <= _MAX_FILE_STEM:
         return name
-    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    # In letters, not hex: a run of digits would sort by its value in ruff's isort and by its text here.
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8].translate(_HEX_AS_LETTERS)
     return f"{name[: _MAX_FILE_STEM - 9].rstrip('_')}_{digest}"
+
+
+_HEX_AS_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 
 
 def enum_member(value: str) -> str:

@@ -19,6 +19,8 @@ from generator.errors import Diagnostic, GeneratorError, pointer_join, pointer_p
 # What aliases may add to a document's tree beyond the nodes written: a generous allowance for
 # shared fragments, and about a thousandth of what a 379-byte billion laughs expands to.
 MAX_ALIAS_NODES = 1_000_000
+# The longest chain of schemas that are only a `$ref` each that is left as written.
+MAX_CHAIN = 8
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -94,10 +96,12 @@ def _surrogate(source: str, pointer: str, what: str, lines: dict[str, int]) -> G
 
 
 def collapse_ref_chains(data: Any) -> None:
-    """Points every local `$ref` past schemas that are nothing but a `$ref` themselves, at the node the
-    chain ends in: what it means, without a resolver walking the whole chain (recursively, in
-    openapi-spec-validator) for each link. Chains that end nowhere or loop are left for validation."""
-    ends: dict[str, str | None] = {}
+    """Points a local `$ref` that starts a long chain of schemas, each nothing but a `$ref` to the next,
+    at the node the chain ends in: what it means, without a resolver walking the whole chain
+    (recursively, in openapi-spec-validator) for each link. Short chains, the ones documents write,
+    stay as written, so diagnostics name every step; chains that end nowhere or loop are left for
+    validation to report."""
+    ends: dict[str, tuple[str, int] | None] = {}
     stack: list[Any] = [data]
     while stack:
         node = stack.pop()
@@ -105,15 +109,16 @@ def collapse_ref_chains(data: Any) -> None:
             ref = node.get("$ref")
             if isinstance(ref, str) and ref.startswith("#"):
                 end = _chain_end(data, ref, ends)
-                if end is not None and end != ref:
-                    node["$ref"] = end
+                if end is not None and end[1] > MAX_CHAIN:
+                    node["$ref"] = end[0]
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
 
 
-def _chain_end(data: Any, ref: str, ends: dict[str, str | None]) -> str | None:
-    """The last `$ref` of the chain `ref` starts: the one that names a node which is more than a `$ref`."""
+def _chain_end(data: Any, ref: str, ends: dict[str, tuple[str, int] | None]) -> tuple[str, int] | None:
+    """The last `$ref` of the chain `ref` starts (the one naming a node that is more than a `$ref`), and
+    how many links lead there; None for a chain that ends nowhere or loops."""
     chain: list[str] = []
     current: str | None = ref
     while current is not None and current not in ends:
@@ -122,18 +127,19 @@ def _chain_end(data: Any, ref: str, ends: dict[str, str | None]) -> str | None:
             break
         chain.append(current)
         target = _resolve(data, current)
+        following = target.get("$ref") if isinstance(target, dict) and len(target) == 1 else None
         if target is None:
             current = None
+        elif isinstance(following, str) and following.startswith("#"):
+            current = following
+        else:
+            ends[current] = (current, 0)
+            chain.pop()
             break
-        following = target.get("$ref") if isinstance(target, dict) and len(target) == 1 else None
-        if not (isinstance(following, str) and following.startswith("#")):
-            ends[current] = current
-            break
-        current = following
-    end = ends.get(current) if current is not None else None
-    for link in chain:
-        ends[link] = end
-    return end
+    found = ends.get(current) if current is not None else None
+    for distance, link in enumerate(reversed(chain), start=1):
+        ends[link] = (found[0], found[1] + distance) if found is not None else None
+    return ends[ref]
 
 
 def _resolve(data: Any, ref: str) -> Any:

@@ -12,32 +12,13 @@ from typing import Any, Literal, cast
 from generator import naming
 from generator.document import Document, as_mapping, as_text
 from generator.errors import Diagnostic, GeneratorError, pointer_join
-from generator.examples import example_args, param_example
+from generator.examples import operation_example
 from generator.ir import Body, ErrorResponse, Operation, Pagination, Param, Response, SecurityScheme, TypeRef
 from generator.literals import py_literal
+from generator.reserved import reserved
 from generator.schemas import ANY, SchemaBuilder, optional, union
 from generator.security import requirements
 
-PER_CALL = frozenset({"timeout", "retries", "extra_headers", "self"})
-# Names a method's body uses (and the pager's inner functions): a parameter may not hide them.
-_BODY_NAMES = frozenset(
-    {
-        "builtins",
-        "cast",
-        "fetch",
-        "fields",
-        "files",
-        "form_body",
-        "json_body",
-        "models",
-        "multipart_body",
-        "number",
-        "options",
-        "read",
-        "result",
-        "warnings",
-    }
-)
 _FORM = "application/x-www-form-urlencoded"
 _FORMS = frozenset({_FORM, "multipart/form-data", "multipart/mixed"})
 _STATUS_ERRORS = {
@@ -86,9 +67,12 @@ def build_operation(
     schemes: tuple[SecurityScheme, ...],
 ) -> Operation:
     body = _body(schemas, op, pointer)
-    reserved = PER_CALL | ({body.py_name} if body else set())
+    taken = {body.py_name} if body else set()
     params: list[Param] = []
-    used: set[str] = set()
+    # Each parameter's node in the document and its pointer, where its examples are.
+    nodes: dict[str, tuple[dict[str, Any], str]] = {}
+    # The body's argument takes its name first: a parameter is never named like it, however both came by it.
+    used: set[str] = set(taken)
     page_start = 1
     for param, param_pointer in _params(doc, schemas, pointer, op):
         location = param.get("in")
@@ -96,7 +80,8 @@ def build_operation(
             continue
         if location == "header" and param["name"].lower() in _SDK_HEADERS:
             continue
-        params.append(_param(schemas, param, param_pointer, cast(Any, location), reserved, used))
+        params.append(_param(schemas, param, param_pointer, cast(Any, location), taken, used))
+        nodes[params[-1].py_name] = (param, param_pointer)
         if location == "query" and param["name"] == "page":
             page_start = _first_page(schemas, param, param_pointer)
     order = re.findall(r"{([^}]+)}", path)
@@ -121,17 +106,26 @@ def build_operation(
     query = tuple(p for p in params if p.location == "query")
     headers = tuple(p for p in params if p.location == "header")
     cookies = tuple(p for p in params if p.location == "cookie")
-    example = example_args(schemas, (*path_params, *query, *headers, *cookies), body)
+    media = media_of(schemas, op.get("requestBody"), pointer_join(pointer, "requestBody"))[:1]
+    example = operation_example(
+        schemas,
+        [(p, *nodes[p.py_name]) for p in (*path_params, *query, *headers, *cookies)],
+        body,
+        media[0] if media else None,
+        response,
+    )
     pagination = _pagination(schemas, method_name, query, response, page_start) if method == "get" else None
     return Operation(
         operation_id=operation_id,
         method_name=method_name,
-        anchor=_slug(method_name),
+        anchor=anchor(method_name),
         http_method=method.upper(),
         path=path,
         summary=as_text(op.get("summary")),
         description=as_text(op.get("description")) or as_text(op.get("summary")),
-        deprecated=op.get("deprecated") is True,
+        deprecated=op.get("deprecated") is True or bool(as_text(op.get("x-speakeasy-deprecation-message"))),
+        deprecation=as_text(op.get("x-speakeasy-deprecation-message")),
+        replacement=as_text(op.get("x-speakeasy-deprecation-replacement")),
         path_params=tuple(path_params),
         query_params=query,
         header_params=headers,
@@ -140,7 +134,6 @@ def build_operation(
         response=response,
         errors=errors,
         example=example,
-        example_uses_models=any("models." in arg.source for arg in example),
         pagination=pagination,
         error_parsers=tuple((e.status, e.parse_as) for e in errors if e.parse_as is not None),
         security=requirements(doc, op, schemes),
@@ -183,7 +176,7 @@ def _param(
     param: dict[str, Any],
     pointer: str,
     location: Literal["path", "query", "header", "cookie"],
-    reserved: frozenset[str] | set[str],
+    taken: set[str],
     used: set[str],
 ) -> Param:
     schema, schema_pointer, as_json = _param_schema(param, pointer)
@@ -200,7 +193,7 @@ def _param(
         default_repr = None if required else "None"
     if default_repr == "None":
         param_type = optional(param_type)
-    name = naming.safe_snake(param["name"], frozenset(reserved) | naming.MODEL_RESERVED | _BODY_NAMES, "param")
+    name = naming.safe_snake(param["name"], reserved().parameters | reserved().fields | taken, "param")
     while name in used:
         name += "_"
     used.add(name)
@@ -218,7 +211,6 @@ def _param(
         required=default_repr is None,
         default_repr=default_repr,
         description=description,
-        example_repr=param_example(schemas, param, resolved, param_type),
         style=None if style == _DEFAULT_STYLES[location] else style,
         explode=None if explode == (style == "form") else explode,
         allow_reserved=location == "query" and param.get("allowReserved") is True,
@@ -252,7 +244,7 @@ def _body(schemas: SchemaBuilder, op: dict[str, Any], pointer: str) -> Body | No
         if _is_json(content_type) or (base in _FORMS and body_type.kind == "model"):
             kind = "json" if _is_json(content_type) else "form" if base == _FORM else "multipart"
             if body_type.kind == "model":
-                name = naming.safe_snake(body_type.name, PER_CALL | _BODY_NAMES, "body")
+                name = naming.safe_snake(body_type.name, reserved().parameters, "body")
                 annotation = accepting(body_type)
             elif kind == "json":
                 name = "body"
@@ -281,7 +273,10 @@ def accepting(t: TypeRef) -> str:
     and read-only `Sequence` and `Mapping` containers, so a list of models passes where a list of models
     or dicts is taken (a `list` parameter would refuse it, lists being invariant)."""
     arms = _accepted_arms(t)
-    arms = [arm for arm in arms if arm != _DICT] + ([_DICT] if _DICT in arms else [])
+    # A dict of a model's shape goes last, and not at all beside a mapping that takes it already.
+    arms = [arm for arm in arms if arm != _DICT] + (
+        [_DICT] if _DICT in arms and "Mapping[str, Any]" not in arms else []
+    )
     return " | ".join([*arms, "None"] if t.nullable else arms)
 
 
@@ -498,6 +493,6 @@ def _is_json(content_type: str) -> bool:
     return base == "application/json" or base.endswith("+json") or base == "*/*"
 
 
-def _slug(heading: str) -> str:
+def anchor(heading: str) -> str:
     """The anchor GitHub gives a markdown heading: lower case, punctuation but `-` and `_` dropped."""
     return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")

@@ -99,7 +99,8 @@ def checked_api(
             raise GeneratorError([Diagnostic(doc.source, "#/paths", message, hint=hint)])
         try:
             names, settings = options.operation_names, options.settings
-            api = build_api(doc, BuildOptions(tags=tags, package=package, operation_names=names, settings=settings))
+            built = BuildOptions(tags=tags, package=package, operation_names=names, settings=settings)
+            api = build_api(doc, built, warnings)
         except RecursionError:
             raise GeneratorError([Diagnostic(doc.source, "#", "schemas nest too deeply to generate from")]) from None
     return api, tuple(warnings)

@@ -42,6 +42,9 @@ def render_api(api: Api, overrides: Path | None = None) -> dict[str, str]:
         emit(f"{src}/models/{module.module_name}.py", "sdk/models/model.py.jinja", module=module)
         for schema in module.schemas:
             emit(f"docs/models/{schema.module_name}.md", "docs/model.md.jinja", schema=schema)
+    if api.webhooks:
+        emit(f"{src}/webhooks.py", "sdk/webhooks.py.jinja")
+        emit("docs/webhooks.md", "docs/webhooks.md.jinja")
     emit(f"{src}/resources/__init__.py", "sdk/resources/__init__.py.jinja")
     for resource in api.resources:
         emit(

@@ -9,7 +9,7 @@ the order in which operations happen to reach a schema.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import unquote
@@ -20,46 +20,7 @@ from generator.errors import Diagnostic, GeneratorError, pointer_join, pointer_p
 from generator.ir import EnumMember, Field, ModelModule, Schema, TypeRef
 from generator.literals import py_literal
 from generator.model_modules import group_modules
-
-# Names the models modules import, and the SDK's own public names: a schema wanting one is named
-# with a `Model` suffix instead (`BadRequestError` -> `BadRequestErrorModel`).
-RESERVED_CLASSES = frozenset(
-    {
-        # what a models module imports
-        "Annotated",
-        "Any",
-        "BaseModel",
-        "ConfigDict",
-        "Decimal",
-        "Field",
-        "OpenEnum",
-        "SerializationInfo",
-        "SerializerFunctionWrapHandler",
-        "Tag",
-        "UUID",
-        # the SDK's public names
-        "APIConnectionError",
-        "APIError",
-        "APIResponseError",
-        "APIStatusError",
-        "APITimeoutError",
-        "AuthenticationError",
-        "BadRequestError",
-        "CodatError",
-        "ConflictError",
-        "InternalServerError",
-        "NotFoundError",
-        "PaymentRequiredError",
-        "PermissionDeniedError",
-        "RateLimitError",
-        "RequestValidationError",
-        "ResponseDecodingError",
-        "ResponseTooLargeError",
-        "ResponseValidationError",
-        "RetryConfig",
-        "UnprocessableEntityError",
-    }
-)
+from generator.reserved import reserved as reserved_names
 
 _STRUCTURAL = frozenset({"properties", "items", "additionalProperties", "allOf", "anyOf", "oneOf"})
 _FORMATS = {
@@ -69,6 +30,8 @@ _FORMATS = {
     "decimal": ("Decimal", "from decimal import Decimal"),
     "binary": ("bytes", ""),
 }
+# A chain of `$ref`s and one-part allOfs longer than this is no schema anyone wrote.
+_MAX_LAYERS = 64
 _PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
 ANY = TypeRef(kind="any", annotation="Any", imports=("from typing import Any",))
 
@@ -87,7 +50,7 @@ class SchemaBuilder:
 
     def __init__(self, doc: Document, reserved: frozenset[str] = frozenset()) -> None:
         self.doc = doc
-        self._reserved = RESERVED_CLASSES | reserved
+        self._reserved = reserved_names().classes | reserved
         self._named: dict[str, _Named] = {}
         self._names: dict[str, str] = {}
         # Inline schemas that repeat another word for word -> the pointer of the one made a class.
@@ -287,24 +250,11 @@ class SchemaBuilder:
         Each variant is tagged with its mapping key (or, without a mapping, its component name), and a
         callable discriminator reads that property from a dict or a model, so variants need no Literal.
         """
-        discriminator = node.get("discriminator")
-        if not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
+        tagged = discriminator_tags(node, variants, types)
+        if tagged is None:
             return None
-        if not types or any(t.kind != "model" or t.nullable for t in types):
-            return None
-        mapping = discriminator.get("mapping")
-        by_ref = (
-            {ref: key for key, ref in (mapping or {}).items() if isinstance(ref, str)}
-            if isinstance(mapping, dict)
-            else {}
-        )
-        tags = []
-        for variant, variant_type in zip(variants, types, strict=True):
-            ref = variant.get("$ref") if isinstance(variant, dict) else None
-            tag = by_ref.get(ref) if ref else None
-            tags.append(tag or (ref.rsplit("/", 1)[-1] if ref else variant_type.name))
-        wire = discriminator["propertyName"]
-        attr = naming.safe_snake(wire, naming.MODEL_RESERVED, fallback="field")
+        wire, tags = tagged
+        attr = naming.safe_snake(wire, reserved_names().fields, fallback="field")
         arms = " | ".join(
             f"Annotated[{t.annotation}, Tag({py_literal(tag)})]" for t, tag in zip(types, tags, strict=True)
         )
@@ -348,6 +298,7 @@ class SchemaBuilder:
         properties, required, description, accepts_more = self._merged(named.node, named.pointer)
         fields: list[Field] = []
         used: set[str] = set()
+        wires = set(properties) | required
         for wire_name, (prop, prop_pointer) in properties.items():
             field_type = self.type_of(prop, prop_pointer)
             target, _ = self.deref(prop, prop_pointer)
@@ -359,11 +310,10 @@ class SchemaBuilder:
             nullable = field_type.nullable or field_type.kind == "any"
             if not is_required and default is None:
                 field_type = optional(field_type)
-            py_name = naming.safe_snake(wire_name, naming.MODEL_RESERVED, fallback="field")
             fields.append(
                 Field(
                     wire_name=wire_name,
-                    py_name=_unique(py_name, used, "_"),
+                    py_name=_field_name(wire_name, wires, used),
                     type=field_type,
                     required=is_required,
                     default_repr=None if is_required else (default or "None"),
@@ -371,7 +321,6 @@ class SchemaBuilder:
                     or self._annotation_description(own, prop_pointer)
                     or self._inherited_description(target, field_type),
                     deprecated=_flag(own, target, "deprecated"),
-                    example_repr=_example_repr(prop, target, field_type),
                     read_only=read_only,
                     write_only=write_only,
                     nullable=nullable,
@@ -381,17 +330,15 @@ class SchemaBuilder:
         # wants it, so the caller can send it; with nothing known of it, it is of any type and optional
         # (some documents' undefined names are no property at all: figshare's `array[integer](optional)`).
         for wire_name in sorted(required - properties.keys()):
-            py_name = naming.safe_snake(wire_name, naming.MODEL_RESERVED, fallback="field")
             fields.append(
                 Field(
                     wire_name=wire_name,
-                    py_name=_unique(py_name, used, "_"),
+                    py_name=_field_name(wire_name, wires, used),
                     type=ANY,
                     required=False,
                     default_repr="None",
                     description="Required by the API document, which does not say what it holds.",
                     deprecated=False,
-                    example_repr=None,
                     nullable=True,
                 )
             )
@@ -453,6 +400,35 @@ class SchemaBuilder:
         required |= {r for r in node.get("required") or [] if isinstance(r, str)}
         return properties, required, as_text(node.get("description")), accepts_more
 
+    # ---- what examples read -----------------------------------------------------------------
+
+    def facets(self, node: Any, pointer: str) -> dict[str, Any]:
+        """The keywords that describe one value, gathered along `$ref`s and one-part allOfs; the outer
+        node's win, so a property's own `example` or bounds beat those of the schema it refers to."""
+        layers: list[dict[str, Any]] = []
+        while isinstance(node, dict) and len(layers) < _MAX_LAYERS:
+            layers.append(node)
+            if isinstance(node.get("$ref"), str):
+                node, pointer = self.deref(node, pointer)
+                continue
+            parts = self._substantive_parts(node, pointer)
+            if len(parts) != 1:
+                break
+            node, pointer = parts[0]
+        merged: dict[str, Any] = {}
+        for layer in reversed(layers):
+            merged.update(layer)
+        return merged
+
+    def node_of(self, schema: Schema) -> dict[str, Any]:
+        """The document's schema a class was made from (its pointer is `schema.pointer`)."""
+        return self._named[schema.pointer].node
+
+    def properties_of(self, schema: Schema) -> dict[str, tuple[Any, str]]:
+        """An object class's properties as the document writes them (allOf merged): wire name to
+        (schema node, pointer)."""
+        return self._merged(self.node_of(schema), schema.pointer)[0]
+
     # ---- output -----------------------------------------------------------------------------
 
     def modules(self) -> tuple[ModelModule, ...]:
@@ -465,6 +441,28 @@ class SchemaBuilder:
 
     def _error(self, pointer: str, message: str) -> GeneratorError:
         return GeneratorError([Diagnostic(self.doc.source, pointer, message, line=self.doc.line_of(pointer))])
+
+
+def discriminator_tags(
+    node: dict[str, Any], variants: list[Any], types: Sequence[TypeRef]
+) -> tuple[str, list[str]] | None:
+    """The property that tells a union's model variants apart, and each variant's value of it (its
+    mapping key, else its component name), when the union has a `discriminator` and only models."""
+    discriminator = node.get("discriminator")
+    if not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
+        return None
+    if not types or len(types) != len(variants) or any(t.kind != "model" or t.nullable for t in types):
+        return None
+    mapping = discriminator.get("mapping")
+    by_ref = (
+        {ref: key for key, ref in (mapping or {}).items() if isinstance(ref, str)} if isinstance(mapping, dict) else {}
+    )
+    tags = []
+    for variant, variant_type in zip(variants, types, strict=True):
+        ref = variant.get("$ref") if isinstance(variant, dict) else None
+        tag = by_ref.get(ref) if ref else None
+        tags.append(tag or (ref.rsplit("/", 1)[-1] if ref else variant_type.name))
+    return discriminator["propertyName"], tags
 
 
 def _content_key(node: dict[str, Any]) -> str | None:
@@ -643,9 +641,17 @@ def _flag(own: dict[str, Any], target: Any, key: str) -> bool:
     return own.get(key) is True or (isinstance(target, dict) and target.get(key) is True)
 
 
-def _unique(name: str, used: set[str], sep: str) -> str:
+def _field_name(wire: str, wires: set[str], used: set[str]) -> str:
+    """A field's Python name: safe, unique in its model, and never another field's wire name (with
+    `populate_by_name`, a value sent under that wire name would be read into both fields)."""
+    others = wires - {wire}
+    return _unique(naming.safe_snake(wire, reserved_names().fields | others, fallback="field"), used, "_", others)
+
+
+def _unique(name: str, used: set[str], sep: str, also: set[str] | frozenset[str] = frozenset()) -> str:
+    """`name`, or it numbered, so that it is none of `used` (which it joins) and none of `also`."""
     candidate, counter = name, 2
-    while candidate in used:
+    while candidate in used or candidate in also:
         candidate = f"{name}{sep}{counter}"
         counter += 1
     used.add(candidate)
@@ -654,20 +660,6 @@ def _unique(name: str, used: set[str], sep: str) -> str:
 
 def _nonempty(line: str) -> tuple[str, ...]:
     return (line,) if line else ()
-
-
-def _example_repr(prop: Any, target: Any, field_type: TypeRef) -> str | None:
-    """The document's example for a field, when it is a literal of the field's type."""
-    for node in (prop, target):
-        if not isinstance(node, dict):
-            continue
-        examples = node.get("examples")
-        candidates = [examples[0]] if isinstance(examples, list) and examples else []
-        candidates += [node["example"]] if "example" in node else []
-        for value in candidates:
-            if _is_scalar(value) and fits(value, field_type.name):
-                return py_literal(value)
-    return None
 
 
 def fits(value: Any, type_name: str) -> bool:
@@ -679,7 +671,3 @@ def fits(value: Any, type_name: str) -> bool:
     if isinstance(value, float):
         return type_name == "float" and value == value
     return isinstance(value, str) and type_name == "str"
-
-
-def _is_scalar(value: Any) -> bool:
-    return isinstance(value, str | int | float | bool) and not (isinstance(value, float) and value != value)

@@ -11,11 +11,9 @@ from typing import Any, Literal
 from generator import naming
 from generator.document import Document, as_mapping
 from generator.ir import Credential, CredentialRole, SchemeKind, SecurityScheme
+from generator.reserved import reserved
 
 # The client's own constructor arguments: a scheme named like one of them takes a suffix.
-_CLIENT_ARGS = frozenset(
-    {"self", "server_url", "timeout", "max_retries", "retry_config", "http_client", "default_headers"}
-)
 _PLACEHOLDERS: dict[CredentialRole, str] = {
     "value": "YOUR_API_KEY",
     "username": "YOUR_USERNAME",
@@ -28,7 +26,7 @@ _PLACEHOLDERS: dict[CredentialRole, str] = {
 def security_schemes(doc: Document, package: str) -> tuple[SecurityScheme, ...]:
     """Every declared scheme the client can apply, in the document's order, arguments named after them."""
     declared = as_mapping(as_mapping(doc.data.get("components")).get("securitySchemes"))
-    used: set[str] = set(_CLIENT_ARGS)
+    used: set[str] = set(reserved().credentials)
     schemes = []
     for key, raw in declared.items():
         try:

@@ -21,7 +21,7 @@ def surface(api: Api) -> dict[str, Any]:
     received: set[str] = set()
     for resource in api.resources:
         for op in resource.operations:
-            methods[f"{resource.attr_name}.{op.method_name}"] = _method(op)
+            methods[f"{resource.access}.{op.method_name}"] = _method(op)
             for param in (*op.path_params, *op.query_params, *op.header_params, *op.cookie_params):
                 sent.update(_named(param.type))
             if op.body is not None:

@@ -52,13 +52,19 @@ def real_doc() -> Path:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    from tests.golden import test_every_tag
+    from tests.golden import test_every_tag, test_examples
     from tests.prism import test_prism
 
     prism = test_prism.pytest_terminal_summary_lines()
     if prism:
         terminalreporter.section("Prism contract suite")
         for line in prism:
+            terminalreporter.write_line(line)
+
+    examples = test_examples.pytest_terminal_summary_lines()
+    if examples:
+        terminalreporter.section("docs examples: one mypy and one pyright run over all")
+        for line in examples:
             terminalreporter.write_line(line)
 
     lines = test_every_tag.pytest_terminal_summary_lines()

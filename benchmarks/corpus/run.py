@@ -445,6 +445,13 @@ def prism(corpus: Path, chosen: list[tuple[int, str]], mode: str, jobs: int) -> 
     sys.path.insert(0, str(ROOT))  # the suite lives in tests/, which is no installed package
     from tests.prism import report
     from tests.prism.family import Job, run_documents
+    from tests.prism.server import NodeUnavailable, PrismFailed, installed_prism
+
+    try:
+        installed_prism()
+    except (NodeUnavailable, PrismFailed) as exc:
+        print(exc, file=sys.stderr)
+        return 1
 
     CACHE.mkdir(parents=True, exist_ok=True)
     results_file = CACHE / f"results-{mode}.jsonl"

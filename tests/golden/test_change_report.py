@@ -39,7 +39,8 @@ class Walk:
         self.operations: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         for route, item in self.data.get("paths", {}).items():
             for method in _METHODS:
-                if isinstance(item.get(method), dict):
+                # An operation marked x-speakeasy-ignore is in no SDK, so in no report either.
+                if isinstance(item.get(method), dict) and item[method].get("x-speakeasy-ignore") is not True:
                     self.operations[pointer_join("#/paths", route, method)] = (item, item[method])
         # Schema pointer -> its properties (allOf parts merged), required names, enum, and the roles it is met in.
         self.objects: dict[str, tuple[set[str], set[str]]] = {}

@@ -145,6 +145,17 @@ def test_a_package_that_is_no_import_name_is_a_usage_error(tmp_path: Path) -> No
     assert "template" not in result.stderr and not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("package", ["httpx", "pydantic", "anyio", "json", "typing"])
+def test_a_package_that_would_shadow_what_the_sdk_imports_is_a_usage_error(tmp_path: Path, package: str) -> None:
+    result = run("generate", "--package", package, "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"codat-sdkgen: error: --package {package!r} would shadow a module the SDK imports (Python's own, or a"
+        f" dependency's); did you mean '{package}_sdk'?"
+    )
+    assert not (tmp_path / "out").exists()
+
+
 def test_out_naming_a_file_is_one_line(tmp_path: Path) -> None:
     target = tmp_path / "notes.txt"
     target.write_text("mine", encoding="utf-8")

@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from generator.document import HTTP_METHODS
-from generator.pipeline import generate
 from generator.write import write_tree
 from tests.conftest import ROOT
+from tests.docexamples import family, generated
 from tests.doclinks import broken_links
 
 FAMILY = ROOT.parent / "shared" / "specs" / "codat"
@@ -38,9 +38,8 @@ def test_the_family_is_there() -> None:
 @pytest.mark.realdoc
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_document_generates_a_clean_sdk(name: str, tmp_path: Path) -> None:
-    spec = FAMILY / name
-    package = "codat_" + name.split(".")[0].removeprefix("Codat-").lower().replace("-", "_")
-    result = generate(spec, None, package)
+    spec, package = family()[name]
+    result = generated(name)  # shared with the examples' type checks (tests/golden/test_examples.py)
     out = tmp_path / "sdk"
     write_tree(out, result.files)
 

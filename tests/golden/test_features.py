@@ -48,6 +48,8 @@ DOC: dict[str, Any] = {
                 "tags": ["Things"],
                 "operationId": "get-thing-notes",
                 "deprecated": True,
+                "x-speakeasy-deprecation-message": "Use [the notes API](https://notes.example.test) instead.\nIt goes.",
+                "x-speakeasy-deprecation-replacement": "ping",
                 "parameters": [{"name": "thingId", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "ok", "content": {"text/plain": {"schema": {"type": "string"}}}}},
             }
@@ -281,6 +283,30 @@ def test_deprecated_operations_warn_at_the_callers_line(package: Path) -> None:
     printed, blamed = out.splitlines()
     assert printed == "hello"
     assert blamed == str([("DeprecationWarning", "<string>", line) for line in (14, 15, 16, 11)])
+
+
+NOTES = "Use the notes API instead. It goes."
+LINKED = "Use [the notes API](https://notes.example.test) instead. It goes."
+
+
+def test_a_deprecation_says_what_replaces_it_in_the_warning_the_docstring_and_the_docs(package: Path) -> None:
+    said = "things.list_notes is deprecated by the API document; use default.ping instead: " + NOTES
+    out = run_python(
+        package,
+        "import warnings\nfrom awkward import Awkward\n"
+        + WITH_SERVER
+        + "    server.add('GET', '/things/t1/notes', body=b'hello', headers={'Content-Type': 'text/plain'})\n"
+        "    client = Awkward(auth_header='k', server_url=server.url)\n"
+        "    with client, warnings.catch_warnings(record=True) as caught:\n"
+        "        warnings.simplefilter('always')\n"
+        "        client.things.list_notes(thing_id='t1')\n"
+        "    print(caught[0].message)\n"
+        "    print(client.things.list_notes.__doc__)",
+    )
+    assert out.splitlines()[0] == said
+    assert f"Deprecated: use `default.ping` instead. {LINKED}" in out
+    page = (package / "docs" / "sdks" / "things" / "README.md").read_text()
+    assert f"calling it warns. Use `default.ping` instead. {LINKED}" in page
 
 
 def test_responses_of_standard_library_types_parse(package: Path) -> None:

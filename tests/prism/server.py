@@ -1,5 +1,5 @@
 """Stoplight Prism as a mock server on 127.0.0.1: installed from tests/prism/package-lock.json, started per
-document, stopped when its document is done."""
+document, stopped when its document is done. The same lock pins pyright, which type-checks the docs' examples."""
 
 from __future__ import annotations
 
@@ -13,29 +13,47 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PRISM = HERE / "node_modules" / ".bin" / "prism"
+PYRIGHT = HERE / "node_modules" / ".bin" / "pyright"
 INSTALL = ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"]
 START_TIMEOUT_S = 120.0
 
 
-class PrismUnavailable(Exception):
-    """This machine cannot run Prism (no node): the suite is skipped, saying this."""
+class NodeUnavailable(Exception):
+    """This machine has no node: what needs a node tool is skipped, saying this."""
 
 
 class PrismFailed(Exception):
-    """Prism could not be installed, or could not serve a document."""
+    """A node tool could not be installed, or Prism could not serve a document."""
 
 
 def installed_prism() -> Path:
     """Prism's command; installs it (as `make prism` does) when node is there and it is not."""
+    return installed_node_tool(PRISM, "the Prism contract suite")
+
+
+def installed_node_tool(command: Path, needed_by: str) -> Path:
+    """A command of this folder's node packages (Prism, pyright), installed from its package-lock.json
+    (as `make prism` does) when node is there and the command is not. Raises NodeUnavailable without
+    node, PrismFailed when the install fails: the corpus runner uses it outside pytest."""
     if shutil.which("node") is None or shutil.which("npm") is None:
-        raise PrismUnavailable(
-            "node and npm are not installed: the Prism contract suite needs them (https://nodejs.org)"
-        )
-    if not PRISM.exists():
+        raise NodeUnavailable(f"node and npm are not installed: {needed_by} needs them (https://nodejs.org)")
+    if not command.exists():
         ran = subprocess.run(INSTALL, cwd=HERE, capture_output=True, text=True, timeout=600, check=False)
         if ran.returncode != 0:
-            raise PrismFailed(f"`npm ci` in {HERE} could not install Prism:\n{ran.stderr[-3000:]}")
-    return PRISM
+            raise PrismFailed(f"`npm ci` in {HERE} could not install {command.name}:\n{ran.stderr[-3000:]}")
+    return command
+
+
+def node_tool_or_skip(command: Path, needed_by: str) -> Path:
+    """The command for a test: the test is skipped, saying why, without node, and fails if the install does."""
+    import pytest  # only tests call this; the corpus runner has no pytest session
+
+    try:
+        return installed_node_tool(command, needed_by)
+    except NodeUnavailable as exc:
+        pytest.skip(str(exc))
+    except PrismFailed as exc:
+        pytest.fail(str(exc))
 
 
 def _free_port() -> int:

@@ -33,7 +33,7 @@ import pytest
 from tests.conftest import REAL_DOC, ROOT
 from tests.prism import report
 from tests.prism.family import MODES, DocumentRun, Job, run_documents
-from tests.prism.server import PrismFailed, PrismUnavailable, installed_prism
+from tests.prism.server import PRISM, node_tool_or_skip
 
 FAMILY = ROOT.parent / "shared" / "specs" / "codat"
 SPECS = [*sorted(FAMILY.glob("Codat-*")), REAL_DOC]
@@ -45,12 +45,7 @@ WALL: list[float] = []
 @pytest.fixture(scope="session")
 def family(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, DocumentRun]:
     """Every document the session's tests ask for, run once, several at a time."""
-    try:
-        installed_prism()
-    except PrismUnavailable as exc:
-        pytest.skip(str(exc))
-    except PrismFailed as exc:
-        pytest.fail(str(exc))
+    node_tool_or_skip(PRISM, "the Prism contract suite")
     wanted = {
         item.callspec.params["document"]
         for item in request.session.items

@@ -8,9 +8,9 @@ import inspect
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,12 +24,12 @@ from codat_accounting import CodatAccounting, models
 
 from tests.conftest import GENERATED, ROOT
 from tests.httpserver import TestServer
+from tests.prism.server import PYRIGHT, node_tool_or_skip
 from tests.sdk.test_customers import AUTH, BASE, COMPANY, CONNECTION, CUSTOMER, PUSH, PUSH_SUMMARY
 from tests.sdk.test_runtime import unused_port
 
 DOCS = sorted([GENERATED / "README.md", *(GENERATED / "docs").rglob("*.md")])
 CODE = re.compile(r"```python\n(.*?)```", re.S)
-PYRIGHT = "pyright@1.1.389"
 GET_PATH = f"{BASE}/data/customers/C-1042"
 
 
@@ -78,12 +78,11 @@ def test_the_docs_examples_type_check_under_mypy_without_its_plugin(examples: Pa
 
 
 def test_the_docs_examples_type_check_under_pyright_strict(examples: Path) -> None:
-    npx = shutil.which("npx")
-    assert npx is not None, "Node's npx runs pyright (README: development set-up)"
+    pyright = node_tool_or_skip(PYRIGHT, "pyright type-checks the docs' examples")
     config = {"typeCheckingMode": "strict", "pythonVersion": "3.10", "extraPaths": [str(GENERATED / "src")]}
     (examples / "pyrightconfig.json").write_text(json.dumps(config), encoding="utf-8")
     checked = subprocess.run(
-        [npx, "--yes", PYRIGHT, "--pythonpath", str(ROOT / ".venv" / "bin" / "python")],
+        [str(pyright), "--pythonpath", sys.executable],
         cwd=examples,
         capture_output=True,
         text=True,

@@ -380,3 +380,23 @@ def test_bank_feeds_sends_and_reads_amounts_with_every_digit(tmp_path: Path) -> 
         sys.path.remove(str(tmp_path / "sdk" / "src"))
         for name in [m for m in sys.modules if m.split(".")[0] == "bank_feeds_wire"]:
             del sys.modules[name]
+
+
+def test_extra_query_and_extra_body_send_what_the_document_does_not_declare(wire: tuple[ModuleType, Path]) -> None:
+    """The way round the typo guard: a field the model refuses goes in `extra_body`, as given (off the
+    document by design, so the server here checks nothing against it)."""
+    models = wire[0].models
+    with serve() as server, client(wire, server) as api:
+        server.add("POST", "/payments", json_body={"amount": 1})
+        with pytest.raises(wire[0].RequestValidationError, match="Payment has no such field"):
+            api.wire.pay(payment={"amount": 1, "tip": Decimal("0.50")})
+        api.wire.pay(
+            payment=models.Payment(amount=Decimal("1.00")),
+            extra_body={"tip": Decimal("0.50")},
+            extra_query={"trace": "a b", "ids": [1, 2]},
+        )
+        with pytest.raises(wire[0].RequestValidationError, match="extra_body: the body is not an object"):
+            api.wire.pay_batch(body=[], extra_body={"x": 1})
+    (request,) = server.requests[-1:]
+    assert request.body == b'{"amount":1.00,"tip":0.50}'
+    assert request.raw_query == "trace=a%20b&ids=1&ids=2"

@@ -68,10 +68,20 @@ def test_strict_keeps_them_fatal(case: str, tmp_path: Path) -> None:
 
 def test_an_example_of_the_wrong_type_and_an_unknown_format_generate(tmp_path: Path) -> None:
     data = with_thing(n={"type": "integer", "example": "many"}, c={"type": "string", "format": "ISO4217"})
+    data["components"]["schemas"]["Thing"]["required"] = ["n"]
+    body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
+    data["paths"]["/things"] = {
+        "post": {
+            "tags": ["Things"],
+            "operationId": "create-thing",
+            "requestBody": body,
+            "responses": {"204": {"description": "ok"}},
+        }
+    }
     api, warnings = checked_api(write(tmp_path, data), ("Things",), "pkg")
     assert [w.pointer for w in warnings] == [f"{THING_PROPERTY}/c/format"]
-    by_name = {f.wire_name: f for m in api.modules for s in m.schemas for f in s.fields}
-    assert by_name["n"].example_repr is None  # never shown as an int's example
+    create = next(op for op in api.resources[0].operations if op.method_name == "create")
+    assert [(a.py_name, a.source) for a in create.example.args] == [("thing", "models.Thing(n=1)")]  # never "many"
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from generator import naming
+from generator.reserved import reserved
 
 
 @pytest.mark.parametrize(
@@ -72,7 +73,7 @@ def test_case_conversions(text: str, snake: str, pascal: str) -> None:
     ],
 )
 def test_safe_snake_avoids_keywords_reserved_names_and_leading_digits(text: str, expected: str) -> None:
-    assert naming.safe_snake(text, naming.MODEL_RESERVED) == expected
+    assert naming.safe_snake(text, reserved().fields) == expected
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,8 @@ from ._exceptions import (
     ResponseTooLargeError,
     ResponseValidationError,
     UnprocessableEntityError,
+    WebhookError,
+    WebhookVerificationError,
 )
 from ._retries import RetryConfig
 from ._version import __version__
@@ -50,6 +52,8 @@ __all__ = [
     "ResponseValidationError",
     "RetryConfig",
     "UnprocessableEntityError",
+    "WebhookError",
+    "WebhookVerificationError",
     "__version__",
     "models",
 ]

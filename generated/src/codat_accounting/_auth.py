@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import inspect
 import json
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeAlias
 from urllib.parse import quote, urljoin
 
 import httpx
@@ -24,6 +25,12 @@ from ._exceptions import CodatError
 
 Requirement = tuple[tuple[str, ...], ...]
 Role = Literal["value", "username", "password", "client_id", "client_secret"]
+# A credential as given: the text, or what returns it when called (for each request: a key that is
+# rotated, or fetched from a vault); the async client also awaits what such a callable returns.
+Credential: TypeAlias = str | Callable[[], str]
+AsyncCredential: TypeAlias = str | Callable[[], str | Awaitable[str]]
+# The credentials of the schemes chosen for one request, each as text: scheme key, then role.
+Values = dict[str, dict[Role, str]]
 
 # A token this close to its expiry is fetched anew rather than sent.
 _EXPIRY_MARGIN = 30.0
@@ -71,9 +78,8 @@ class ClientCredentials:
     fetching the same token twice.
     """
 
-    def __init__(self, token_url: str, client_id: str, client_secret: str, scopes: tuple[str, ...]) -> None:
+    def __init__(self, token_url: str, scopes: tuple[str, ...]) -> None:
         self.token_url = token_url
-        self._basic = _basic(quote(client_id, safe=""), quote(client_secret, safe=""))
         self._scopes = scopes
         self._token: str | None = None
         self._expires_at: float | None = None
@@ -89,15 +95,18 @@ class ClientCredentials:
             return None
         return self._token
 
-    def build_request(self, client: httpx.Client | httpx.AsyncClient, base_url: str) -> httpx.Request:
+    def build_request(
+        self, client: httpx.Client | httpx.AsyncClient, base_url: str, values: Mapping[Role, str]
+    ) -> httpx.Request:
         data = {"grant_type": "client_credentials"}
         if self._scopes:
             data["scope"] = " ".join(self._scopes)
+        basic = _basic(quote(values["client_id"], safe=""), quote(values["client_secret"], safe=""))
         return client.build_request(
             "POST",
             urljoin(base_url + "/", self.token_url),
             data=data,
-            headers={"Authorization": self._basic, "Accept": "application/json"},
+            headers={"Authorization": basic, "Accept": "application/json"},
         )
 
     def store(self, response: httpx.Response, now: float) -> str:
@@ -126,25 +135,24 @@ class Credentials:
         self,
         schemes: Sequence[Scheme],
         args: Sequence[CredentialArg],
-        given: Mapping[str, str | None],
+        given: Mapping[str, AsyncCredential | None],
         environ: Mapping[str, str] = os.environ,
     ) -> None:
         self._schemes = {s.key: s for s in schemes}
         self._args = args
-        self._values: dict[str, dict[str, str]] = {}
+        self._values: dict[str, dict[Role, AsyncCredential]] = {}
         for arg in args:
             value = given.get(arg.arg)
             value = value if value is not None else environ.get(arg.env)
+            if value is not None and not isinstance(value, str) and not callable(value):
+                raise TypeError(f"{arg.arg} must be a str or a callable that returns one, not {type(value).__name__}")
             if value:
                 self._values.setdefault(arg.scheme, {})[arg.role] = value
         self.token_sources: dict[str, ClientCredentials] = {}
         for key, values in self._values.items():
             scheme = self._schemes[key]
             if scheme.kind == "oauth2" and "value" not in values and {"client_id", "client_secret"} <= set(values):
-                source = ClientCredentials(
-                    scheme.token_url, values["client_id"], values["client_secret"], scheme.scopes
-                )
-                self.token_sources[key] = source
+                self.token_sources[key] = ClientCredentials(scheme.token_url, scheme.scopes)
 
     def __repr__(self) -> str:
         return f"Credentials(schemes={sorted(self._values)!r})"
@@ -179,18 +187,53 @@ class Credentials:
         hint = self.missing(requirement[0]) or "configure one of its security schemes"
         raise CodatError(f"{operation_id} needs credentials: {hint}")
 
-    def place(self, keys: Sequence[str], tokens: Mapping[str, str]) -> Placement:
-        """The headers, query parameters and cookies that carry the schemes `keys`."""
+    def resolved(self, keys: Sequence[str]) -> Values:
+        """The credentials of the schemes `keys` as text, each callable called now (sync client)."""
+        values: Values = {}
+        for key in keys:
+            for role, given in self._values.get(key, {}).items():
+                value = given() if callable(given) else given
+                if inspect.isawaitable(value):
+                    _close(value)
+                    raise CodatError(
+                        f"{self._arg(key, role)}: its callable returned an awaitable; the sync client calls it"
+                    )
+                values.setdefault(key, {})[role] = self._checked(key, role, value)
+        return values
+
+    async def aresolved(self, keys: Sequence[str]) -> Values:
+        """The credentials of the schemes `keys` as text, each callable called, and awaited if it must be."""
+        values: Values = {}
+        for key in keys:
+            for role, given in self._values.get(key, {}).items():
+                value = given() if callable(given) else given
+                if inspect.isawaitable(value):
+                    value = await value
+                values.setdefault(key, {})[role] = self._checked(key, role, value)
+        return values
+
+    def _checked(self, key: str, role: Role, value: object) -> str:
+        if not isinstance(value, str) or not value:
+            shown = "an empty str" if value == "" else type(value).__name__
+            raise CodatError(f"{self._arg(key, role)}: its callable returned {shown}, not the credential as a str")
+        return value
+
+    def _arg(self, key: str, role: Role) -> str:
+        return next((a.arg for a in self._args if a.scheme == key and a.role == role), key)
+
+    def place(self, keys: Sequence[str], values: Values, tokens: Mapping[str, str]) -> Placement:
+        """The headers, query parameters and cookies that carry the schemes `keys`, with their
+        credentials `values` (resolved for this request) and OAuth2 `tokens`."""
         placed = Placement({}, {}, {})
         for key in keys:
             scheme = self._schemes[key]
-            values = self._values.get(key, {})
+            given = values.get(key, {})
             if scheme.kind == "mutual_tls":
                 continue
             if scheme.kind == "basic":
-                placed.headers["Authorization"] = _basic(values["username"], values["password"])
+                placed.headers["Authorization"] = _basic(given["username"], given["password"])
                 continue
-            value = scheme.prefix + (values["value"] if "value" in values else tokens[key])
+            value = scheme.prefix + (given["value"] if "value" in given else tokens[key])
             target = {"header": placed.headers, "query": placed.query, "cookie": placed.cookies}[scheme.location]
             target[scheme.name] = value
         return placed
@@ -203,6 +246,13 @@ class Credentials:
     def secret_query_names(self) -> frozenset[str]:
         """Query parameters that carry a credential: never written to a log."""
         return frozenset(s.name for s in self._schemes.values() if s.kind == "api_key" and s.location == "query")
+
+
+def _close(awaitable: Awaitable[object]) -> None:
+    """Closes a coroutine that will never be awaited, so Python does not warn that it was forgotten."""
+    close = getattr(awaitable, "close", None)
+    if callable(close):
+        close()
 
 
 def _basic(username: str, password: str) -> str:

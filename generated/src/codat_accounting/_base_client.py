@@ -24,7 +24,7 @@ import anyio
 import httpx
 import pydantic
 
-from ._auth import ClientCredentials, Credentials, Requirement
+from ._auth import ClientCredentials, Credentials, Requirement, Role, Values
 from ._exceptions import (
     APIConnectionError,
     APIResponseError,
@@ -68,7 +68,9 @@ class RequestOptions:
     params: tuple[Parameter, ...] = ()
     # A form's fields (urlencoded, or multipart beside `files`).
     data: Mapping[str, object] | None = None
-    # A JSON body already written (`json_body`), or raw bytes.
+    # A JSON body, checked (`json_body`), to be written with `extra_body`'s fields.
+    json: object | None = None
+    # Raw bytes.
     content: bytes | None = None
     files: Mapping[str, FileContent] | None = None
     content_type: str | None = None
@@ -76,6 +78,9 @@ class RequestOptions:
     timeout: Timeout | NotGiven = NOT_GIVEN
     retries: RetryConfig | int | NotGiven | None = NOT_GIVEN
     extra_headers: Mapping[str, str] | None = None
+    # What the document does not declare, sent as given: the caller's way round the typo guard.
+    extra_query: Mapping[str, object] | None = None
+    extra_body: Mapping[str, object] | None = None
     security: Requirement = ()
     # The document's schema for each failure status ("404", "4XX", "default"), to parse the body by.
     errors: Mapping[str, Any] = field(default_factory=dict)
@@ -90,6 +95,9 @@ class Prepared:
     query: list[str]
     headers: dict[str, str]
     cookies: list[str]
+    # The body as it travels: JSON written, or a form's fields (extra_body's among them).
+    content: bytes | None
+    data: Mapping[str, object] | None
 
 
 @dataclass(frozen=True)
@@ -182,8 +190,9 @@ class BaseClient:
         return f"{type(self).__name__}(base_url={shown_url(self.base_url)!r})"
 
     def _prepared(self, options: RequestOptions) -> Prepared:
-        """The call's parameters checked against their types and written as their styles say, once for
-        every attempt; RequestValidationError before anything is sent when one is wrong."""
+        """The call's parameters checked against their types and written as their styles say, and its
+        body written, once for every attempt; RequestValidationError before anything is sent when one
+        is wrong."""
         path, query, headers, cookies, problems = options.path, [], {}, [], []
         for param in options.params:
             value, found = checked(param)
@@ -201,9 +210,16 @@ class BaseClient:
                 headers[param.wire_name] = header_value(param, value)
             else:
                 cookies.append(cookie_value(param, value))
+        for name, value in (options.extra_query or {}).items():
+            query += query_pairs(Parameter(name, name, "query", value, Any), value)
         if problems:
             raise RequestValidationError(options.call or options.operation_id, problems)
-        return Prepared(self.base_url + path, query, headers, cookies)
+        content, data = options.content, options.data
+        if options.extra_body and not _is_json(options.content_type or ""):
+            data = {**(options.data or {}), **options.extra_body}
+        elif options.json is not None or options.extra_body:
+            content = _written(options.json, options.extra_body or {}, options.call or options.operation_id)
+        return Prepared(self.base_url + path, query, headers, cookies, content, data)
 
     def _safe_url(self, request: httpx.Request) -> str:
         """The request's URL for messages and logs: credentials in its userinfo or query masked."""
@@ -249,11 +265,13 @@ class BaseClient:
         client: httpx.Client | httpx.AsyncClient,
         options: RequestOptions,
         prepared: Prepared,
+        values: Values,
         tokens: Mapping[str, str],
     ) -> httpx.Request:
-        credentials = self._credentials.place(self._credentials.choose(options.security, options.operation_id), tokens)
+        keys = self._credentials.choose(options.security, options.operation_id)
+        credentials = self._credentials.place(keys, values, tokens)
         headers = {**self._default_headers, "Accept": options.accept, **credentials.headers}
-        has_body = options.content is not None or options.data is not None
+        has_body = prepared.content is not None or prepared.data is not None
         if options.content_type is not None and options.files is None and has_body:
             headers["Content-Type"] = options.content_type  # multipart: httpx writes it with the boundary
         headers.update(prepared.headers)
@@ -272,8 +290,8 @@ class BaseClient:
             options.method,
             prepared.url + ("?" + "&".join(query) if query else ""),
             headers=headers,
-            data=_form(options.data) if options.data is not None else None,
-            content=options.content,
+            data=_form(prepared.data) if prepared.data is not None else None,
+            content=prepared.content,
             files=options.files,
             timeout=timeout if timeout is not None else httpx.Timeout(None),
         )
@@ -456,9 +474,10 @@ class SyncAPIClient(BaseClient):
         prepared = self._prepared(options)
         refreshed = False
         while True:
-            request = self._build_request(
-                self._http, options, prepared, {k: self._token(s) for k, s in sources.items()}
-            )
+            # Credentials given as callables are called for each attempt: a rotated key is picked up.
+            values = self._credentials.resolved(self._credentials.choose(options.security, options.operation_id))
+            tokens = {k: self._token(s, values[k]) for k, s in sources.items()}
+            request = self._build_request(self._http, options, prepared, values, tokens)
             sent_at = time.monotonic()
             deadline = self._deadline(options)
             try:
@@ -518,12 +537,12 @@ class SyncAPIClient(BaseClient):
         except (httpx.TransportError, APIResponseError):
             response._content = b""
 
-    def _token(self, source: ClientCredentials) -> str:
+    def _token(self, source: ClientCredentials, values: Mapping[Role, str]) -> str:
         with source.lock:
             token = source.current(self._clock())
             if token is not None:
                 return token
-            response = self._http.send(source.build_request(self._http, self.base_url))
+            response = self._http.send(source.build_request(self._http, self.base_url, values))
             if not response.is_success:
                 raise make_status_error(response, None, url=self._safe_url(response.request))
             return source.store(response, self._clock())
@@ -562,8 +581,10 @@ class AsyncAPIClient(BaseClient):
         prepared = self._prepared(options)
         refreshed = False
         while True:
-            tokens = {k: await self._token(s) for k, s in sources.items()}
-            request = self._build_request(self._http, options, prepared, tokens)
+            # Credentials given as callables are called (and awaited) for each attempt.
+            values = await self._credentials.aresolved(self._credentials.choose(options.security, options.operation_id))
+            tokens = {k: await self._token(s, values[k]) for k, s in sources.items()}
+            request = self._build_request(self._http, options, prepared, values, tokens)
             sent_at = time.monotonic()
             deadline = self._deadline(options)
             try:
@@ -624,12 +645,12 @@ class AsyncAPIClient(BaseClient):
         except (httpx.TransportError, APIResponseError):
             response._content = b""
 
-    async def _token(self, source: ClientCredentials) -> str:
+    async def _token(self, source: ClientCredentials, values: Mapping[Role, str]) -> str:
         async with source.async_lock:
             token = source.current(self._clock())
             if token is not None:
                 return token
-            response = await self._http.send(source.build_request(self._http, self.base_url))
+            response = await self._http.send(source.build_request(self._http, self.base_url, values))
             if not response.is_success:
                 raise make_status_error(response, None, url=self._safe_url(response.request))
             return source.store(response, self._clock())
@@ -735,16 +756,24 @@ def _holds_decimal(tp: Any) -> bool:
     return False
 
 
-def json_body(body: object, tp: Any, call: str, argument: str) -> bytes | None:
+def json_body(body: object, tp: Any, call: str, argument: str) -> Any:
     """A JSON request body of any shape (a model, a union, a list or map of models, a scalar), models
-    and dicts alike, checked against its type and written with every Decimal's digits; None: no body."""
+    and dicts alike, checked against its type, as the data it sends (Decimals kept); None: no body."""
     if body is None:
         return None
-    data = _request_data(_checked_body(body, tp, call, argument), tp)
+    return _request_data(_checked_body(body, tp, call, argument), tp)
+
+
+def _written(data: object, extra: Mapping[str, object], call: str) -> bytes:
+    """A JSON body's bytes, with `extra_body`'s fields added to its object, every Decimal's digits kept."""
+    if extra:
+        if data is not None and not isinstance(data, dict):
+            raise RequestValidationError(call, ["extra_body: the body is not an object, so it takes no fields"])
+        data = {**(data or {}), **extra}
     try:
         return dumps(data)
     except ValueError as exc:
-        raise RequestValidationError(call, [f"{argument}: {exc}"]) from None
+        raise RequestValidationError(call, [f"body: {exc}"]) from None
 
 
 def form_body(body: object, model: type[BaseModel], call: str, argument: str) -> dict[str, Any] | None:

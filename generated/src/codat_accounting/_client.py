@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ._auth import Credentials
+from ._auth import AsyncCredential, Credential, Credentials
 from ._base_client import AsyncAPIClient, SyncAPIClient, checked_max_retries
 from ._constants import (
     CREDENTIAL_ARGS,
@@ -38,7 +38,7 @@ __all__ = [
 
 
 def _settings(
-    credentials: Mapping[str, str | None],
+    credentials: Mapping[str, AsyncCredential | None],
     server_url: str | None,
     max_retries: int,
     retry_config: RetryConfig | None,
@@ -65,11 +65,13 @@ class CodatAccounting(SyncAPIClient):
 
     Credentials come from `auth_header` or the `CODAT_ACCOUNTING_AUTH_HEADER` environment variable, the
     server from `server_url`, `CODAT_ACCOUNTING_SERVER_URL`, or https://api.codat.io.
+    A credential may be a callable that returns it, called for each request: a key
+    that is rotated or fetched is picked up without a new client.
     """
 
     def __init__(
         self,
-        auth_header: str | None = None,
+        auth_header: Credential | None = None,
         *,
         server_url: str | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
@@ -104,11 +106,13 @@ class AsyncCodatAccounting(AsyncAPIClient):
 
     Credentials come from `auth_header` or the `CODAT_ACCOUNTING_AUTH_HEADER` environment variable, the
     server from `server_url`, `CODAT_ACCOUNTING_SERVER_URL`, or https://api.codat.io.
+    A credential may be a callable that returns it (or an awaitable of it), called for each request: a key
+    that is rotated or fetched is picked up without a new client.
     """
 
     def __init__(
         self,
-        auth_header: str | None = None,
+        auth_header: AsyncCredential | None = None,
         *,
         server_url: str | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,

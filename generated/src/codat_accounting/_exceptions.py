@@ -32,6 +32,8 @@ __all__ = [
     "ResponseTooLargeError",
     "ResponseValidationError",
     "UnprocessableEntityError",
+    "WebhookError",
+    "WebhookVerificationError",
     "make_status_error",
     "shown_url",
 ]
@@ -164,6 +166,15 @@ class ResponseDecodingError(APIResponseError):
 
 class ResponseTooLargeError(APIResponseError):
     """A body larger, once decompressed, than the client's `max_response_size`: it was not read further."""
+
+
+class WebhookError(CodatError, ValueError):
+    """A webhook request that is not one the API document describes: no JSON, an unknown event type, or
+    a body that does not fit its event's model."""
+
+
+class WebhookVerificationError(WebhookError):
+    """A webhook request whose signature does not check out: not sent by the API, altered, or replayed."""
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -29,6 +29,12 @@ def is_last_page(info: PageInfo[T], requested_size: int | None) -> bool:
     return size is not None and len(info.items) < size
 
 
+def is_repeated(info: PageInfo[T], previous: PageInfo[T] | None) -> bool:
+    """A page that says it is the page before (a server that ignores the page asked for, or a mock that
+    serves one example): the walk ends there, rather than going round that page for ever."""
+    return previous is not None and info.page_number is not None and info.page_number == previous.page_number
+
+
 class SyncPager(Generic[P, T]):
     """Iterates every item across pages; `pages()` yields the page models themselves."""
 
@@ -42,13 +48,16 @@ class SyncPager(Generic[P, T]):
 
     def pages(self) -> Iterator[P]:
         """Each page in turn, fetched when the previous one has been consumed."""
-        number = self._start
+        number, previous = self._start, None
         while True:
             page = self._fetch(number)
-            yield page
-            if is_last_page(self._read(page), self._page_size):
+            info = self._read(page)
+            if is_repeated(info, previous):
                 return
-            number += 1
+            yield page
+            if is_last_page(info, self._page_size):
+                return
+            number, previous = number + 1, info
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
@@ -73,13 +82,16 @@ class AsyncPager(Generic[P, T]):
 
     async def pages(self) -> AsyncIterator[P]:
         """Each page in turn, fetched when the previous one has been consumed."""
-        number = self._start
+        number, previous = self._start, None
         while True:
             page = await self._fetch(number)
-            yield page
-            if is_last_page(self._read(page), self._page_size):
+            info = self._read(page)
+            if is_repeated(info, previous):
                 return
-            number += 1
+            yield page
+            if is_last_page(info, self._page_size):
+                return
+            number, previous = number + 1, info
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():

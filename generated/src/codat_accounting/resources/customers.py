@@ -46,6 +46,8 @@ class Customers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
     ) -> models.CreateCustomerResponse:
         """Create customer.
 
@@ -61,6 +63,8 @@ class Customers:
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
+            extra_query: Query parameters added to this request as they are (the API document does not list them).
+            extra_body: Fields added to the body as they are: the way to send one the API document does not list, which the body itself refuses as a typo.
 
         Returns:
             The push operation that creates the customer.
@@ -88,12 +92,14 @@ class Customers:
                 Parameter("connection_id", "connectionId", "path", connection_id, str),
                 Parameter("timeout_in_minutes", "timeoutInMinutes", "query", timeout_in_minutes, int | None),
             ),
-            content=json_body(customer, models.Customer, "customers.create", "customer"),
+            json=json_body(customer, models.Customer, "customers.create", "customer"),
             content_type="application/json",
             accept="application/json",
             timeout=timeout,
             retries=retries,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             security=(("auth_header",),),
             errors={
                 "400": models.ErrorMessage,
@@ -119,6 +125,7 @@ class Customers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
     ) -> BinaryResponse:
         """Download customer attachment.
 
@@ -134,6 +141,7 @@ class Customers:
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
+            extra_query: Query parameters added to this request as they are (the API document does not list them).
 
         Returns:
             The body as a BinaryResponse, streamed: use it as a context manager, or close it.
@@ -164,6 +172,7 @@ class Customers:
             timeout=timeout,
             retries=retries,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             security=(("auth_header",),),
             errors={
                 "401": models.ErrorMessage,
@@ -186,6 +195,7 @@ class Customers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
     ) -> models.Customer:
         """Get customer.
 
@@ -199,6 +209,7 @@ class Customers:
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
+            extra_query: Query parameters added to this request as they are (the API document does not list them).
 
         Returns:
             The customer.
@@ -227,6 +238,7 @@ class Customers:
             timeout=timeout,
             retries=retries,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             security=(("auth_header",),),
             errors={
                 "401": models.ErrorMessage,
@@ -251,6 +263,7 @@ class Customers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
     ) -> models.Attachment:
         """Get customer attachment.
 
@@ -266,6 +279,7 @@ class Customers:
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
+            extra_query: Query parameters added to this request as they are (the API document does not list them).
 
         Returns:
             The attachment's details.
@@ -296,6 +310,7 @@ class Customers:
             timeout=timeout,
             retries=retries,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             security=(("auth_header",),),
             errors={
                 "401": models.ErrorMessage,
@@ -318,6 +333,7 @@ class Customers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
     ) -> models.PushOption:
         """Get create/update customer model.
 
@@ -331,6 +347,7 @@ class Customers:
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
+            extra_query: Query parameters added to this request as they are (the API document does not list them).
 
         Returns:
             The fields a customer write accepts.
@@ -359,6 +376,7 @@ class Customers:
             timeout=timeout,
             retries=retries,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             security=(("auth_header",),),
             errors={
                 "401": models.ErrorMessage,
@@ -384,6 +402,7 @@ class Customers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
     ) -> models.Customers:
         """List customers.
 
@@ -400,6 +419,7 @@ class Customers:
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
+            extra_query: Query parameters added to this request as they are (the API document does not list them).
 
         Returns:
             One page of customers.
@@ -432,6 +452,7 @@ class Customers:
             timeout=timeout,
             retries=retries,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             security=(("auth_header",),),
             errors={
                 "400": models.ErrorMessage,
@@ -458,6 +479,7 @@ class Customers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
     ) -> SyncPager[models.Customers, models.Customer]:
         """Every item of `list` across pages, starting at page `page`.
 
@@ -475,6 +497,7 @@ class Customers:
                 timeout=timeout,
                 retries=retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         def read(result: models.Customers) -> PageInfo[models.Customer]:
@@ -496,6 +519,7 @@ class Customers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
     ) -> models.AttachmentsDataset:
         """List customer attachments.
 
@@ -510,6 +534,7 @@ class Customers:
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
+            extra_query: Query parameters added to this request as they are (the API document does not list them).
 
         Returns:
             The customer's attachments.
@@ -539,6 +564,7 @@ class Customers:
             timeout=timeout,
             retries=retries,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             security=(("auth_header",),),
             errors={
                 "401": models.ErrorMessage,
@@ -565,6 +591,8 @@ class Customers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
     ) -> models.UpdateCustomerResponse:
         """Update customer.
 
@@ -582,6 +610,8 @@ class Customers:
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
+            extra_query: Query parameters added to this request as they are (the API document does not list them).
+            extra_body: Fields added to the body as they are: the way to send one the API document does not list, which the body itself refuses as a typo.
 
         Returns:
             The push operation that updates the customer.
@@ -611,12 +641,14 @@ class Customers:
                 Parameter("timeout_in_minutes", "timeoutInMinutes", "query", timeout_in_minutes, int | None),
                 Parameter("force_update", "forceUpdate", "query", force_update, bool | None),
             ),
-            content=json_body(customer, models.Customer, "customers.update", "customer"),
+            json=json_body(customer, models.Customer, "customers.update", "customer"),
             content_type="application/json",
             accept="application/json",
             timeout=timeout,
             retries=retries,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             security=(("auth_header",),),
             errors={
                 "400": models.ErrorMessage,
@@ -687,6 +719,8 @@ class AsyncCustomers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
     ) -> models.CreateCustomerResponse:
         """Create customer.
 
@@ -702,6 +736,8 @@ class AsyncCustomers:
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
+            extra_query: Query parameters added to this request as they are (the API document does not list them).
+            extra_body: Fields added to the body as they are: the way to send one the API document does not list, which the body itself refuses as a typo.
 
         Returns:
             The push operation that creates the customer.
@@ -729,12 +765,14 @@ class AsyncCustomers:
                 Parameter("connection_id", "connectionId", "path", connection_id, str),
                 Parameter("timeout_in_minutes", "timeoutInMinutes", "query", timeout_in_minutes, int | None),
             ),
-            content=json_body(customer, models.Customer, "customers.create", "customer"),
+            json=json_body(customer, models.Customer, "customers.create", "customer"),
             content_type="application/json",
             accept="application/json",
             timeout=timeout,
             retries=retries,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             security=(("auth_header",),),
             errors={
                 "400": models.ErrorMessage,
@@ -760,6 +798,7 @@ class AsyncCustomers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
     ) -> AsyncBinaryResponse:
         """Download customer attachment.
 
@@ -775,6 +814,7 @@ class AsyncCustomers:
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
+            extra_query: Query parameters added to this request as they are (the API document does not list them).
 
         Returns:
             The body as an AsyncBinaryResponse, streamed: use it as a context manager, or close it.
@@ -805,6 +845,7 @@ class AsyncCustomers:
             timeout=timeout,
             retries=retries,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             security=(("auth_header",),),
             errors={
                 "401": models.ErrorMessage,
@@ -827,6 +868,7 @@ class AsyncCustomers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
     ) -> models.Customer:
         """Get customer.
 
@@ -840,6 +882,7 @@ class AsyncCustomers:
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
+            extra_query: Query parameters added to this request as they are (the API document does not list them).
 
         Returns:
             The customer.
@@ -868,6 +911,7 @@ class AsyncCustomers:
             timeout=timeout,
             retries=retries,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             security=(("auth_header",),),
             errors={
                 "401": models.ErrorMessage,
@@ -892,6 +936,7 @@ class AsyncCustomers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
     ) -> models.Attachment:
         """Get customer attachment.
 
@@ -907,6 +952,7 @@ class AsyncCustomers:
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
+            extra_query: Query parameters added to this request as they are (the API document does not list them).
 
         Returns:
             The attachment's details.
@@ -937,6 +983,7 @@ class AsyncCustomers:
             timeout=timeout,
             retries=retries,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             security=(("auth_header",),),
             errors={
                 "401": models.ErrorMessage,
@@ -959,6 +1006,7 @@ class AsyncCustomers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
     ) -> models.PushOption:
         """Get create/update customer model.
 
@@ -972,6 +1020,7 @@ class AsyncCustomers:
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
+            extra_query: Query parameters added to this request as they are (the API document does not list them).
 
         Returns:
             The fields a customer write accepts.
@@ -1000,6 +1049,7 @@ class AsyncCustomers:
             timeout=timeout,
             retries=retries,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             security=(("auth_header",),),
             errors={
                 "401": models.ErrorMessage,
@@ -1025,6 +1075,7 @@ class AsyncCustomers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
     ) -> models.Customers:
         """List customers.
 
@@ -1041,6 +1092,7 @@ class AsyncCustomers:
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
+            extra_query: Query parameters added to this request as they are (the API document does not list them).
 
         Returns:
             One page of customers.
@@ -1073,6 +1125,7 @@ class AsyncCustomers:
             timeout=timeout,
             retries=retries,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             security=(("auth_header",),),
             errors={
                 "400": models.ErrorMessage,
@@ -1099,6 +1152,7 @@ class AsyncCustomers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
     ) -> AsyncPager[models.Customers, models.Customer]:
         """Every item of `list` across pages, starting at page `page`.
 
@@ -1116,6 +1170,7 @@ class AsyncCustomers:
                 timeout=timeout,
                 retries=retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
             )
 
         def read(result: models.Customers) -> PageInfo[models.Customer]:
@@ -1137,6 +1192,7 @@ class AsyncCustomers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
     ) -> models.AttachmentsDataset:
         """List customer attachments.
 
@@ -1151,6 +1207,7 @@ class AsyncCustomers:
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
+            extra_query: Query parameters added to this request as they are (the API document does not list them).
 
         Returns:
             The customer's attachments.
@@ -1180,6 +1237,7 @@ class AsyncCustomers:
             timeout=timeout,
             retries=retries,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             security=(("auth_header",),),
             errors={
                 "401": models.ErrorMessage,
@@ -1206,6 +1264,8 @@ class AsyncCustomers:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
     ) -> models.UpdateCustomerResponse:
         """Update customer.
 
@@ -1223,6 +1283,8 @@ class AsyncCustomers:
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
+            extra_query: Query parameters added to this request as they are (the API document does not list them).
+            extra_body: Fields added to the body as they are: the way to send one the API document does not list, which the body itself refuses as a typo.
 
         Returns:
             The push operation that updates the customer.
@@ -1252,12 +1314,14 @@ class AsyncCustomers:
                 Parameter("timeout_in_minutes", "timeoutInMinutes", "query", timeout_in_minutes, int | None),
                 Parameter("force_update", "forceUpdate", "query", force_update, bool | None),
             ),
-            content=json_body(customer, models.Customer, "customers.update", "customer"),
+            json=json_body(customer, models.Customer, "customers.update", "customer"),
             content_type="application/json",
             accept="application/json",
             timeout=timeout,
             retries=retries,
             extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
             security=(("auth_header",),),
             errors={
                 "400": models.ErrorMessage,
