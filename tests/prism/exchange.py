@@ -107,7 +107,7 @@ async def _operations(run: _Mode) -> None:
 
 async def _operation(run: _Mode, resource: Resource, op: Operation) -> None:
     run.tally.operations += 1
-    label = f"{run.mode} {op.http_method} {op.path} ({resource.attr_name}.{op.method_name})"
+    label = f"{run.mode} {op.http_method} {op.path} ({_access(resource)}.{op.method_name})"
     ignored = [p.wire_name for p in op.header_params if p.wire_name.lower() in IGNORED_HEADERS]
     if ignored:
         run.tally.findings.append(Finding(OURS, faults.HEADER_ARGUMENT, label, f"arguments for {', '.join(ignored)}"))
@@ -129,9 +129,7 @@ async def _operation(run: _Mode, resource: Resource, op: Operation) -> None:
 
 async def _exchange(run: _Mode, resource: Resource, op: Operation, code: str, call: Call) -> None:
     """One request and its checks; a fault of the suite's own code is a finding of its own, not a crash."""
-    label = (
-        f"{run.mode} {call.variant} {op.http_method} {op.path} ({resource.attr_name}.{op.method_name}) asking {code}"
-    )
+    label = f"{run.mode} {call.variant} {op.http_method} {op.path} ({_access(resource)}.{op.method_name}) asking {code}"
     try:
         await _checked_exchange(run, resource, op, code, call, label)
     except Exception as exc:
@@ -268,7 +266,10 @@ async def _call(run: _Mode, resource: Resource, op: Operation, call: Call, heade
             kwargs[op.body.py_name] = _typed(run.target, resource, op, kwargs[op.body.py_name])
         except pydantic.ValidationError as exc:
             return Outcome(refused=exc)
-    method = getattr(getattr(run.client, resource.attr_name).with_raw_response, op.method_name)
+    owner = run.client
+    for step in _access(resource).split("."):  # a nested group: client.accounts_receivable.invoices
+        owner = getattr(owner, step)
+    method = getattr(owner.with_raw_response, op.method_name)
     pkg = run.target.package
     if run.mode == "static":
         return await asyncio.to_thread(_sync_call, pkg, method, kwargs, op)
@@ -287,6 +288,10 @@ async def _call(run: _Mode, resource: Resource, op: Operation, call: Call, heade
         return Outcome(refused=exc)
     except Exception as exc:  # whatever else the SDK raises is a finding, named by its type
         return Outcome(crashed=exc)
+
+
+def _access(resource: Resource) -> str:
+    return resource.access or resource.attr_name
 
 
 def _sync_call(pkg: ModuleType, method: Any, kwargs: dict[str, Any], op: Operation) -> Outcome:
