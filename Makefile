@@ -49,7 +49,7 @@ bench: $(STAMP)
 
 # Our generator and openapi-python-client over the APIs.guru corpus (benchmarks/corpus/README.md);
 # the default sample of 200 documents takes about 12 minutes.
-# CORPUS_ARGS: e.g. --sample 50, --all --no-typing, --only stripe.com, --resume.
+# CORPUS_ARGS: e.g. --sample 50, --all --no-typing, --only stripe.com, --resume, --prism --sample 30.
 corpus: $(STAMP)
 	$(BIN)/python benchmarks/corpus/run.py $(CORPUS_ARGS)
 

@@ -438,6 +438,53 @@ def summary(title: str, records: list[dict[str, object]]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def prism(corpus: Path, chosen: list[tuple[int, str]], mode: str, jobs: int) -> int:
+    """`--prism`: each document's all-tags SDK called against Stoplight Prism by the contract suite's own code
+    (tests/prism/family.py), as `make test` does for Codat's documents; a table, the faults and each
+    document's proven defects go to `.cache/summary-MODE.md`, one JSON record per document to the results."""
+    sys.path.insert(0, str(ROOT))  # the suite lives in tests/, which is no installed package
+    from tests.prism import report
+    from tests.prism.family import Job, run_documents
+    from tests.prism.server import NodeUnavailable, PrismFailed, installed_prism
+
+    try:
+        installed_prism()
+    except (NodeUnavailable, PrismFailed) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    results_file = CACHE / f"results-{mode}.jsonl"
+    work = [Job(corpus / path, package_name(number, path), path) for number, path in chosen]
+    print(f"{len(work)} documents against Prism -> {results_file}", file=sys.stderr)
+    runs = []
+    started = time.perf_counter()
+    with (
+        results_file.open("w", encoding="utf-8") as results,
+        tempfile.TemporaryDirectory(prefix="sdkgen-prism-") as out,
+    ):
+        for done, run in enumerate(run_documents(work, Path(out), workers=jobs), 1):
+            runs.append(run)
+            results.write(json.dumps(dataclasses.asdict(run)) + "\n")
+            results.flush()
+            said = (
+                run.error.splitlines()[-1]
+                if run.error
+                else f"{sum(len(t.findings) for t in run.modes.values())} findings"
+            )
+            print(f"[{done}/{len(work)}] {run.name}: {said} ({run.seconds.get('total', 0.0):.0f} s)", file=sys.stderr)
+    runs.sort(key=lambda run: run.name)
+    title = (
+        f"# Prism run `{mode}`: {len(runs)} documents of {CORPUS_PACKAGE}, {time.strftime('%Y-%m-%d')}, "
+        f"{os.cpu_count()} cores, {jobs} jobs, {time.perf_counter() - started:.0f} s"
+    )
+    lines = [title, "", *report.table(runs), "", *report.faults_across(runs), ""]
+    text = "\n".join([*lines, "```", *[line for run in runs for line in report.details(run)], "```", ""])
+    (CACHE / f"summary-{mode}.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     chosen = parser.add_mutually_exclusive_group()
@@ -452,7 +499,12 @@ def main() -> int:
     parser.add_argument("--peer-mypy", action="store_true", help="mypy --strict on openapi-python-client's output")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep every generated package under DIR")
     parser.add_argument("--resume", action="store_true", help="skip the documents already in the results file")
+    parser.add_argument(
+        "--prism", action="store_true", help="the Prism contract suite (tests/prism) on each document, nothing else"
+    )
     args = parser.parse_args()
+    if args.prism and args.resume:
+        parser.error("--prism runs its sample whole: --resume does not apply")
 
     corpus = args.corpus.resolve() if args.corpus else corpus_dir()
     paths = sorted(path.relative_to(corpus).as_posix() for path in corpus.rglob("*.json"))
@@ -464,6 +516,8 @@ def main() -> int:
     else:
         mode = f"sample-{args.sample}-seed-{args.seed}"
         chosen_paths = sorted(random.Random(args.seed).sample(paths, min(args.sample, len(paths))))
+    if args.prism:
+        return prism(corpus, [(index[path], path) for path in chosen_paths], f"prism-{mode}", args.jobs)
     mode += "-no-typing" * args.no_typing + "-no-peer" * args.no_peer + "-peer-mypy" * args.peer_mypy
     settings = Settings(
         corpus=corpus,

@@ -1,28 +1,51 @@
-"""Call arguments for the Prism suite, read from the document itself: its examples first, then its schemas.
+"""Values for the Prism suite, read from the document itself: its examples where they fit, else built to fit.
 
 This walks the raw document, not our IR, so that a value the generator would get wrong (a wire name, an
-enum member, a format) reaches Prism as the document states it and Prism judges it. Where the document
-contradicts itself, the walk reads it as the generator does and records what it repaired (`repairs`).
+enum member, a format) reaches Prism as the document states it and Prism judges it. Every value carries
+the JSON pointer it was read from, so that a defect of the document is reported where it is written.
+Where the document contradicts itself the walk reads it as the generator does and records what it
+repaired (`repairs`, each `POINTER: what`).
+
+A build has a `fill`: "example" prefers the document's examples at every level (its objects included) and
+fills the optional properties of the top object; "required" fills required properties only; "all" fills
+every optional property at every depth (to `_DEPTH`), picking the last branch of a union and the last
+member of an enum where "required" picks the first, so that two calls cover both ends.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote
 
-# A value each for the formats Prism checks, and what a conforming value looks like.
-_FORMATS = {
-    "uuid": ("8a210b68-6988-11ed-a1eb-0242ac120002", r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"),
-    "date-time": ("2022-10-23T00:00:00Z", r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)"),
-    "date": ("2022-10-23", r"\d{4}-\d\d-\d\d"),
-    "email": ("someone@example.com", r"[^@\s]+@[^@\s]+"),
-    "uri": ("https://example.com/", r"[a-zA-Z][a-zA-Z0-9+.-]*:\S*"),
-    "url": ("https://example.com/", r"[a-zA-Z][a-zA-Z0-9+.-]*:\S*"),
-    "uri-reference": ("/example", r"\S*"),
+from tests.prism.fit import Judge
+from tests.prism.pattern import matching
+
+Fill = Literal["example", "required", "all"]
+# A value each for the formats the documents use; a pattern or the judge checks what else a schema asks.
+FORMAT_VALUES = {
+    "uuid": "8a210b68-6988-11ed-a1eb-0242ac120002",
+    "guid": "8a210b68-6988-11ed-a1eb-0242ac120002",
+    "date-time": "2022-10-23T00:00:00Z",
+    "date": "2022-10-23",
+    "time": "12:30:00Z",
+    "email": "someone@example.com",
+    "uri": "https://example.com/",
+    "url": "https://example.com/",
+    "uri-reference": "/example",
+    "hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "byte": "c3RyaW5n",
+    "duration": "PT1H",
+    "json-pointer": "/a",
+    "decimal": "10.5",
+    "ISO4217": "GBP",
+    "ISO3166 Alpha-3": "GBR",
 }
-_DEPTH = 6
-ABSENT = object()
+_DEPTH = 6  # optional properties are filled to this depth; required ones to twice it
+ABSENT: Any = object()
 
 
 class Document:
@@ -30,113 +53,273 @@ class Document:
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
-        self.repairs: list[str] = []
+        self.repairs: set[str] = set()
 
-    def resolve(self, node: Any) -> Any:
+    @functools.cached_property
+    def judge(self) -> Judge:
+        return Judge(self.data)
+
+    def locate(self, node: Any, pointer: str) -> tuple[Any, str]:
+        """The node a chain of `$ref`s ends at, and its pointer."""
         for _ in range(50):
             if not (isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/")):
-                return node
-            node = referenced(self.data, node["$ref"])
-        raise ValueError(f"a $ref cycle at {node['$ref']}")
+                return node, pointer
+            pointer = node["$ref"]
+            node = referenced(self.data, pointer)
+        raise ValueError(f"a $ref cycle at {pointer}")
 
-    def parameters(self, path_item: dict[str, Any], operation: dict[str, Any]) -> list[dict[str, Any]]:
+    def resolve(self, node: Any) -> Any:
+        return self.locate(node, "")[0]
+
+    def parameters(self, item: dict[str, Any], operation: dict[str, Any]) -> list[dict[str, Any]]:
         """The operation's parameters, path-level ones included unless the operation redeclares them."""
-        merged: dict[tuple[str, str], dict[str, Any]] = {}
-        for node in [*path_item.get("parameters", []), *operation.get("parameters", [])]:
-            param = self.resolve(node)
-            merged[(param["in"], param["name"])] = param
+        return [param for param, _ in self._parameters(item, operation, "", "")]
+
+    def located_parameters(self, path: str, method: str) -> list[tuple[dict[str, Any], str]]:
+        """The parameters of the operation at `path` and `method`, each with its pointer."""
+        item = self.data["paths"][path]
+        return self._parameters(item, item[method], "#/paths/" + escape(path), method)
+
+    def _parameters(
+        self, item: dict[str, Any], operation: dict[str, Any], item_pointer: str, method: str
+    ) -> list[tuple[dict[str, Any], str]]:
+        merged: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+        for where, nodes in (("", item.get("parameters", [])), (f"/{method}", operation.get("parameters", []))):
+            for index, node in enumerate(nodes):
+                param, pointer = self.locate(node, f"{item_pointer}{where}/parameters/{index}")
+                merged[(param["in"], param["name"])] = (param, pointer)
         return list(merged.values())
 
-    def parameter_value(self, param: dict[str, Any]) -> Any:
-        """The parameter's example (its own or its schema's) when it fits the schema's format, else a value
-        of its type; `ABSENT` for an optional parameter the document gives no example for."""
-        schema = self.resolve(param.get("schema", {}))
-        found = _example(param)
-        if found is ABSENT:
-            found = _example(schema)
-        if found is ABSENT:
-            return self.value(schema) if param.get("required") or param["in"] == "path" else ABSENT
-        fitting = _fitting_format(found, schema)
-        if fitting is not found:
-            self.repairs.append(f"parameter {param['name']}: example {found!r} is no {schema['format']}")
-        return fitting
+    def parameter_schema(self, param: dict[str, Any], pointer: str) -> tuple[Any, str]:
+        if "schema" in param:
+            return self.locate(param["schema"], pointer + "/schema")
+        for media_type, media in (param.get("content") or {}).items():
+            return self.locate(media.get("schema", {}), f"{pointer}/content/{escape(media_type)}/schema")
+        return {}, pointer
 
-    def body_value(self, media: dict[str, Any]) -> Any:
-        found = _example(media)
-        return found if found is not ABSENT else self.value(media.get("schema", {}))
+    def example(self, node: dict[str, Any], pointer: str) -> tuple[Any, str]:
+        """A node's first `example`, `examples` item or Example object's value, and its pointer; ABSENT if none."""
+        if "example" in node:
+            return node["example"], pointer + "/example"
+        examples = node.get("examples")
+        if isinstance(examples, list) and examples:
+            return examples[0], pointer + "/examples/0"
+        if isinstance(examples, dict):
+            for key, entry in examples.items():
+                found, at = self.locate(entry, f"{pointer}/examples/{escape(key)}")
+                if isinstance(found, dict) and "value" in found:
+                    return found["value"], at + "/value"
+        return ABSENT, pointer
 
-    def value(self, node: Any, depth: int = 0, examples: bool = True) -> Any:
-        """A value the schema accepts: its own example when it has one (and `examples`), else built from
-        its parts, whose own examples are used."""
-        schema = self.resolve(node)
+    def fitting(self, value: Any, where: str, schema_pointer: str) -> bool:
+        """Whether the document's value at `where` fits its schema, as Prism judges; a misfit is recorded."""
+        problems = self.judge.problems(value, schema_pointer)
+        if problems:
+            place, _, why = problems[0].partition(": ")
+            self.repairs.add(f"{spot(where, place)}: breaks its schema ({why}); a value built to fit is sent instead")
+        return not problems
+
+    def build(
+        self,
+        node: Any,
+        pointer: str,
+        fill: Fill,
+        depth: int = 0,
+        trail: frozenset[str] = frozenset(),
+        sample: tuple[Any, str] = (ABSENT, ""),
+    ) -> Any:
+        """A value the schema at `pointer` accepts: its fitting example where `fill` takes one, else built.
+
+        `sample` is the part of an enclosing example that stands where this value goes, and its pointer:
+        Codat writes whole examples at the top of a schema, rarely one per property.
+        """
+        schema, pointer = self.locate(node, pointer)
         if not isinstance(schema, dict):
             return "string"
         if isinstance(schema.get("type"), dict):  # Item's defect: the generator reads it as the schema meant
-            return self.value(schema["type"], depth, examples)
-        for key in ("example", "examples", "default", "const") if examples else ("const",):
-            found = _example({key: schema[key]}) if key in schema else ABSENT
-            if found is not ABSENT and found is not None:
-                return _fitting_format(found, schema)
+            return self.build(schema["type"], pointer + "/type", fill, depth, trail, sample)
+        if "const" in schema:
+            return schema["const"]
+        candidates = [self.example(schema, pointer), sample, (schema.get("default", ABSENT), f"{pointer}/default")]
+        for found, at in candidates:
+            scalar = not isinstance(found, (dict, list))
+            if found is not ABSENT and found is not None and (fill == "example" or scalar):
+                if self.fitting(found, at, pointer) and self._declared(found, schema, pointer, at):
+                    return found
+        inner = next(((found, at) for found, at in candidates[:2] if isinstance(found, (dict, list))), (ABSENT, ""))
         if isinstance(schema.get("enum"), list) and schema["enum"]:
-            return next((m for m in schema["enum"] if m is not None), schema["enum"][0])
-        properties, required = self._merged(schema)
-        if properties or required or _kind(schema) == "object":
-            return self._object(properties, required, depth)
+            members = [m for m in schema["enum"] if m is not None] or [None]
+            return members[-1] if fill == "all" else members[0]
+        kind = _kind(schema)
+        properties, required = self.merged(schema, pointer)
+        if properties or required or kind == "object":
+            return self._object(schema, pointer, properties, required, fill, depth, trail | {pointer}, inner)
         if "allOf" in schema:
-            parts = [self.value(part, depth) for part in schema["allOf"]]
+            parts = [
+                self.build(part, f"{pointer}/allOf/{i}", fill, depth, trail, inner)
+                for i, part in enumerate(schema["allOf"])
+            ]
             return next((p for p in parts if p is not None), None)
         for key in ("oneOf", "anyOf"):
-            usable = [b for b in schema.get(key, []) if _kind(self.resolve(b)) != "null"]
-            if usable:
-                return self.value(usable[0], depth)
-        kind = _kind(schema)
+            branches = [
+                (branch, f"{pointer}/{key}/{i}")
+                for i, branch in enumerate(schema.get(key) or [])
+                if _kind(self.resolve(branch)) != "null"
+            ]
+            if branches:
+                return self._branch(branches[::-1] if fill == "all" else branches, pointer, fill, depth, trail, inner)
         if kind == "array":
-            count = max(1, int(schema.get("minItems", 1)))
-            return [] if depth >= _DEPTH else [self.value(schema.get("items", {}), depth + 1)] * count
-        if kind == "integer":
-            return int(schema.get("minimum", 1))
-        if kind == "number":
-            return schema.get("minimum", 1.5)
+            if depth >= 2 * _DEPTH:
+                return []
+            first = (inner[0][0], f"{inner[1]}/0") if isinstance(inner[0], list) and inner[0] else (ABSENT, "")
+            item = self.build(schema.get("items", {}), pointer + "/items", fill, depth + 1, trail, first)
+            return [item] * max(1, int(schema.get("minItems", 1)))
+        if kind in ("integer", "number"):
+            return _number(schema, kind == "integer" or schema.get("format") in ("int32", "int64"))
         if kind == "boolean":
-            return True
+            return fill != "all"
         if kind == "null":
             return None
-        text = _FORMATS.get(str(schema.get("format")), ("string", ""))[0]
-        return text.ljust(int(schema.get("minLength", 0)), "x")
+        return _string(schema)
 
-    def properties_of(self, node: Any) -> dict[str, Any]:
-        return self._merged(self.resolve(node))[0]
-
-    def _merged(self, schema: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
-        """Properties and required names of a schema and of its allOf parts, as one object."""
-        properties = dict(schema.get("properties") or {})
+    def merged(self, schema: dict[str, Any], pointer: str) -> tuple[dict[str, tuple[Any, str]], set[str]]:
+        """Properties (with pointers) and required names of a schema and of its allOf parts, as one object."""
+        properties = {name: (node, f"{pointer}/properties/{escape(name)}") for name, node in _props(schema).items()}
         required = set(schema.get("required") or [])
-        for part in schema.get("allOf") or []:
-            more, needed = self._merged(self.resolve(part))
-            properties = {**more, **properties}
-            required |= needed
+        for index, part in enumerate(schema.get("allOf") or []):
+            resolved, at = self.locate(part, f"{pointer}/allOf/{index}")
+            if isinstance(resolved, dict):
+                more, needed = self.merged(resolved, at)
+                properties = {**more, **properties}
+                required |= needed
         return properties, required
 
-    def _object(self, properties: dict[str, Any], required: set[str], depth: int) -> dict[str, Any]:
-        """Required properties the schema defines; at the top, the optional ones too, but for those whose
-        schema nothing satisfies (Bill's `currency`: an allOf of a string and null)."""
-        result = {}
-        for name, node in properties.items():
-            schema = self.resolve(node)
-            if depth >= _DEPTH or schema.get("readOnly") or (name not in required and depth >= 1):
+    def _object(
+        self,
+        schema: dict[str, Any],
+        pointer: str,
+        properties: dict[str, tuple[Any, str]],
+        required: set[str],
+        fill: Fill,
+        depth: int,
+        trail: frozenset[str],
+        sample: tuple[Any, str],
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        optional = (fill == "all" and depth < _DEPTH) or (fill == "example" and depth == 0)
+        given = sample[0] if isinstance(sample[0], dict) else {}
+        for name, (node, at) in properties.items():
+            prop, located = self.locate(node, at)
+            if not isinstance(prop, dict) or prop.get("readOnly"):
                 continue
-            if name not in required and self._unsatisfiable(schema):
-                self.repairs.append(f"property {name}: its schema admits no value; left out")
+            if name not in required and (not optional or located in trail):
                 continue
-            result[name] = self.value(schema, depth + 1)
+            if name not in required and self.unsatisfiable(prop):
+                self.repairs.add(
+                    f"{located}: no value satisfies this allOf of a type and null; property {name} left out"
+                )
+                continue
+            if name in required and depth >= 2 * _DEPTH:
+                return result
+            part = (given[name], f"{sample[1]}/{escape(name)}") if name in given else (ABSENT, "")
+            result[name] = self.build(prop, located, fill, depth + 1, trail, part)
         for name in sorted(required - properties.keys()):  # required, yet defined nowhere: any value will do
-            self.repairs.append(f"property {name}: required but defined nowhere; sent as a string")
+            self.repairs.add(f"{pointer}/required: {name} is required but no property defines it; sent as a string")
             result[name] = "string"
+        extra = schema.get("additionalProperties")
+        if not properties and isinstance(extra, dict) and fill == "all":
+            result["key"] = self.build(extra, pointer + "/additionalProperties", fill, depth + 1, trail)
         return result
 
-    def _unsatisfiable(self, schema: dict[str, Any]) -> bool:
+    def _branch(
+        self,
+        branches: list[tuple[Any, str]],
+        pointer: str,
+        fill: Fill,
+        depth: int,
+        trail: frozenset[str],
+        sample: tuple[Any, str],
+    ) -> Any:
+        """The first value the whole union accepts: a oneOf refuses one that two of its branches take, as a
+        full value borrowing an example's enum member may; then without the example, then required only."""
+        tries: list[tuple[Fill, tuple[Any, str]]] = [(fill, sample), (fill, (ABSENT, "")), ("required", (ABSENT, ""))]
+        first = ABSENT
+        for way, lent in tries:
+            for branch, at in branches:
+                value = self.build(branch, at, way, depth, trail, lent)
+                if self.judge.fits(value, pointer):
+                    return value
+                first = value if first is ABSENT else first
+        return first
+
+    def _declared(self, value: Any, schema: dict[str, Any], pointer: str, where: str) -> bool:
+        """Whether an example names only declared properties (else the SDK's typo guard would refuse it)."""
+        undeclared = self.undeclared(value, schema, pointer)
+        if undeclared:
+            place, _, why = undeclared[0].partition(" ")
+            self.repairs.add(f"{spot(where, place)}: a field {why}; a value built from the schema is sent instead")
+        return not undeclared
+
+    def unsatisfiable(self, schema: dict[str, Any]) -> bool:
+        """An allOf of a type and null (Bill's `currency`): no value fits, null included."""
         kinds = [_kind(self.resolve(part)) for part in schema.get("allOf") or []]
         return "null" in kinds and any(k not in (None, "null") for k in kinds)
+
+    def schema_at(self, pointer: str, steps: list[str]) -> str:
+        """The pointer of the schema that describes the value at `steps` below a value of the schema at
+        `pointer` (into properties, allOf parts, items and the first union branch that has the step)."""
+        for step in steps:
+            schema, pointer = self.locate({"$ref": pointer}, pointer)
+            if not isinstance(schema, dict):
+                break
+            properties, _ = self.merged(schema, pointer)
+            branches = [f"{pointer}/{key}/{i}" for key in ("oneOf", "anyOf") for i in range(len(schema.get(key) or []))]
+            if step in properties:
+                pointer = self.locate(*properties[step])[1]
+            elif step.isdigit() and "items" in schema:
+                pointer = self.locate(schema["items"], pointer + "/items")[1]
+            elif branches:
+                pointer = self.schema_at(branches[0], [step])
+            else:
+                break
+        return pointer
+
+    def example_at(self, pointer: str, steps: list[str]) -> str | None:
+        """Where the example that Prism's static mode serves for the value at `steps` is written: the
+        first schema on the way down that has an example, then the steps into that example."""
+        for index in range(len(steps) + 1):
+            schema, pointer = self.locate({"$ref": pointer}, pointer)
+            found, at = self.example(schema, pointer) if isinstance(schema, dict) else (ABSENT, pointer)
+            if found is not ABSENT:
+                return "/".join([at, *map(escape, steps[index:])])
+            if index < len(steps):
+                pointer = self.schema_at(pointer, steps[index : index + 1])
+        return None
+
+    def undeclared(self, value: Any, node: Any, pointer: str, place: str = "") -> list[str]:
+        """Places in `value` naming a property the schema does not declare where it allows any (no
+        `additionalProperties`): valid JSON Schema, which the SDK's typo guard refuses nonetheless."""
+        schema, pointer = self.locate(node, pointer)
+        if not isinstance(schema, dict):
+            return []
+        if isinstance(value, list) and "items" in schema:
+            return [
+                p
+                for i, item in enumerate(value)
+                for p in self.undeclared(item, schema["items"], f"{pointer}/items", f"{place}[{i}]")
+            ]
+        if not isinstance(value, dict):
+            return []
+        properties, _ = self.merged(schema, pointer)
+        if not properties or "additionalProperties" in schema:
+            return []
+        found = []
+        for key, item in value.items():
+            if key in properties:
+                found += self.undeclared(item, *properties[key], f"{place}.{key}")
+            else:
+                found.append(f"{place}.{key} (not among the properties of {pointer})")
+        return found
 
 
 def referenced(data: Any, ref: str) -> Any:
@@ -146,6 +329,23 @@ def referenced(data: Any, ref: str) -> Any:
         part = unquote(part).replace("~1", "/").replace("~0", "~")
         target = target[int(part)] if isinstance(target, list) else target[part]
     return target
+
+
+def spot(pointer: str, place: str) -> str:
+    """The pointer of a place (`.lines[0].amount`) inside the value at `pointer`: one spot, one repair,
+    however deep the example it was met in."""
+    steps = [index or name for index, name in re.findall(r"\[(\d+)\]|\.([^.\[]+)", place)]
+    return "/".join([pointer, *map(escape, steps)])
+
+
+def escape(name: str) -> str:
+    """One step of a JSON pointer (RFC 6901)."""
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def _props(schema: dict[str, Any]) -> dict[str, Any]:
+    properties = schema.get("properties")
+    return properties if isinstance(properties, dict) else {}
 
 
 def _kind(schema: Any) -> str | None:
@@ -159,24 +359,28 @@ def _kind(schema: Any) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
-def _fitting_format(value: Any, schema: dict[str, Any]) -> Any:
-    """The value, or the format's own value when the document's example breaks its schema's format
-    (Codat's `reportDate` of format date has a date-time example)."""
-    known = _FORMATS.get(str(schema.get("format")))
-    if known is None or not isinstance(value, str) or re.fullmatch(known[1], value):
-        return value
-    return known[0]
+def _number(schema: dict[str, Any], integer: bool) -> int | float:
+    """The smallest value the bounds allow from 1 up (or the maximum, if that is lower), on `multipleOf`."""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    above, below = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+    step = 1 if integer else 0.5
+    value: float = 1 if integer else 1.5
+    if isinstance(low, (int, float)) and not isinstance(low, bool):
+        value = low + (step if above is True else 0)
+    elif isinstance(above, (int, float)) and not isinstance(above, bool):
+        value = above + step
+    elif isinstance(high, (int, float)) and not isinstance(high, bool) and high < value:
+        value = high - (step if below is True else 0)
+    multiple = schema.get("multipleOf")
+    if isinstance(multiple, (int, float)) and multiple > 0 and value % multiple:
+        value = (value // multiple + 1) * multiple
+    return int(value) if integer else value
 
 
-def _example(node: dict[str, Any]) -> Any:
-    """The first of a node's `example` or `examples` (a list, or a map of Example objects)."""
-    if "example" in node:
-        return node["example"]
-    examples = node.get("examples")
-    if isinstance(examples, list) and examples:
-        return examples[0]
-    if isinstance(examples, dict):
-        for entry in examples.values():
-            if isinstance(entry, dict) and "value" in entry:
-                return entry["value"]
-    return ABSENT
+def _string(schema: dict[str, Any]) -> str:
+    text = FORMAT_VALUES.get(str(schema.get("format")), "string")
+    matched = matching(schema["pattern"]) if isinstance(schema.get("pattern"), str) and "format" not in schema else None
+    text = text if matched is None else matched
+    low, high = int(schema.get("minLength", 0)), schema.get("maxLength")
+    text = text.ljust(low, "x")
+    return text[: int(high)] if isinstance(high, int) and high >= low else text
