@@ -18,7 +18,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -53,10 +54,18 @@ class Remembered:
 _enabled = True
 
 
-def set_enabled(enabled: bool) -> None:
-    """--no-cache: every stage runs, and nothing is read from or written to the cache."""
+@contextmanager
+def enabled(on: bool) -> Iterator[None]:
+    """--no-cache for one run: every stage runs, and nothing is read from or written to the cache.
+
+    Scoped, not set: a program that runs the CLI in-process keeps its own cache setting afterwards.
+    """
     global _enabled
-    _enabled = enabled
+    previous, _enabled = _enabled, on
+    try:
+        yield
+    finally:
+        _enabled = previous
 
 
 def folder_for(kind: str) -> Path | None:

@@ -189,7 +189,11 @@ def _overridden(args: argparse.Namespace, config: Config) -> Config:
 
 
 def _generate(args: argparse.Namespace, config: Config) -> int:
-    cache.set_enabled(not args.no_cache)
+    with cache.enabled(not args.no_cache):
+        return _generate_once(args, config)
+
+
+def _generate_once(args: argparse.Namespace, config: Config) -> int:
     key = None if args.no_cache else _cache_key(config)
     remembered = cache.recall(config.out, key) if key else None
     if remembered is not None:

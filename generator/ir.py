@@ -113,6 +113,8 @@ class Param:
     allow_reserved: bool = False
     # Given as `content` with a JSON media type: the value travels as JSON text, whatever its type.
     as_json: bool = False
+    # The type the value is checked against at run time (an amount's annotation also takes a float).
+    check_as: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +232,8 @@ class Operation:
     deprecation: str = ""
     replacement: str = ""
     deprecation_warning: str = ""
+    # The Accept header: the media types of the success and of every documented failure.
+    accept: str = "*/*"
 
     @property
     def parameters(self) -> tuple[Param, ...]:

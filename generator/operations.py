@@ -138,7 +138,15 @@ def build_operation(
         error_parsers=tuple((e.status, e.parse_as) for e in errors if e.parse_as is not None),
         security=requirements(doc, op, schemes),
         idempotent=method in IDEMPOTENT_METHODS or op.get("x-idempotent") is True,
+        accept=_accept(response, errors),
     )
+
+
+def _accept(response: Response, errors: tuple[ErrorResponse, ...]) -> str:
+    """The Accept header: the success's media type, then each failure's, so a server that chooses by
+    Accept answers a download's failure with its documented JSON rather than a file or a 406/500."""
+    types = [response.content_type, *(e.content_type for e in errors)]
+    return ", ".join(dict.fromkeys(t for t in types if t)) or "*/*"
 
 
 # RFC 9110's idempotent methods. A document may mark others (`x-idempotent: true`); an
@@ -182,7 +190,7 @@ def _param(
     schema, schema_pointer, as_json = _param_schema(param, pointer)
     resolved, _ = schemas.deref(schema, schema_pointer)
     param_type = schemas.type_of(schema, schema_pointer)
-    if param_type.kind == "primitive" and param_type.name not in ("int", "float", "bool"):
+    if param_type.kind == "primitive" and param_type.name not in ("int", "float", "bool", "Decimal"):
         # Identifiers travel as text: a caller's str is right whatever the declared format.
         text = TypeRef("primitive", "str", name="str")
         param_type = optional(text) if param_type.nullable else text
@@ -207,7 +215,8 @@ def _param(
         py_name=name,
         location=location,
         type=param_type,
-        annotation=naming.qualify(param_type.annotation, param_type.models, "models."),
+        annotation=_param_annotation(param_type),
+        check_as=naming.qualify(param_type.annotation, param_type.models, "models."),
         required=default_repr is None,
         default_repr=default_repr,
         description=description,
@@ -216,6 +225,15 @@ def _param(
         allow_reserved=location == "query" and param.get("allowReserved") is True,
         as_json=as_json,
     )
+
+
+def _param_annotation(t: TypeRef) -> str:
+    """A parameter's annotation; an amount (`format: decimal`) takes a float or an int as well as a
+    Decimal, as its check does: a number is written with the digits its text has."""
+    annotation = naming.qualify(t.annotation, t.models, "models.")
+    if t.kind == "primitive" and t.name == "Decimal":
+        annotation = annotation.replace("Decimal", "Decimal | float", 1)
+    return annotation
 
 
 def _param_schema(param: dict[str, Any], pointer: str) -> tuple[dict[str, Any], str, bool]:

@@ -199,3 +199,18 @@ def test_a_generating_run_prunes_once_a_day_and_cache_clear_empties_it(
     assert int(cleared.stdout.split()[1]) > 10 and not (cache / "codat-sdkgen").exists()
     again = run("--spec", str(spec), "--out", str(out), cache=cache)
     assert again.returncode == 0 and HIT not in again.stdout
+
+
+def test_no_cache_holds_for_its_own_run_only(
+    setup: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A program that runs the CLI in-process (a test runner, a build tool) keeps its cache afterwards."""
+    from generator.cli import main
+
+    spec, out = setup
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
+    store = generator.cache.Store("probe", "salt")
+    assert main(["generate", "--no-cache", "--spec", str(spec), "--out", str(out)]) == 0
+    assert not (tmp_path / "c" / "codat-sdkgen" / "validation").exists()
+    store.put("key", "value")
+    assert store.get("key") == "value"

@@ -27,6 +27,7 @@ import yaml
 
 from generator.pipeline import Generation, generate
 from generator.write import write_tree
+from tests.prism.examples import ExampleTally, run_examples
 from tests.prism.exchange import Target, run_mode
 from tests.prism.server import PrismFailed, installed_prism, prism_mock
 from tests.prism.tally import Tally
@@ -54,22 +55,25 @@ class DocumentRun:
     modes: dict[str, Tally] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     error: str = ""
+    # Its docs' Python examples run against its Prism, when asked for.
+    examples: ExampleTally | None = None
 
 
 def run_documents(
-    jobs: list[Job], folder: Path, workers: int = 2, modes: tuple[str, ...] = MODES
+    jobs: list[Job], folder: Path, workers: int = 2, modes: tuple[str, ...] = MODES, examples: bool = False
 ) -> Iterator[DocumentRun]:
-    """Each job's run, as each finishes; the largest documents start first, so the last to end is small."""
+    """Each job's run, as each finishes; the largest documents start first, so the last to end is small.
+    With `examples`, each document's docs examples are run against its Prism too (tests/prism/examples.py)."""
     installed_prism()
     ordered = sorted(jobs, key=lambda job: -job.spec.stat().st_size)
     context = multiprocessing.get_context("spawn")  # a clean interpreter: no pytest, no other SDK imported
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(run_document, job, folder / job.package, modes) for job in ordered]
+        futures = [pool.submit(run_document, job, folder / job.package, modes, examples) for job in ordered]
         for future in concurrent.futures.as_completed(futures):
             yield future.result()
 
 
-def run_document(job: Job, folder: Path, modes: tuple[str, ...] = MODES) -> DocumentRun:
+def run_document(job: Job, folder: Path, modes: tuple[str, ...] = MODES, examples: bool = False) -> DocumentRun:
     """Generate the document's all-tags SDK into `folder`, import it, serve the document with Prism, and
     call every operation in each mode. Times are wall seconds of each step, and CPU seconds, which other
     load on the machine does not inflate: ours (this process and black's workers) and Prism's."""
@@ -99,6 +103,11 @@ def run_document(job: Job, folder: Path, modes: tuple[str, ...] = MODES) -> Docu
                 target = Target(job.name, Document(data), api, package, url, credentials, invalid)
                 run.modes[mode] = run_mode(target, mode)
                 run.modes[mode].seconds = run.seconds[mode] = time.perf_counter() - began
+            if examples:
+                began = time.perf_counter()
+                proven = {pointer for tally in run.modes.values() for pointer in tally.defects}
+                run.examples = run_examples(generation.files, job.name, url, Document(data), proven)
+                run.examples.seconds = run.seconds["examples"] = time.perf_counter() - began
         run.seconds["cpu ours"] = time.process_time() - cpu + black
         run.seconds["cpu prism"] = _children_cpu() - children
     except PrismFailed as exc:

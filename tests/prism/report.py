@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from tests.prism.examples import ExampleTally
 from tests.prism.family import DocumentRun
 from tests.prism.tally import Tally
 
@@ -35,6 +36,42 @@ def table(runs: Iterable[DocumentRun]) -> list[str]:
         f"accepted, {totals['findings']} findings; {totals['seconds']} s of documents' wall time, "
         f"{totals['cpu']} s of CPU (ours and Prism's)"
     )
+    return lines
+
+
+EXAMPLES_HEADER = [
+    "| document | docs examples | run to the end | stopped by a document defect | stopped by Prism's limit | "
+    "failed | requests, accepted |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+]
+
+
+def examples_table(runs: Iterable[DocumentRun]) -> list[str]:
+    """One row per document whose docs examples were run, then the totals."""
+    lines = list(EXAMPLES_HEADER)
+    totals: Counter[str] = Counter()
+    for run in runs:
+        e = run.examples
+        if e is None:
+            continue
+        lines.append(
+            f"| {run.name} | {e.examples} | {e.ran} | {len(e.defects)} | {len(e.prism_limits)} | {len(e.failed)} | "
+            f"{e.requests}, {e.accepted} |"
+        )
+        totals.update(examples=e.examples, ran=e.ran, failed=len(e.failed), seconds=round(e.seconds))
+    lines.append(
+        f"totals: {totals['examples']} examples, {totals['ran']} run to the end, {totals['failed']} failed; "
+        f"{totals['seconds']} s"
+    )
+    return lines
+
+
+def example_failures(e: ExampleTally) -> list[str]:
+    """Each failed example: where it is, what stopped it, and the requests Prism refused."""
+    lines = []
+    for outcome in e.failed:
+        lines.append(f"  {outcome.label}: {outcome.error or 'ran, but Prism refused a request'}")
+        lines += [f"    refused: {refusal}" for refusal in outcome.refused]
     return lines
 
 
@@ -75,7 +112,15 @@ def details(run: DocumentRun) -> list[str]:
             f"  {title} ({', '.join(modes)}): {pointer}: {why}" for pointer, (why, modes) in sorted(found.items())
         ]
     repairs = sorted({r for t in run.modes.values() for r in t.repairs})
-    return lines + [f"  repaired: {r}" for r in repairs]
+    lines += [f"  repaired: {r}" for r in repairs]
+    if run.examples is not None:
+        lines += [
+            f"  docs example stopped by the document's defect: {label}: {why}"
+            for label, why in run.examples.defects.items()
+        ]
+        lines += [f"  docs example stopped by Prism's limit: {label}" for label in run.examples.prism_limits]
+        lines += example_failures(run.examples)
+    return lines
 
 
 def faults_across(runs: Iterable[DocumentRun]) -> list[str]:

@@ -57,7 +57,10 @@ def family(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     started = time.perf_counter()
     jobs = [DOCUMENTS[name] for name in sorted(wanted)]
     for run in run_documents(
-        jobs, tmp_path_factory.mktemp("prism"), workers=max(1, min(len(jobs), os.cpu_count() or 1))
+        jobs,
+        tmp_path_factory.mktemp("prism"),
+        workers=max(1, min(len(jobs), os.cpu_count() or 1)),
+        examples=True,
     ):
         SUMMARY[run.name] = run
     WALL.append(time.perf_counter() - started)
@@ -76,6 +79,22 @@ def test_prism_accepts_every_request_and_every_response_parses(
     assert not tally.findings, f"{len(tally.findings)} findings:\n" + "\n".join(report.findings(tally, examples=5))
     assert tally.accepted + tally.refused_for_defect == tally.requests > 0
     assert tally.typed_errors == tally.failures
+
+
+@pytest.mark.realdoc
+@pytest.mark.parametrize("document", sorted(DOCUMENTS))
+def test_every_docs_example_runs_against_prism(family: dict[str, DocumentRun], document: str) -> None:
+    """Each Python example of the document's README and docs pages, run as copied with its requests carried
+    to Prism: every request accepted and the example run to its end, but where the document's own defect
+    or Prism's limit stops it (each proven, tests/prism/examples.py)."""
+    run = family[document]
+    assert not run.error, run.error
+    examples = run.examples
+    assert examples is not None and examples.examples > 0
+    assert not examples.failed, f"{len(examples.failed)} examples failed:\n" + "\n".join(
+        report.example_failures(examples)
+    )
+    assert examples.ran + len(examples.prism_limits) + len(examples.defects) == examples.examples
 
 
 def test_the_family_is_there() -> None:
@@ -105,6 +124,8 @@ def pytest_terminal_summary_lines() -> list[str]:
         return []
     runs = [SUMMARY[name] for name in sorted(SUMMARY)]
     lines = [f"{len(runs)} documents in {WALL[0] if WALL else 0:.0f} s", *report.table(runs)]
+    if any(run.examples is not None for run in runs):
+        lines += ["", *report.examples_table(runs)]
     if any(t.findings for run in runs for t in run.modes.values()):
         lines += ["", *report.faults_across(runs)]
     return lines + [line for run in runs for line in report.details(run)]

@@ -225,7 +225,8 @@ def test_attachments_list_get_and_download(server: TestServer) -> None:
     assert listed.attachments is not None and listed.attachments[0].file_size == 1024
     assert one.name == "statement.pdf" and one.include_when_sent is True
     assert data == content
-    assert server.requests[-1].headers["accept"] == "application/octet-stream"
+    # The failures' media type too: a server choosing by Accept answers a failed download with its JSON.
+    assert server.requests[-1].headers["accept"] == "application/octet-stream, application/json"
 
 
 def test_not_found_raises_the_typed_error_with_parsed_body(server: TestServer) -> None:

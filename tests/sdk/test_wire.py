@@ -131,6 +131,27 @@ DOC: dict[str, Any] = {
                 "responses": {"204": {"description": "added"}},
             }
         },
+        "/accounts": {
+            "post": {
+                "operationId": "open-account",
+                "tags": ["Wire"],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"anyOf": [_schema("AccountV2"), _schema("AccountV1")]}}
+                    },
+                },
+                "responses": {"204": {"description": "opened"}},
+            }
+        },
+        "/spend": {
+            "get": {
+                "operationId": "get-spend",
+                "tags": ["Wire"],
+                "parameters": [_param("below", "query", {"type": "number", "format": "decimal", "default": 1})],
+                "responses": {"204": {"description": "none"}},
+            }
+        },
         "/analysis": {
             "get": {
                 "operationId": "get-analysis",
@@ -165,6 +186,18 @@ DOC: dict[str, Any] = {
                 "required": ["iban"],
                 "properties": {"iban": {"type": "string"}},
                 "additionalProperties": False,
+            },
+            # Bank Feeds' source accounts (anyOf here: a oneOf both take, as Codat's, breaks the document):
+            # both versions take a dict of either's shape, but only the first lists its account types.
+            "AccountV2": {
+                "type": "object",
+                "required": ["name", "kind"],
+                "properties": {"name": {"type": "string"}, "kind": {"type": "string", "enum": ["checking", "loan"]}},
+            },
+            "AccountV1": {
+                "type": "object",
+                "required": ["name", "kind"],
+                "properties": {"name": {"type": "string"}, "kind": {"type": "string"}},
             },
             "Analysis": {"properties": {"results": {"type": "array", "items": {"type": "object"}}}},
         }
@@ -307,6 +340,34 @@ def test_union_and_map_bodies_are_checked_and_written_alike(wire: tuple[ModuleTy
             api.wire.add_method(body={"cardNumbr": "4111"})
     assert sent == [b'{"iban":"GB00"}', b'{"cardNumber":"4111"}', b'{"rent":{"amount":900.00},"food":{"amount":12}}']
     assert len(server.requests) == 3
+
+
+def test_a_union_body_takes_the_branch_that_lists_its_value(wire: tuple[ModuleType, Path], server: TestServer) -> None:
+    """A dict both branches take (pydantic would keep the first) goes as the branch whose enum lists its
+    value; one that fits no branch without a typo is still refused."""
+    sdk = wire[0]
+    server.add("POST", "/accounts", status=204)
+    with client(wire, server) as api:
+        api.wire.open_account(body={"name": "a", "kind": "loan"})
+        api.wire.open_account(body={"name": "b", "kind": "brokerage"})
+        with pytest.raises(sdk.RequestValidationError, match=r"body\.kind: 'brokerage' is not a"):
+            api.wire.open_account(body=sdk.models.AccountV2(name="c", kind="brokerage"))
+        with pytest.raises(sdk.RequestValidationError, match=r"no such field"):
+            api.wire.open_account(body={"name": "d", "kind": "brokerage", "nmae": "d"})
+    assert [r.json() for r in server.requests] == [{"name": "a", "kind": "loan"}, {"name": "b", "kind": "brokerage"}]
+
+
+def test_an_amount_parameter_takes_a_number_and_keeps_its_digits(
+    wire: tuple[ModuleType, Path], server: TestServer
+) -> None:
+    server.add("GET", "/spend", status=204)
+    with client(wire, server) as api:
+        api.wire.get_spend(below=1)
+        api.wire.get_spend(below=2.5)
+        api.wire.get_spend(below=Decimal("1000.10"))
+        with pytest.raises(wire[0].RequestValidationError, match="below"):
+            api.wire.get_spend(below="lots")  # type: ignore[arg-type]
+    assert [r.raw_query for r in server.requests] == ["below=1", "below=2.5", "below=1000.10"]
 
 
 def test_none_is_sent_as_null_only_where_the_document_allows_null(

@@ -39,7 +39,7 @@ from ._exceptions import (
 )
 from ._files import FilePart, is_file
 from ._json import dumps, loads
-from ._models import BaseModel, tolerant, type_adapter, unknown_values, validation_problems
+from ._models import EXACT, BaseModel, tolerant, type_adapter, unknown_values, validation_problems
 from ._params import Parameter, checked, cookie_value, header_value, path_segment, query_pairs
 from ._response import APIResponse, AsyncAPIResponse, response_mode
 from ._retries import RetryConfig
@@ -849,6 +849,15 @@ def _checked_body(body: object, tp: Any, call: str, argument: str) -> Any:
         except pydantic.ValidationError as exc:
             raise RequestValidationError(call, validation_problems(exc, argument)) from exc
     problems = list(unknown_values(checked, argument))
+    if problems and not isinstance(body, BaseModel):
+        # A union may have taken a branch that only tolerates a value another branch lists (an open
+        # enum's): validated again taking listed values only, the body fits that other branch.
+        try:
+            exact = type_adapter(tp).validate_python(body, context=EXACT)
+        except pydantic.ValidationError:
+            exact = None
+        if exact is not None and not any(unknown_values(exact, argument)):
+            return exact
     if problems:
         raise RequestValidationError(call, problems)
     return checked

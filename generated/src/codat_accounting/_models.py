@@ -17,9 +17,12 @@ from pydantic import (
     AliasGenerator,
     ConfigDict,
     Discriminator,
+    GetCoreSchemaHandler,
     SerializationInfo,
     SerializerFunctionWrapHandler,
+    ValidationInfo,
 )
+from pydantic_core import CoreSchema, core_schema
 
 # A validation problem shows this much of the wrong value.
 _SHOWN_INPUT = 60
@@ -191,6 +194,22 @@ class OpenEnum(str, Enum):
         member._name_ = value
         member._value_ = value
         return member
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.with_info_after_validator_function(_listed_when_exact, handler(source))
+
+
+def _listed_when_exact(value: OpenEnum, info: ValidationInfo) -> OpenEnum:
+    """An unlisted value, refused when a request's body is matched exactly (see `exactly`): a union
+    then takes the branch that lists it, not the first that merely tolerates it."""
+    if isinstance(info.context, dict) and info.context.get("exact") and not value.is_listed():
+        raise ValueError(f"{value.value!r} is not a listed {type(value).__name__}")
+    return value
+
+
+EXACT = {"exact": True}
+"""The validation context under which open enums take only the values they list."""
 
 
 @functools.cache
