@@ -35,7 +35,7 @@ import httpx
 from generator.errors import pointer_join
 from tests.docexamples import doc_examples
 from tests.prism.checks import request_refusals, violations
-from tests.prism.values import Document
+from tests.prism.values import Document, referenced
 
 # An example makes a few calls at most (a list walks its pages); one still running after this is hung.
 EXAMPLE_S = 30
@@ -85,7 +85,9 @@ def run_examples(files: Mapping[str, bytes], document: str, url: str, doc: Docum
     tally = ExampleTally()
     routes = _routes(doc.data.get("paths", {}))
     # A download example saves its file where it runs: a folder of its own, not the project's.
-    with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder), carried_to(url) as exchanges:
+    servers = doc.data.get("servers") or [{}]
+    base_path = httpx.URL(str(servers[0].get("url", "/"))).path if isinstance(servers[0], dict) else ""
+    with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder), carried_to(url, base_path) as exchanges:
         for example in doc_examples(document, files):
             label = f"{example.page} example {example.index + 1}"
             exchanges.clear()
@@ -100,9 +102,11 @@ def run_examples(files: Mapping[str, bytes], document: str, url: str, doc: Docum
                     proofs.append(_proven_request_defect(request, routes, proven, doc))
             if proofs and all(proofs):
                 outcome.defect = "; ".join(dict.fromkeys(proofs))
-            if outcome.error and not outcome.refused and exchanges:
-                outcome.prism_limit = _cannot_serve(exchanges[-1][1])
-                outcome.defect = _flagged_response(exchanges[-1][1], outcome.error)
+            if outcome.error and not outcome.refused and not outcome.prism_limit and exchanges:
+                request, response = exchanges[-1]
+                outcome.defect = _flagged_response(response, outcome.error) or _response_defect(
+                    request, response, outcome.error, routes, proven, doc
+                )
             tally.examples += 1
             tally.requests += outcome.requests
             tally.accepted += outcome.requests - len(outcome.refused)
@@ -183,6 +187,48 @@ def _flagged_response(response: httpx.Response, error: str) -> str:
     return "Prism flags its response: " + str(flagged[0].get("message", ""))[:200] if flagged else ""
 
 
+def _response_defect(
+    request: httpx.Request,
+    response: httpx.Response,
+    error: str,
+    routes: list[tuple[re.Pattern[str], str]],
+    proven: set[str],
+    doc: Document,
+) -> str:
+    """The document's defect behind an answer the example could not take: an operation that documents no
+    success (Prism can only answer one of its failures), or a parse failure of a response whose schema
+    reaches a defect the suite proved (a schema breaking the meta-schema, a place Prism flags)."""
+    method = request.method.lower()
+    template = next((t for pattern, t in routes if pattern.match(request.url.path)), None)
+    if template is None:
+        return ""
+    operation = pointer_join("#/paths", template, method)
+    responses = doc.data["paths"][template][method].get("responses", {})
+    if not response.is_success and not any(str(code).startswith("2") or code == "default" for code in responses):
+        return f"{operation}/responses: documents no success, so Prism answers a failure"
+    if "ResponseValidationError" not in error:
+        return ""
+    reached = _reached(doc, responses, operation + "/responses")
+    return next((p for p in sorted(proven) if any(p == r or p.startswith(r + "/") for r in reached)), "")
+
+
+def _reached(doc: Document, node: Any, pointer: str) -> set[str]:
+    """`pointer` and every `$ref` target reached from `node`, through the targets' own `$ref`s."""
+    reached, stack = {pointer}, [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            ref = current.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#") and ref not in reached:
+                reached.add(ref)
+                with contextlib.suppress(LookupError, ValueError):
+                    stack.append(referenced(doc.data, ref))
+            stack.extend(v for k, v in current.items() if k != "$ref")
+        elif isinstance(current, list):
+            stack.extend(current)
+    return reached
+
+
 def _run_one(code: str, label: str) -> ExampleOutcome:
     """Runs one example as a module of its own, its output kept from the test's, bounded in time."""
     outcome = ExampleOutcome(label)
@@ -192,6 +238,8 @@ def _run_one(code: str, label: str) -> ExampleOutcome:
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             exec(compile(code, f"<{label}>", "exec"), {"__name__": "__example__"})
+    except _PrismLimit as exc:
+        outcome.error, outcome.prism_limit = str(exc), True
     except BaseException as exc:  # whatever stops an example (SystemExit too) is its outcome
         if isinstance(exc, KeyboardInterrupt):
             raise
@@ -203,8 +251,13 @@ def _run_one(code: str, label: str) -> ExampleOutcome:
     return outcome
 
 
-class _Hung(Exception):
-    pass
+class _Hung(BaseException):
+    """A BaseException, so that no `except Exception` of the SDK's (a retry loop's) takes it for its own."""
+
+
+class _PrismLimit(BaseException):
+    """Raised at the transport on Prism's answer that it cannot write the body: the example has run as far
+    as Prism lets it, and retrying the 500 (as the document's retry policy says) would only wait."""
 
 
 def _hung(signum: int, frame: FrameType | None) -> None:
@@ -216,39 +269,49 @@ def _cannot_serve(response: httpx.Response) -> bool:
     if response.status_code != 500:
         return False
     try:
-        detail = str(response.json().get("detail", ""))
+        problem = response.json()
+        said = f"{problem.get('title', '')} {problem.get('detail', '')}"
     except (ValueError, AttributeError):
         return False
-    return "Cannot find serializer" in detail or "schema is not defined" in detail
+    return "Cannot find serializer" in said or "schema is not defined" in said
 
 
 @contextlib.contextmanager
-def carried_to(url: str) -> Iterator[list[tuple[httpx.Request, httpx.Response]]]:
-    """Every request httpx sends in this process goes to `url`'s host instead, and each exchange is
-    kept (its response read, so its headers and body can be judged after the example is done)."""
+def carried_to(url: str, base_path: str = "") -> Iterator[list[tuple[httpx.Request, httpx.Response]]]:
+    """Every request httpx sends in this process goes to `url`'s host instead, `base_path` (the path of
+    the document's server, which Prism serves the paths below) taken off, and each exchange is kept (its
+    response read, so its headers and body can be judged after the example is done). Prism's answer that
+    it cannot write a body stops the example there (_PrismLimit)."""
     target = httpx.URL(url)
+    base = base_path.rstrip("/")
     exchanges: list[tuple[httpx.Request, httpx.Response]] = []
     sync_send = httpx.HTTPTransport.handle_request
     async_send = httpx.AsyncHTTPTransport.handle_async_request
 
     def moved(request: httpx.Request) -> None:
-        request.url = request.url.copy_with(scheme=target.scheme, host=target.host, port=target.port)
+        path = request.url.raw_path
+        if base and path.startswith(base.encode() + b"/"):
+            path = path[len(base) :]
+        request.url = request.url.copy_with(scheme=target.scheme, host=target.host, port=target.port, raw_path=path)
         request.headers["Host"] = target.netloc.decode("ascii")
+
+    def kept(request: httpx.Request, status: int, headers: httpx.Headers, content: bytes) -> httpx.Response:
+        exchanges.append((request, httpx.Response(status, headers=headers, content=content)))
+        if _cannot_serve(exchanges[-1][1]):
+            raise _PrismLimit(f"{request.method} {request.url.path}: Prism cannot write the body")
+        return httpx.Response(status, headers=headers, content=content)
 
     def handle(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
         moved(request)
         response = sync_send(self, request)
-        kept = httpx.Response(response.status_code, headers=response.headers, content=_body(response))
-        exchanges.append((request, kept))
-        return httpx.Response(response.status_code, headers=response.headers, content=kept.content)
+        return kept(request, response.status_code, response.headers, _body(response))
 
     async def handle_async(self: httpx.AsyncHTTPTransport, request: httpx.Request) -> httpx.Response:
         moved(request)
         response = await async_send(self, request)
         content = b"".join([chunk async for chunk in response.aiter_raw()])
         await response.aclose()
-        exchanges.append((request, httpx.Response(response.status_code, headers=response.headers, content=content)))
-        return httpx.Response(response.status_code, headers=response.headers, content=content)
+        return kept(request, response.status_code, response.headers, content)
 
     patched: Any = httpx.HTTPTransport
     patched_async: Any = httpx.AsyncHTTPTransport

@@ -70,6 +70,12 @@ def page(number: int, size: int, total: int, count: int) -> dict[str, Any]:
     return {**PAGE, "results": results, "pageNumber": number, "pageSize": size, "totalResults": total}
 
 
+def unnumbered(count: int) -> dict[str, Any]:
+    """A page that says nothing of its number, size or total."""
+    body = page(1, count, count, count)
+    return {k: v for k, v in body.items() if k not in ("pageNumber", "pageSize", "totalResults")}
+
+
 # ---- pagination ---------------------------------------------------------------------------------
 
 
@@ -117,6 +123,29 @@ def test_list_all_stops_on_the_last_page(
         items = list(client.customers.list_all(company_id=COMPANY, page_size=pages[0]["pageSize"]))
     assert len(server.requests) == expected_requests
     assert len(items) == sum(len(p["results"]) for p in {p["pageNumber"]: p for p in pages}.values())
+
+
+def test_list_all_ends_on_a_repeated_page_that_does_not_number_itself() -> None:
+    """A server that ignores the page asked for and leaves out the page's number, size and total (which
+    the document requires, so the contract-checking server is not used): Prism serving Accounting's list
+    examples does. The same items again end the walk, sync and async, where it went round for ever."""
+    body = json.dumps(unnumbered(2)).encode()
+    with serve() as bare:
+        bare.add_handler("GET", LIST_PATH, lambda request: Canned(200, body, {"Content-Type": "application/json"}))
+        with sync_client(bare) as client:
+            items = list(itertools.islice(client.customers.list_all(company_id=COMPANY), 10))  # bounded if it loops
+        assert [c.id for c in items] == ["C-1-0", "C-1-1"] and len(bare.requests) == 2
+
+        async def walk() -> list[str]:
+            ids: list[str] = []
+            async with async_client(bare) as client:
+                async for customer in client.customers.list_all(company_id=COMPANY):
+                    ids.append(customer.id)
+                    if len(ids) == 10:  # bounded if it loops
+                        break
+            return ids
+
+        assert asyncio.run(walk()) == ["C-1-0", "C-1-1"] and len(bare.requests) == 4
 
 
 def test_async_list_all_and_pages(server: TestServer) -> None:

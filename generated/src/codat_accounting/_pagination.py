@@ -31,9 +31,14 @@ def is_last_page(info: PageInfo[T], requested_size: int | None) -> bool:
 
 
 def is_repeated(info: PageInfo[T], previous: PageInfo[T] | None) -> bool:
-    """A page that says it is the page before (a server that ignores the page asked for, or a mock that
-    serves one example): the walk ends there, rather than going round that page for ever."""
-    return previous is not None and info.page_number is not None and info.page_number == previous.page_number
+    """A page that is the page before (a server that ignores the page asked for, or a mock that serves one
+    example): the walk ends there, rather than going round that page for ever. A page that numbers itself
+    is the one before when its number is; one that does not, when its items are."""
+    if previous is None:
+        return False
+    if info.page_number is not None:
+        return info.page_number == previous.page_number
+    return list(info.items) == list(previous.items)
 
 
 class SyncPager(Generic[P, T]):
