@@ -152,8 +152,9 @@ def _with_body(doc: Document, op: Operation, call: Call) -> Call:
     given = _multipart(doc, value, schema, schema_pointer) if op.body.kind == "multipart" else value
     nones: tuple[str, ...] = ()
     if call.variant == "required" and isinstance(value, dict):
-        # The caller's None for each optional field: what goes out is the value without them.
-        optional = _optional_fields(doc, schema, schema_pointer)
+        # The caller's None for each optional field left out: what goes out is the value without them. One
+        # the value holds stays (a oneOf may require it: urlbox.io's `url` or `html`).
+        optional = [name for name in _optional_fields(doc, schema, schema_pointer) if name not in value]
         given = {**given, **{name: None for name in optional}}
         nones = tuple(f"{op.body.py_name}.{name}" for name in optional)
     body = Sent("body", op.body.py_name, value, at, schema_pointer, from_example)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 from urllib.parse import unquote
 
@@ -229,7 +230,49 @@ class Document:
         extra = schema.get("additionalProperties")
         if not properties and isinstance(extra, dict) and fill == "all":
             result["key"] = self.build(extra, pointer + "/additionalProperties", fill, depth + 1, trail)
-        return result
+        return self._one_branch(
+            schema, pointer, result, required, lambda name: self.build(*properties[name], fill, depth + 1, trail)
+        )
+
+    def _one_branch(
+        self,
+        schema: dict[str, Any],
+        pointer: str,
+        value: dict[str, Any],
+        required: set[str],
+        build: Callable[[str], Any],
+    ) -> dict[str, Any]:
+        """An object whose `oneOf` branches only say which of its properties each requires (urlbox.io's
+        RenderRequest: `url` or `html`): filled with every property it matches them all, and with the
+        object's own required ones alone none, either of which a oneOf refuses. So, branch by branch, the
+        properties only another branch requires are left out and the branch's own are `build` ones."""
+        branches = [self.resolve(branch) for branch in schema.get("oneOf") or []]
+        if len(branches) < 2 or not all(
+            isinstance(b, dict) and set(b) <= {"required", "description"} for b in branches
+        ):
+            return value
+        if self.judge.fits(value, pointer):
+            return value
+        for branch in branches:
+            own = set(branch.get("required") or []) | required
+            others = {name for b in branches for name in b.get("required") or []} - own
+            trimmed = {name: item for name, item in value.items() if name not in others}
+            try:
+                trimmed.update({name: build(name) for name in sorted(own - trimmed.keys())})
+            except KeyError:  # the branch requires a property no schema defines
+                continue
+            if self.judge.fits(trimmed, pointer):
+                return trimmed
+        return value
+        if self.judge.fits(value, pointer):
+            return value
+        for branch in branches:
+            own = set(branch.get("required") or []) | required
+            others = {name for b in branches for name in b.get("required") or []} - own
+            trimmed = {name: item for name, item in value.items() if name not in others}
+            if self.judge.fits(trimmed, pointer):
+                return trimmed
+        return value
 
     def _branch(
         self,
@@ -354,8 +397,8 @@ def _kind(schema: Any) -> str | None:
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")
-    if kind is None and "properties" in schema:
-        return "object"
+    if kind is None and ("properties" in schema or "additionalProperties" in schema):
+        return "object"  # as the generator reads it: Azure's `tags`, a map that names no type
     return kind if isinstance(kind, str) else None
 
 
