@@ -50,6 +50,9 @@ def run() -> NoReturn:
     try:
         code = main()
         done = True
+    except BrokenPipeError:  # the reader went away (`codat-sdkgen ir | head`): nothing more to say
+        done = True
+        code = _closed_pipe()
     except KeyboardInterrupt:  # outside main's own handler: in argument parsing, or as main returned
         done = True
         if code is None:
@@ -64,6 +67,15 @@ def run() -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(130 if code is None else code)
+
+
+def _closed_pipe() -> int:
+    """What a closed standard output ends with: quietly, as a Unix tool killed by SIGPIPE would (141).
+    What is still buffered for it goes nowhere, so flushing it at exit cannot raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 128 + signal.SIGPIPE if hasattr(signal, "SIGPIPE") else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -100,6 +112,12 @@ def _run_target(args: argparse.Namespace, config: Config) -> int:
     except GeneratorError as exc:
         _report(exc, prefix)
         return 2 if isinstance(exc, UsageError) else 1
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # a file of ours or the user's that the system refused: where, and why
+        where = exc.filename if exc.filename is not None else config.out
+        print(f"{prefix}{where}: #: {exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 def _report(exc: GeneratorError, prefix: str) -> None:

@@ -7,12 +7,14 @@ they land in (a Python string or docstring, a markdown table cell). They are nev
 from __future__ import annotations
 
 import re
+import traceback
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from generator import LINE_LENGTH, MARKER, TEMPLATES_DIR, __version__, cache, markdown, naming
+from generator.errors import Diagnostic, GeneratorError
 from generator.ir import Api, TypeRef
 from generator.literals import CONTROL, ascii_look_alikes, plain_lines, py_literal, toml_string
 
@@ -28,7 +30,10 @@ def render_api(api: Api, overrides: Path | None = None) -> dict[str, str]:
     files: dict[str, str] = {}
 
     def emit(path: str, template: str, **context: Any) -> None:
-        files[path] = env.get_template(template).render(api=api, **context)
+        try:
+            files[path] = env.get_template(template).render(api=api, **context)
+        except jinja2.TemplateError as exc:
+            raise GeneratorError([_template_problem(exc, template, search)]) from None
 
     static = {p.name: p for folder in reversed(search) for p in _static_files(folder)}  # the user's win
     for name, source in sorted(static.items()):
@@ -59,6 +64,27 @@ def render_api(api: Api, overrides: Path | None = None) -> dict[str, str]:
         )
     files[MARKER] = f"generator codat-sdkgen {__version__}\nsource {api.source_name} sha256 {api.source_sha256}\n"
     return files
+
+
+def _template_problem(exc: jinja2.TemplateError, template: str, search: list[Path]) -> Diagnostic:
+    """A template that does not parse or names what its context lacks, located by file and line.
+
+    A syntax error says where; an error while rendering is found in the traceback, whose frames Jinja
+    points at the template's own lines (the innermost frame of a template file is where it failed).
+    """
+    source, line = None, None
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        source, line = exc.filename, exc.lineno
+    else:
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename.endswith(".jinja"):
+                source, line = frame.filename, frame.lineno
+    if source is None:
+        source = next((str(folder / template) for folder in search if (folder / template).is_file()), template)
+    ours = Path(source).resolve().is_relative_to(TEMPLATES_DIR.resolve())
+    hint = "a bug of codat-sdkgen's own templates" if ours else "a template of --templates"
+    message = f"template error: {exc.message or type(exc).__name__}"
+    return Diagnostic(source, "#", message, line=line, hint=hint)
 
 
 def render_report(report: dict[str, Any], old_name: str, new_name: str) -> str:

@@ -7,6 +7,7 @@ interrupted run leaves the previous output as it was.
 from __future__ import annotations
 
 import difflib
+import errno
 import functools
 import hashlib
 import os
@@ -179,7 +180,9 @@ def write_tree(out: Path, files: dict[str, bytes]) -> bool:
     """Replaces `out` with exactly `files`, atomically as far as the file system allows.
 
     Returns False, having written nothing, when `out` already holds exactly `files`: file times stay
-    as they were, so tools that watch them (make, pip, editors) see no change.
+    as they were, so tools that watch them (make, pip, editors) see no change. A folder that cannot be
+    written (no permission, a full disk, a file where a folder should be) is one located error, with
+    `out` as it was and nothing of ours left beside it.
     """
     out = out.resolve()
     existing = output_tree(out)
@@ -196,6 +199,15 @@ def write_tree(out: Path, files: dict[str, bytes]) -> bool:
                 )
             ]
         )
+    try:
+        _swap_in(out, files)
+    except OSError as exc:
+        raise GeneratorError([_write_problem(exc, out)]) from None
+    return True
+
+
+def _swap_in(out: Path, files: dict[str, bytes]) -> None:
+    _removable(out)  # before anything is written: the old tree must go once the new one is in
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
     staging = Path(tempfile.mkdtemp(prefix=f".sdkgen-{out.name}.{os.getpid()}.", dir=out.parent))
@@ -214,8 +226,43 @@ def write_tree(out: Path, files: dict[str, bytes]) -> bool:
             os.rename(retired, out)
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
-    return True
+    try:
+        shutil.rmtree(retired)
+    except OSError as exc:  # made read-only since `_removable` looked, or not ours to remove
+        raise GeneratorError(
+            [
+                Diagnostic(
+                    str(retired),
+                    "#",
+                    f"the new output is in place, but the previous one could not be removed: {exc.strerror or exc}",
+                    hint="remove that folder by hand",
+                )
+            ]
+        ) from None
+
+
+def _removable(out: Path) -> None:
+    """Refuses an old output whose folders this process could not empty: swapped out, it would stay
+    behind under its retired name (`.sdkgen-NAME.PID.RANDOM-old`), and the run would look a success."""
+    if not out.is_dir():
+        return
+    for folder in [out, *(p for p in out.rglob("*") if p.is_dir() and not p.is_symlink())]:
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, "a folder of the previous output is read-only", str(folder))
+
+
+def _write_problem(exc: OSError, out: Path) -> Diagnostic:
+    """One line for a write that failed: the path, and what the system said."""
+    path = exc.filename if exc.filename is not None else out
+    reason = exc.strerror or str(exc)
+    hint = "the output folder is as it was"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        blocking = next((p for p in [out, *out.parents] if p.exists() and not p.is_dir()), None)
+        if blocking is not None:
+            path, reason = blocking, "is a file, where --out needs a folder"
+    elif exc.errno == errno.ENOSPC:
+        hint = "free some space and run again; " + hint
+    return Diagnostic(str(path), "#", f"cannot write the output: {reason}", hint=hint)
 
 
 def _recover(out: Path) -> None:
