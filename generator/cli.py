@@ -24,6 +24,7 @@ from generator import __version__, cache
 from generator.config import Config, load_targets
 from generator.errors import GeneratorError, UsageError
 from generator.fetch import is_url
+from generator.naming import counted as _count
 from generator.reserved import PACKAGES_TAKEN
 
 _INTERRUPTED = "interrupted; the output folder was left as it was"
@@ -233,7 +234,7 @@ def _generate_once(args: argparse.Namespace, config: Config) -> int:
         stale = stale_files(config.out, files)
         if stale:
             count = sum(1 for line in stale if not line.startswith(" "))
-            print(f"{config.out} is stale ({count} files); run `make generate`:", file=sys.stderr)
+            print(f"{config.out} is stale ({_count(count, 'file')}); run `make generate`:", file=sys.stderr)
             for line in stale:
                 print(line, file=sys.stderr)
             return 1
@@ -342,10 +343,6 @@ def _positive(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected a positive number, not {text!r}")
     return value
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _usage_error(message: str) -> int:

@@ -13,6 +13,11 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 AMBIGUOUS = frozenset({"l", "I", "O"})
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """`1 file`, `2 files`: a number with its noun, singular for one."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def words(text: str) -> list[str]:
     """Splits any name (camelCase, kebab-case, spaced, accented) into lower-case ASCII words."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")

@@ -26,6 +26,7 @@ from pathlib import Path
 from generator import LINE_LENGTH, MARKER, TEMPLATES_DIR
 from generator.cache import Store, output_tree
 from generator.errors import Diagnostic, GeneratorError
+from generator.naming import counted
 
 _PYTHON_BLOCK = re.compile(r"(```python\n)(.*?)(```)", re.S)
 # black takes most of a run's time; the same input always formats the same way, so it is done once
@@ -169,7 +170,7 @@ def stale_files(out: Path, files: dict[str, bytes]) -> list[str]:
             new = files[path].decode("utf-8").splitlines()
             diff = list(difflib.unified_diff(old, new, f"{out.name}/{path}", f"fresh/{path}", lineterm="", n=1))
             changed = sum(1 for line in diff[2:] if line[:1] in "+-")
-            report.append(f"changed: {path} ({changed} lines differ)")
+            report.append(f"changed: {path} ({counted(changed, 'line differs', 'lines differ')})")
             report.extend(f"    {line}" for line in diff[:DIFF_LINES_SHOWN])
             if len(diff) > DIFF_LINES_SHOWN:
                 report.append(f"    ... {len(diff) - DIFF_LINES_SHOWN} more diff lines")
@@ -227,7 +228,8 @@ def _swap_in(out: Path, files: dict[str, bytes]) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     try:
-        shutil.rmtree(retired)
+        if retired.exists():  # none when there was no previous output
+            shutil.rmtree(retired)
     except OSError as exc:  # made read-only since `_removable` looked, or not ours to remove
         raise GeneratorError(
             [
