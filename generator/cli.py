@@ -156,6 +156,10 @@ class _Prefixing(io.TextIOBase):
 
 def _settings(args: argparse.Namespace) -> list[Config]:
     """The targets the run covers (all, or those `--target` names), each setting overridden by its flag."""
+    if args.config is None:
+        args.config = Path("pyproject.toml")  # the folder's own settings, when it has them
+    elif not args.config.is_file():
+        raise SystemExit(_usage_error(f"--config {str(args.config)!r}: {_missing(args.config)}"))
     targets = load_targets(args.config)
     picked: list[str] = getattr(args, "target", None) or []
     unknown = [name for name in picked if name not in {t.name for t in targets}]
@@ -202,6 +206,12 @@ def _overridden(args: argparse.Namespace, config: Config) -> Config:
                 f" dependency's); did you mean '{settled.package}_sdk'?"
             )
         )
+    if not is_url(settled.spec) and not Path(settled.spec).is_file():
+        flag = "--spec" if args.spec else f"the spec of {args.config}"
+        raise SystemExit(_usage_error(f"{flag} {settled.spec!r}: {_missing(Path(settled.spec))}"))
+    if settled.templates is not None and not settled.templates.is_dir():
+        flag = "--templates" if getattr(args, "templates", None) else f"the templates of {args.config}"
+        raise SystemExit(_usage_error(f"{flag} {str(settled.templates)!r}: {_missing(settled.templates)}"))
     if settled.out.exists() and not settled.out.is_dir():
         raise SystemExit(_usage_error(f"--out {str(settled.out)!r} is a file; name a folder to generate into"))
     return settled
@@ -345,6 +355,15 @@ def _positive(text: str) -> float:
     return value
 
 
+def _missing(path: Path) -> str:
+    """Why a path the run needs is not there, in a few words."""
+    if path.is_dir():
+        return "is a folder, not a file"
+    if path.exists():
+        return "is not a folder" if path.is_file() else "cannot be read"
+    return "no such file or folder"
+
+
 def _usage_error(message: str) -> int:
     print(f"codat-sdkgen: error: {message}", file=sys.stderr)
     return 2
@@ -362,7 +381,11 @@ def _parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str, run: object) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--spec", help="the OpenAPI document (YAML or JSON): a path or an http(s) URL")
-        sub.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="settings file")
+        sub.add_argument(
+            "--config",
+            type=Path,
+            help="settings file (default ./pyproject.toml, its [tool.codat-sdkgen] when it has one)",
+        )
         sub.add_argument(
             "--target",
             action="append",

@@ -8,6 +8,7 @@ each target's settings override the section's own, which the targets share.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -131,7 +132,7 @@ _KNOWN: dict[str, type | tuple[type, ...]] = {
 def _problems(section: dict[str, Any], source: str, where: str) -> list[Diagnostic]:
     """Every setting of one table that is unknown, of the wrong type, or a value PyPI would refuse."""
     problems = [
-        Diagnostic(source, pointer_join(where, key), "unknown setting", hint="known: " + ", ".join(_KNOWN))
+        Diagnostic(source, pointer_join(where, key), "unknown setting", hint=_setting_hint(key))
         for key in sorted(set(section) - set(_KNOWN))
     ]
     problems += [
@@ -147,6 +148,15 @@ def _problems(section: dict[str, Any], source: str, where: str) -> list[Diagnost
             if not isinstance(v, str) or not v.isidentifier()
         ]
     return problems + _package_problems(section, source, where)
+
+
+def _setting_hint(key: str) -> str:
+    """`did you mean 'package'?` for a setting spelt nearly right (or with `_` for `-`); else every one."""
+    spelt, known = key.replace("_", "-").lower(), [*_KNOWN, "targets"]
+    close = [spelt] if spelt in known else difflib.get_close_matches(spelt, known, n=1, cutoff=0.7)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return "known: " + ", ".join(_KNOWN)
 
 
 def _config(section: dict[str, Any], base: Path) -> Config:

@@ -21,7 +21,7 @@ from generator.document import Document
 from generator.errors import Diagnostic, GeneratorError
 from generator.ir import Api
 from generator.load import load_document
-from generator.render import render_api, stamp_files
+from generator.render import render_api, stamp_files, unused_overrides
 from generator.revalidate import LastValidation
 from generator.schemas import nested_type_schema
 from generator.validate import annotation_at, is_within, reached_pointers, validate_document
@@ -122,6 +122,8 @@ def generate(
     version = bumped(recorded(bump_from), api) if bump_from is not None else None
     if version is not None:
         api = dataclasses.replace(api, distribution=dataclasses.replace(api.distribution, version=version))
+    if options.templates is not None:
+        warnings = (*warnings, *unused_overrides(options.templates))
     files = stamp_files(format_files(render_api(api, options.templates)), api)
     files[SURFACE_FILE] = record(api)
     return Generation(api, files, warnings)

@@ -6,6 +6,7 @@ they land in (a Python string or docstring, a markdown table cell). They are nev
 
 from __future__ import annotations
 
+import difflib
 import re
 import traceback
 from pathlib import Path
@@ -64,6 +65,29 @@ def render_api(api: Api, overrides: Path | None = None) -> dict[str, str]:
         )
     files[MARKER] = f"generator codat-sdkgen {__version__}\nsource {api.source_name} sha256 {api.source_sha256}\n"
     return files
+
+
+def unused_overrides(overrides: Path) -> list[Diagnostic]:
+    """A warning for each file of a templates folder that replaces none of ours (`docs/modle.md.jinja`),
+    naming the closest of ours: a misspelt name would otherwise be silently unused."""
+    ours = sorted(
+        p.relative_to(TEMPLATES_DIR).as_posix()
+        for p in TEMPLATES_DIR.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    )
+    problems = []
+    for path in sorted(overrides.rglob("*")):
+        name = path.relative_to(overrides).as_posix()
+        if (
+            not path.is_file()
+            or name in ours
+            or any(part.startswith(".") or part == "__pycache__" for part in path.parts)
+        ):
+            continue
+        close = difflib.get_close_matches(name, ours, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else "files here replace ours of the same relative name"
+        problems.append(Diagnostic(str(path), "#", "replaces none of codat-sdkgen's templates", "warning", hint=hint))
+    return problems
 
 
 def _template_problem(exc: jinja2.TemplateError, template: str, search: list[Path]) -> Diagnostic:

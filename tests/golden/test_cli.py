@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.errors import GeneratorError
 from tests.commands import run_generator as run
 from tests.commands import snapshot
 from tests.conftest import METHODS, SPEC
@@ -226,7 +227,7 @@ def test_a_failure_while_writing_leaves_the_old_tree_and_no_temp_folder(
 
     monkeypatch.setattr(Path, "write_bytes", failing_write_bytes)
     files = {"a.txt": b"a", **{f"f{i}.txt": b"x" for i in range(20)}}
-    with pytest.raises(OSError):
+    with pytest.raises(GeneratorError, match="No space left on device"):
         write.write_tree(existing_output, {".codat-sdkgen": b"m", **files})
     assert snapshot(existing_output) == before
     assert [p.name for p in existing_output.parent.iterdir()] == ["out"]

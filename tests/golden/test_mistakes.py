@@ -191,3 +191,70 @@ def test_a_closed_pipe_ends_quietly() -> None:
         stderr = process.stderr.read()
         assert process.wait(timeout=60) == 141
     assert stderr == b""
+
+
+# --- wrong paths and names -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (["--config", "nope.toml"], "--config 'nope.toml': no such file or folder"),
+        (["--templates", "nodir"], "--templates 'nodir': no such file or folder"),
+        (["--templates", "afile"], "--templates 'afile': is not a folder"),
+        (["--spec", "nope.yaml"], "--spec 'nope.yaml': no such file or folder"),
+        (["--spec", "."], "--spec '.': is a folder, not a file"),
+    ],
+)
+def test_a_missing_path_is_a_usage_error(tmp_path: Path, flags: list[str], expected: str) -> None:
+    """They used to run with the defaults, rc 0 (--config, --templates), or fail as a bad document."""
+    (tmp_path / "afile").write_text("")
+    shutil.copy(SPEC, tmp_path / "api.yaml")
+    given = ["--spec", "api.yaml", *flags] if "--spec" not in flags else flags
+    commands = [["generate", "--out", "sdk"], ["ir"]] + ([["validate"]] if "--templates" not in flags else [])
+    for command in commands:
+        result = run(*command, *given, cwd=tmp_path)
+        assert result.returncode == 2
+        assert _one_line(result.stderr) == f"codat-sdkgen: error: {expected}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "api.yaml"]
+
+
+def test_a_missing_path_in_the_settings_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.codat-sdkgen]\nspec = "api/missing.yaml"\n')
+    result = run("generate", cwd=tmp_path)
+    assert result.returncode == 2
+    expected = f"the spec of pyproject.toml '{Path('api') / 'missing.yaml'}': no such file or folder"
+    assert _one_line(result.stderr) == f"codat-sdkgen: error: {expected}"
+
+
+def test_a_misspelt_override_template_warns_naming_the_closest(out: Path, tmp_path: Path) -> None:
+    (tmp_path / "tpl" / "docs").mkdir(parents=True)
+    (tmp_path / "tpl" / "docs" / "modle.md.jinja").write_text("# {{ schema.class_name }}\n")
+    (tmp_path / "tpl" / "notes.txt").write_text("ours\n")
+    result = run(*_generate(out, "--templates", str(tmp_path / "tpl")))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"warning: {tmp_path / 'tpl' / 'docs' / 'modle.md.jinja'}: #: replaces none of codat-sdkgen's templates"
+        " (did you mean 'docs/model.md.jinja'?)",
+        f"warning: {tmp_path / 'tpl' / 'notes.txt'}: #: replaces none of codat-sdkgen's templates"
+        " (files here replace ours of the same relative name)",
+    ]
+    assert snapshot(out) == snapshot(GENERATED)  # ours were used
+
+
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("packge", "did you mean 'package'?"),
+        ("all_tags", "did you mean 'all-tags'?"),
+        ("Tags", "did you mean 'tags'?"),
+        ("target", "did you mean 'targets'?"),
+        ("colour", "known: spec, tags, all-tags, out, package"),
+    ],
+)
+def test_an_unknown_setting_gets_a_did_you_mean(tmp_path: Path, key: str, hint: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f'[tool.codat-sdkgen]\n{key} = "x"\n')
+    result = run("generate", cwd=tmp_path)
+    assert result.returncode == 1
+    reported = _one_line(result.stderr)
+    assert reported.startswith(f"pyproject.toml: #/tool/codat-sdkgen/{key}: unknown setting ({hint}")
