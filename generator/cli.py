@@ -188,6 +188,7 @@ def _overridden(args: argparse.Namespace, config: Config) -> Config:
         "max_bytes": int(args.max_size * 2**20) if args.max_size is not None else None,
         "fetch_timeout": args.fetch_timeout,
         "strict": getattr(args, "strict", False) or None,
+        "bump": getattr(args, "bump", False) or None,
     }
     given = {k: v for k, v in flags.items() if v is not None}
     if all_tags or tags:
@@ -235,7 +236,7 @@ def _generate_once(args: argparse.Namespace, config: Config) -> int:
     from generator.pipeline import generate
     from generator.write import stale_files, write_tree
 
-    result = generate(config.spec, config.tags, config.package, config, config.out if args.bump else None)
+    result = generate(config.spec, config.tags, config.package, config, config.out, bump=config.bump)
     files = changelog.with_history(result.files, result.api, config.out)
     warnings = [warning.render() for warning in result.warnings]
     for warning in warnings:
@@ -413,7 +414,8 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--bump",
         action="store_true",
-        help="version the package from the previous output's, by what changed for callers",
+        help="version the package from the previous output's, by what changed for callers"
+        " (every run: bump = true in the settings)",
     )
     command("validate", "report every problem in the document", _validate)
     selection(command("ir", "print the intermediate model as JSON", _ir))

@@ -43,6 +43,8 @@ class Config(Options):
     tags: tuple[str, ...] | None = ("Customers",)  # None: every tag
     out: Path = Path("generated")
     package: str = "codat_accounting"
+    # Every run versions the package by what changed for callers, as `--bump` does.
+    bump: bool = False
     # The target's name under `targets`; "" for a section that is one target itself.
     name: str = ""
 
@@ -121,6 +123,7 @@ _KNOWN: dict[str, type | tuple[type, ...]] = {
     "max-size-mib": int,
     "fetch-timeout": (int, float),
     "strict": bool,
+    "bump": bool,
     "dist-name": str,
     "version": str,
     "description": str,
@@ -176,6 +179,7 @@ def _config(section: dict[str, Any], base: Path) -> Config:
         max_bytes=section["max-size-mib"] * 2**20 if "max-size-mib" in section else defaults.max_bytes,
         fetch_timeout=float(section.get("fetch-timeout", defaults.fetch_timeout)),
         strict=section.get("strict", False),
+        bump=section.get("bump", False),
         settings=PackageSettings(
             dist_name=section.get("dist-name"),
             version=pypi_version(section["version"]) if "version" in section else None,

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
+
 from generator.build import BuildOptions, build_api
 from generator.cache import Store, tool_digest
 from generator.changelog import SURFACE_FILE, bumped, record, recorded
@@ -111,15 +113,30 @@ def generate(
     tags: tuple[str, ...] | None,
     package: str,
     options: Options = DEFAULT_OPTIONS,
-    bump_from: Path | None = None,
+    previous: Path | None = None,
+    bump: bool = False,
 ) -> Generation:
     """Everything the output folder should hold, as bytes, plus the warnings met on the way.
 
-    `bump_from`: an output folder whose recorded version is raised by what changed for callers since it,
-    to be the package's version (`generate --bump`).
+    `previous`: the output folder this run replaces. With `bump`, its recorded version raised by what
+    changed for callers since it is the package's version (`generate --bump`); without, a version it
+    records above the one this run would write is kept, with a warning (an error under `strict`):
+    a version never goes backwards.
     """
     api, warnings = checked_api(spec, tags, package, options)
-    version = bumped(recorded(bump_from), api) if bump_from is not None else None
+    before = recorded(previous) if previous is not None else None
+    version = bumped(before, api) if bump else None
+    if before is not None and not bump and _lower(api.distribution.version, before.get("version")):
+        assert previous is not None
+        kept = str(before["version"])
+        where = str(previous / SURFACE_FILE)
+        message = f"the output is version {kept}; this run would write {api.distribution.version}, a lower one"
+        if options.strict:
+            hint = "a version never goes backwards: run with --bump, or set `version` to one above it"
+            raise GeneratorError([Diagnostic(where, "#/version", message, hint=hint)])
+        hint = f"kept {kept}; --bump versions it by what changed for callers"
+        warnings = (*warnings, Diagnostic(where, "#/version", message, "warning", hint=hint))
+        version = kept
     if version is not None:
         api = dataclasses.replace(api, distribution=dataclasses.replace(api.distribution, version=version))
     if options.templates is not None:
@@ -127,6 +144,14 @@ def generate(
     files = stamp_files(format_files(render_api(api, options.templates)), api)
     files[SURFACE_FILE] = record(api)
     return Generation(api, files, warnings)
+
+
+def _lower(version: str, recorded_version: object) -> bool:
+    """Whether `version` is below the one an output recorded (False when either is no PEP 440 version)."""
+    try:
+        return Version(version) < Version(str(recorded_version))
+    except InvalidVersion:
+        return False
 
 
 @contextmanager
