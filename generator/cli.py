@@ -12,13 +12,14 @@ import json
 import keyword
 import os
 import re
+import shlex
 import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from generator import __version__, cache
 from generator.config import Config, load_targets
@@ -26,6 +27,9 @@ from generator.errors import GeneratorError, UsageError
 from generator.fetch import is_url
 from generator.naming import counted as _count
 from generator.reserved import PACKAGES_TAKEN
+
+if TYPE_CHECKING:
+    from generator.write import Staleness
 
 _INTERRUPTED = "interrupted; the output folder was left as it was"
 
@@ -83,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Runs one command for each target; user errors are printed as located one-line diagnostics, never
     tracebacks. A target that fails is named and the others still run: the worst status is returned."""
     args = _parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # for the hint of a stale --check
     if args.command == "cache":
         return _cache(args)
     if args.command == "diff":
@@ -244,12 +249,9 @@ def _generate_once(args: argparse.Namespace, config: Config) -> int:
     if args.check:
         stale = stale_files(config.out, files)
         if stale:
-            count = sum(1 for line in stale if not line.startswith(" "))
-            print(f"{config.out} is stale ({_count(count, 'file')}); run `make generate`:", file=sys.stderr)
-            for line in stale:
-                print(line, file=sys.stderr)
+            _report_stale(args, config, stale, files)
             return 1
-        print(f"{config.out} is up to date ({len(files)} files)")
+        print(f"{config.out} is up to date ({_count(len(files), 'file')})")
     else:
         written = write_tree(config.out, files)
         operations = sum(len(r.operations) for r in result.api.resources)
@@ -261,6 +263,69 @@ def _generate_once(args: argparse.Namespace, config: Config) -> int:
         cache.remember(config.out, key, files, warnings)
     cache.prune_daily()
     return 0
+
+
+def _report_stale(args: argparse.Namespace, config: Config, stale: Staleness, files: dict[str, bytes]) -> None:
+    """What `--check` found, most useful first: the counts and the command that brings the folder up to
+    date, what it means for callers (the change report's verdict and counts), each file, then the
+    unified diff of them all (`--diff-limit` lines of it, when given)."""
+    print(
+        f"{config.out} is stale: {_count(len(stale.changed), 'file')} changed, {len(stale.added)} added,"
+        f" {len(stale.removed)} removed; run {_fix_command(args, config)}",
+        file=sys.stderr,
+    )
+    print(f"for callers: {_callers(config.out, files)}", file=sys.stderr)
+    for line in (*stale.files, *_limited(stale.diff, args.diff_limit)):
+        print(line, file=sys.stderr)
+
+
+def _callers(out: Path, files: dict[str, bytes]) -> str:
+    """The change report's verdict and counts, from the folder's record to what the run would record."""
+    from generator.changelog import SURFACE_FILE, recorded
+    from generator.diff import as_json, diff
+
+    previous = recorded(out)
+    if previous is None:
+        return "no record of the previous output's surface to compare with"
+    report = as_json(diff(previous["surface"], json.loads(files[SURFACE_FILE])["surface"]))
+    counts = report["counts"]
+    return (
+        f"{report['verdict']} ({'; '.join(report['reasons'])}): {counts['breaking']} breaking,"
+        f" {_count(counts['addition'], 'addition')}, {counts['docs']} documentation only"
+    )
+
+
+def _limited(diff: Sequence[str], limit: int | None) -> list[str]:
+    if limit is None or len(diff) <= limit:
+        return list(diff)
+    return [*diff[:limit], f"... {len(diff) - limit} more diff lines (--diff-limit {limit})"]
+
+
+def _fix_command(args: argparse.Namespace, config: Config) -> str:
+    """The command that was run, as the one that brings the output up to date: its flags but --check
+    and --diff-limit, the target named when the run covered several; `make generate` where this
+    folder's Makefile has that target and the command is the plain one it would run."""
+    given: list[str] = list(args.argv)
+    kept: list[str] = []
+    skip = False
+    for word in given:
+        if skip:
+            skip = False
+        elif word == "--diff-limit":
+            skip = True
+        elif word != "--check" and not word.startswith("--diff-limit="):
+            kept.append(word)
+    if config.name and not args.target:
+        kept += ["--target", config.name]
+    command = "`codat-sdkgen " + shlex.join(kept) + "`"
+    makefile = Path("Makefile")
+    if kept == ["generate"] and makefile.is_file():
+        try:
+            if re.search(r"^generate\s*:", makefile.read_text(encoding="utf-8", errors="replace"), re.M):
+                command += " or `make generate`"
+        except OSError:
+            pass
+    return command
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -346,6 +411,12 @@ def _interrupt_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _natural(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, not {text!r}")
+    return int(text)
+
+
 def _positive(text: str) -> float:
     try:
         value = float(text)
@@ -409,7 +480,14 @@ def _parser() -> argparse.ArgumentParser:
     gen = command("generate", "write the SDK and docs into --out", _generate)
     selection(gen)
     gen.add_argument("--out", type=Path, help="output folder (default generated)")
-    gen.add_argument("--check", action="store_true", help="write nothing; exit 1 and show a diff when --out is stale")
+    gen.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when --out is stale: a summary (files, the verdict for callers), then the diff",
+    )
+    gen.add_argument(
+        "--diff-limit", type=_natural, metavar="N", help="with --check, show N lines of the diff (default all)"
+    )
     gen.add_argument("--no-cache", action="store_true", help="run every stage even if no input changed")
     gen.add_argument(
         "--bump",

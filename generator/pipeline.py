@@ -142,8 +142,32 @@ def generate(
     if options.templates is not None:
         warnings = (*warnings, *unused_overrides(options.templates))
     files = stamp_files(format_files(render_api(api, options.templates)), api)
-    files[SURFACE_FILE] = record(api)
+    files[SURFACE_FILE] = record(api, recorded_settings(tags, package, options))
     return Generation(api, files, warnings)
+
+
+def recorded_settings(tags: tuple[str, ...] | None, package: str, options: Options) -> dict[str, Any]:
+    """The settings that shaped an output, as its record keeps them. Only those that shape it: a
+    `--check --strict` or `--check --bump` of an output made without them finds it up to date. Nothing
+    names a place on this machine (a templates folder is kept by the files it holds), so the same
+    inputs record the same bytes wherever they run."""
+    settings = options.settings
+    overrides = options.templates
+    return {
+        "tags": list(tags) if tags is not None else "all",
+        "package": package,
+        "operation-names": dict(sorted(options.operation_names.items())),
+        "templates": (
+            sorted(p.relative_to(overrides).as_posix() for p in overrides.rglob("*") if p.is_file())
+            if overrides is not None and overrides.is_dir()
+            else None
+        ),
+        "dist-name": settings.dist_name,
+        "version": settings.version,
+        "description": settings.description,
+        "license": settings.license,
+        "urls": dict(sorted(settings.urls.items())),
+    }
 
 
 def _lower(version: str, recorded_version: object) -> bool:

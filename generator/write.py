@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -152,29 +153,55 @@ def _key(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-# Enough of each file's diff to see what changed; the rest is counted, not shown.
-DIFF_LINES_SHOWN = 12
+@dataclass(frozen=True)
+class Staleness:
+    """How an output folder differs from what a run would write, file by file, and the whole diff."""
+
+    changed: tuple[str, ...]
+    # What the run would add (missing from the folder) and remove (extra in it).
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    # A line per file (`changed: PATH (N lines differ)`, `added: PATH`, `removed: PATH`), in path order.
+    files: tuple[str, ...]
+    # The unified diff of every file, the folder's side first (`/dev/null` for one side of an added
+    # or removed file), as `git diff` would show it.
+    diff: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.changed or self.added or self.removed)
 
 
-def stale_files(out: Path, files: dict[str, bytes]) -> list[str]:
-    """What differs between `out` and `files`: a line per changed, missing or extra file, then its diff."""
+def stale_files(out: Path, files: dict[str, bytes]) -> Staleness:
+    """What differs between `out` and `files`."""
     existing = output_tree(out)
-    report: list[str] = []
+    changed: list[str] = []
+    added: list[str] = []
+    removed: list[str] = []
+    listed: list[str] = []
+    diff: list[str] = []
     for path in sorted(set(files) | set(existing)):
+        old_name, new_name = f"{out.name}/{path}", f"fresh/{path}"
         if path not in existing:
-            report.append(f"missing: {path}")
+            added.append(path)
+            listed.append(f"added: {path}")
+            old, new, old_name = [], _lines(files[path]), "/dev/null"
         elif path not in files:
-            report.append(f"extra: {path}")
+            removed.append(path)
+            listed.append(f"removed: {path}")
+            old, new, new_name = _lines(existing[path].read_bytes()), [], "/dev/null"
         elif existing[path].read_bytes() != files[path]:
-            old = existing[path].read_text("utf-8", "replace").splitlines()
-            new = files[path].decode("utf-8").splitlines()
-            diff = list(difflib.unified_diff(old, new, f"{out.name}/{path}", f"fresh/{path}", lineterm="", n=1))
-            changed = sum(1 for line in diff[2:] if line[:1] in "+-")
-            report.append(f"changed: {path} ({counted(changed, 'line differs', 'lines differ')})")
-            report.extend(f"    {line}" for line in diff[:DIFF_LINES_SHOWN])
-            if len(diff) > DIFF_LINES_SHOWN:
-                report.append(f"    ... {len(diff) - DIFF_LINES_SHOWN} more diff lines")
-    return report
+            old, new = _lines(existing[path].read_bytes()), _lines(files[path])
+            differ = sum(1 for line in difflib.unified_diff(old, new, lineterm="", n=0) if line[:1] in "+-")
+            changed.append(path)
+            listed.append(f"changed: {path} ({counted(differ - 2, 'line differs', 'lines differ')})")
+        else:
+            continue
+        diff += difflib.unified_diff(old, new, old_name, new_name, lineterm="")
+    return Staleness(tuple(changed), tuple(added), tuple(removed), tuple(listed), tuple(diff))
+
+
+def _lines(content: bytes) -> list[str]:
+    return content.decode("utf-8", "replace").splitlines()
 
 
 def write_tree(out: Path, files: dict[str, bytes]) -> bool:

@@ -44,7 +44,7 @@ def test_one_change_is_counted_in_the_singular(category: str, reason: str) -> No
 
 def test_one_changed_line_is_counted_in_the_singular(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_bytes(b"one\ntwo\n")
-    assert stale_files(tmp_path, {"a.txt": b"one\n"})[0] == "changed: a.txt (1 line differs)"
+    assert stale_files(tmp_path, {"a.txt": b"one\n"}).files == ("changed: a.txt (1 line differs)",)
 
 
 @pytest.mark.parametrize(
