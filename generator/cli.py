@@ -22,13 +22,14 @@ from types import FrameType
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from generator import __version__, cache
-from generator.config import Config, load_targets
+from generator.config import SECTION, Config, load_targets
 from generator.errors import GeneratorError, UsageError
 from generator.fetch import is_url
 from generator.naming import counted as _count
 from generator.reserved import PACKAGES_TAKEN
 
 if TYPE_CHECKING:
+    from generator.ir import Api
     from generator.write import Staleness
 
 _INTERRUPTED = "interrupted; the output folder was left as it was"
@@ -199,18 +200,11 @@ def _overridden(args: argparse.Namespace, config: Config) -> Config:
     if all_tags or tags:
         given["tags"] = None if all_tags else tuple(tags)
     settled = dataclasses.replace(config, **given)  # type: ignore[arg-type]
-    if not settled.package.isidentifier() or keyword.iskeyword(settled.package):
-        suggestion = re.sub(r"\W", "_", settled.package).strip("_").lower() or "my_sdk"
-        suggestion = suggestion if suggestion[0].isalpha() else "sdk_" + suggestion
+    if settled.package is not None:
+        _check_package(settled.package)
+    if not settled.spec:
         raise SystemExit(
-            _usage_error(f"--package {settled.package!r} is not a Python import name; did you mean {suggestion!r}?")
-        )
-    if settled.package.split(".")[0] in PACKAGES_TAKEN:
-        raise SystemExit(
-            _usage_error(
-                f"--package {settled.package!r} would shadow a module the SDK imports (Python's own, or a"
-                f" dependency's); did you mean '{settled.package}_sdk'?"
-            )
+            _usage_error(f"no document: give --spec PATH|URL, or `spec` in [tool.{SECTION}] of {args.config}")
         )
     if not is_url(settled.spec) and not Path(settled.spec).is_file():
         flag = "--spec" if args.spec else f"the spec of {args.config}"
@@ -221,6 +215,23 @@ def _overridden(args: argparse.Namespace, config: Config) -> Config:
     if settled.out.exists() and not settled.out.is_dir():
         raise SystemExit(_usage_error(f"--out {str(settled.out)!r} is a file; name a folder to generate into"))
     return settled
+
+
+def _check_package(package: str) -> None:
+    """Refuses a --package (or `package` setting) that cannot be imported, or would shadow a module."""
+    if not package.isidentifier() or keyword.iskeyword(package):
+        suggestion = re.sub(r"\W", "_", package).strip("_").lower() or "my_sdk"
+        suggestion = suggestion if suggestion[0].isalpha() else "sdk_" + suggestion
+        raise SystemExit(
+            _usage_error(f"--package {package!r} is not a Python import name; did you mean {suggestion!r}?")
+        )
+    if package.split(".")[0] in PACKAGES_TAKEN:
+        raise SystemExit(
+            _usage_error(
+                f"--package {package!r} would shadow a module the SDK imports (Python's own, or a"
+                f" dependency's); did you mean '{package}_sdk'?"
+            )
+        )
 
 
 def _generate(args: argparse.Namespace, config: Config) -> int:
@@ -244,6 +255,8 @@ def _generate_once(args: argparse.Namespace, config: Config) -> int:
     result = generate(config.spec, config.tags, config.package, config, config.out, bump=config.bump)
     files = changelog.with_history(result.files, result.api, config.out)
     warnings = [warning.render() for warning in result.warnings]
+    if config.package is None:  # said on every run, the no-op one included (it repeats what it remembers)
+        warnings.insert(0, _named_from_title(result.api))
     for warning in warnings:
         print(warning, file=sys.stderr)
     if args.check:
@@ -263,6 +276,15 @@ def _generate_once(args: argparse.Namespace, config: Config) -> int:
         cache.remember(config.out, key, files, warnings)
     cache.prune_daily()
     return 0
+
+
+def _named_from_title(api: Api) -> str:
+    """The one line that says which names a run took from the document's title, and how to choose."""
+    return (
+        f"note: named from the document's title {api.title!r}: package {api.package}, distribution"
+        f" {api.dist_name}, client {api.client_class}, environment variables {api.package.upper()}_*"
+        f" (choose with --package, or `package` in [tool.{SECTION}])"
+    )
 
 
 def _report_stale(args: argparse.Namespace, config: Config, stale: Staleness, files: dict[str, bytes]) -> None:
@@ -337,7 +359,8 @@ def _diff(args: argparse.Namespace) -> int:
     if args.tag and args.all_tags:
         return _usage_error("--tag and --all-tags exclude each other")
     tags = tuple(args.tag) if args.tag else None
-    surfaces = [surface(checked_api(spec, tags, args.package)[0]) for spec in (args.old, args.new)]
+    new = checked_api(args.new, tags, args.package)[0]  # named from the new document, unless named here
+    surfaces = [surface(checked_api(args.old, tags, new.package)[0]), surface(new)]
     report = as_json(diff(*surfaces))
     if args.format == "json":
         print(json.dumps(report, indent=2))
@@ -386,6 +409,8 @@ def _ir(args: argparse.Namespace, config: Config) -> int:
     from generator.pipeline import checked_api
 
     api, warnings = checked_api(config.spec, config.tags, config.package, config)
+    if config.package is None:
+        print(_named_from_title(api), file=sys.stderr)
     for warning in warnings:
         print(warning.render(), file=sys.stderr)
     json.dump(dataclasses.asdict(api), sys.stdout, indent=2)
@@ -444,7 +469,7 @@ def _usage_error(message: str) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="codat-sdkgen",
-        description="Generate a Python SDK from the Codat Accounting document.",
+        description="Generate a typed Python SDK and its docs from an OpenAPI document (Codat's first).",
         epilog="Defaults come from [tool.codat-sdkgen] in pyproject.toml; flags override them.",
     )
     parser.add_argument("--version", action="version", version=f"codat-sdkgen {__version__}")
@@ -471,9 +496,9 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     def selection(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--tag", action="append", help="tag to generate (repeatable; default Customers)")
+        sub.add_argument("--tag", action="append", help="tag to generate (repeatable; default every tag)")
         sub.add_argument("--all-tags", action="store_true", help="every tag of the document")
-        sub.add_argument("--package", help="import name of the SDK (default codat_accounting)")
+        sub.add_argument("--package", help="import name of the SDK (default from the document's title)")
         sub.add_argument("--templates", type=Path, help="folder whose templates replace ours by name")
         sub.add_argument("--strict", action="store_true", help="treat problems outside the tags as errors")
 
@@ -502,7 +527,7 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("new", help="the later document")
     compare.add_argument("--tag", action="append", help="tag to compare (repeatable; default every tag)")
     compare.add_argument("--all-tags", action="store_true", help="every tag of each document (the default)")
-    compare.add_argument("--package", default="codat_accounting", help="import name the SDK would have")
+    compare.add_argument("--package", help="import name the SDK would have (default from NEW's title)")
     compare.add_argument("--format", choices=["markdown", "json"], default="markdown")
     compare.add_argument("--fail-on", choices=["breaking"], help="exit 1 when a change of this class is present")
     kept = commands.add_parser("cache", help="the cache of earlier runs (prunes itself daily)")

@@ -39,10 +39,12 @@ class Options:
 class Config(Options):
     """Every setting of a run: the options, plus what to read and where to write."""
 
-    spec: str = "spec/codat-accounting.yaml"
-    tags: tuple[str, ...] | None = ("Customers",)  # None: every tag
+    # Nothing is fitted to one document: no document until a flag or setting names one (""), every tag,
+    # and the package named from the document's title (None) unless a flag or setting names it.
+    spec: str = ""
+    tags: tuple[str, ...] | None = None  # None: every tag
     out: Path = Path("generated")
-    package: str = "codat_accounting"
+    package: str | None = None
     # Every run versions the package by what changed for callers, as `--bump` does.
     bump: bool = False
     # The target's name under `targets`; "" for a section that is one target itself.
@@ -169,7 +171,7 @@ def _config(section: dict[str, Any], base: Path) -> Config:
     spec = section.get("spec", defaults.spec)
     tags = tuple(str(t) for t in section["tags"]) if "tags" in section else defaults.tags
     return Config(
-        spec=spec if is_url(spec) or "spec" not in section else str(base / spec),
+        spec=spec if is_url(spec) or not spec else str(base / spec),
         tags=None if section.get("all-tags") else tags,
         out=base / section["out"] if "out" in section else defaults.out,
         package=section.get("package", defaults.package),

@@ -19,11 +19,13 @@ from generator.cache import Store, tool_digest
 from generator.changelog import SURFACE_FILE, bumped, record, recorded
 from generator.config import Options
 from generator.distribution import version_warnings
-from generator.document import Document
+from generator.document import Document, as_mapping, as_text
 from generator.errors import Diagnostic, GeneratorError
 from generator.ir import Api
 from generator.load import load_document
+from generator.naming import package_from_title
 from generator.render import render_api, stamp_files, unused_overrides
+from generator.reserved import PACKAGES_TAKEN
 from generator.revalidate import LastValidation
 from generator.schemas import nested_type_schema
 from generator.validate import annotation_at, is_within, reached_pointers, validate_document
@@ -43,10 +45,13 @@ _RECURSION_LIMIT = 4000
 
 
 def checked_api(
-    spec: str | Path, tags: tuple[str, ...] | None, package: str, options: Options = DEFAULT_OPTIONS
+    spec: str | Path, tags: tuple[str, ...] | None, package: str | None, options: Options = DEFAULT_OPTIONS
 ) -> tuple[Api, tuple[Diagnostic, ...]]:
-    """The IR, once the document is valid where the tags reach (None: every tag); other problems warn."""
+    """The IR, once the document is valid where the tags reach (None: every tag); other problems warn.
+    The package is named from the document's title when `package` is None."""
     doc = load_document(spec, options.max_bytes, options.fetch_timeout)
+    if package is None:
+        package = package_from_title(as_text(as_mapping(doc.data.get("info")).get("title")), PACKAGES_TAKEN)
     if options.allow_external_refs:
         from generator.bundle import bundle_external_refs  # only when asked: most runs read one file
 
@@ -111,7 +116,7 @@ def checked_api(
 def generate(
     spec: str | Path,
     tags: tuple[str, ...] | None,
-    package: str,
+    package: str | None,
     options: Options = DEFAULT_OPTIONS,
     previous: Path | None = None,
     bump: bool = False,
@@ -142,7 +147,7 @@ def generate(
     if options.templates is not None:
         warnings = (*warnings, *unused_overrides(options.templates))
     files = stamp_files(format_files(render_api(api, options.templates)), api)
-    files[SURFACE_FILE] = record(api, recorded_settings(tags, package, options))
+    files[SURFACE_FILE] = record(api, recorded_settings(tags, api.package, options))
     return Generation(api, files, warnings)
 
 

@@ -83,7 +83,7 @@ def test_under_strict_a_lower_version_is_refused(tmp_path: Path, capsys: pytest.
 
 def test_bump_in_the_settings_makes_every_run_bump(tmp_path: Path) -> None:
     _document(tmp_path / "api.json")
-    settings = '[tool.codat-sdkgen]\nspec = "api.json"\ntags = ["Customers"]\nout = "sdk"\nbump = true\n'
+    settings = '[tool.codat-sdkgen]\nspec = "api.json"\ntags = ["Customers"]\nout = "sdk"\npackage = "p"\nbump = true\n'
     (tmp_path / "pyproject.toml").write_text(settings)
     assert run("generate", cwd=tmp_path).returncode == 0
     assert _version(tmp_path / "sdk") == "3.0.0"  # nothing to bump from yet: the document's
