@@ -6,6 +6,7 @@ interrupted run leaves the previous output as it was.
 
 from __future__ import annotations
 
+import ctypes
 import difflib
 import errno
 import functools
@@ -14,8 +15,10 @@ import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -104,7 +107,7 @@ def _black_many(codes: list[str]) -> list[tuple[str, str | None]]:
 def _black_in_pool(codes: list[str], workers: int) -> list[tuple[str, str | None]]:
     import black  # noqa: F401 - imported once here, not in each worker a fork starts
 
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_ignores_signals) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_starts, initargs=(os.getpid(),)) as pool:
         try:
             with _signals_held():
                 results = pool.map(_black_one, codes)  # every task submitted: the workers are forked here
@@ -141,12 +144,51 @@ def _black_one(code: str) -> tuple[str, str | None]:
         return code, str(exc)
 
 
-def _worker_ignores_signals() -> None:
-    """Ctrl-C reaches the whole process group: the main process cancels the work, workers just end."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+def _worker_starts(main_pid: int) -> None:
+    """A worker ends when it is told to and when the run it works for ends, however that ends.
+
+    SIGINT and SIGTERM end it, as they end any process (Ctrl-C reaches the whole process group: the
+    main process cancels the work and the workers just end; a worker that ends alone breaks the pool,
+    and the main process formats the rest itself). The main process ending, even by SIGKILL, which
+    leaves it no chance to shut the pool down, ends it too: on Linux the kernel sends it SIGKILL
+    (PR_SET_PDEATHSIG); elsewhere, and as a second guard, a thread of its own sees its parent gone.
+    Orphans lived on under PID 1, about 160 MB each, two more per killed run.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):  # forked while the parent held them back (_signals_held)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    parent = os.getppid()  # the main process, or the server that forks workers for it
+    _die_with_parent()
+    if not _alive(main_pid) or os.getppid() != parent:  # it ended before the guards were up
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(main_pid, parent), daemon=True, name="watch-parent").start()
+
+
+# prctl(2): deliver a signal to this process when the thread that created it ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Asks Linux to SIGKILL this process when its parent ends; elsewhere, does nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # no prctl here: the watching thread is the guard
+
+
+_WATCH_INTERVAL = 0.5  # seconds
+
+
+def _watch_parent(main_pid: int, parent: int) -> None:
+    """Ends this worker once its parent or the main process is gone (reparented: another parent)."""
+    while True:
+        time.sleep(_WATCH_INTERVAL)
+        if os.getppid() != parent or not _alive(main_pid):
+            os._exit(1)
 
 
 def _key(code: str) -> str:
