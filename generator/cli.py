@@ -394,10 +394,14 @@ def _validate(args: argparse.Namespace, config: Config) -> int:
     from generator.load import load_document
     from generator.validate import validate_document
 
-    doc = load_document(config.spec, config.max_bytes, config.fetch_timeout)
-    if config.allow_external_refs:
-        doc = bundle_external_refs(doc, config.max_bytes, config.fetch_timeout)
-    problems = validate_document(doc)
+    try:
+        doc = load_document(config.spec, config.max_bytes, config.fetch_timeout)
+        if config.allow_external_refs:
+            doc = bundle_external_refs(doc, config.max_bytes, config.fetch_timeout)
+    except GeneratorError as exc:  # a document that does not parse: its problems, counted like any others
+        problems = list(exc.diagnostics)
+    else:
+        problems = validate_document(doc)
     for problem in problems:
         print(problem.render())
     errors = sum(1 for p in problems if p.severity == "error")
@@ -500,7 +504,11 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--all-tags", action="store_true", help="every tag of the document")
         sub.add_argument("--package", help="import name of the SDK (default from the document's title)")
         sub.add_argument("--templates", type=Path, help="folder whose templates replace ours by name")
-        sub.add_argument("--strict", action="store_true", help="treat problems outside the tags as errors")
+        sub.add_argument(
+            "--strict",
+            action="store_true",
+            help="make every error fatal, outside the tags and in annotations too; warnings stay warnings",
+        )
 
     gen = command("generate", "write the SDK and docs into --out", _generate)
     selection(gen)
