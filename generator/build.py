@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import naming
-from generator.distribution import PackageSettings, distribution
+from generator.distribution import PackageSettings, client_subject, distribution
 from generator.document import Document, as_mapping, as_text
 from generator.errors import Diagnostic, GeneratorError, UsageError, pointer_join
 from generator.ir import (
@@ -101,6 +101,7 @@ def build_api(doc: Document, options: BuildOptions, warnings: list[Diagnostic] |
     webhooks = _webhooks(doc, schemas, hooks)  # builds the webhooks' models: before the modules are listed
     return Api(
         title=title,
+        subject=client_subject(title),
         version=as_text(info.get("version")) or "0.0.0",
         description=as_text(info.get("description")),
         source_name=_source_name(doc.source),

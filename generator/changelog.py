@@ -10,11 +10,13 @@ function of its inputs and of the output it replaces: a folder generated afresh 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
 
+from generator import __version__
 from generator.diff import as_json, diff
 from generator.ir import Api
 from generator.markdown import inline_markdown
@@ -53,9 +55,18 @@ def bumped(previous: dict[str, Any] | None, api: Api) -> str | None:
     return str(previous.get("version"))
 
 
-def record(api: Api) -> bytes:
-    """What an output records of itself, for the next run to compare with (a file of the output)."""
-    current = {"version": api.distribution.version, "sha256": api.source_sha256, "surface": surface(api)}
+def record(api: Api, settings: Mapping[str, Any] | None = None) -> bytes:
+    """What an output records of itself, for the next run to compare with (a file of the output), and
+    for a reviewer: the document and its hash, the generator's version, the settings that shaped it.
+    The only file of an output that changes with each of these (the others name none of them)."""
+    current = {
+        "version": api.distribution.version,
+        "document": api.source_name,
+        "sha256": api.source_sha256,
+        "generator": f"codat-sdkgen {__version__}",
+        "settings": dict(settings or {}),
+        "surface": surface(api),
+    }
     return (json.dumps(current, indent=1, sort_keys=True) + "\n").encode()
 
 

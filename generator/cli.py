@@ -12,19 +12,25 @@ import json
 import keyword
 import os
 import re
+import shlex
 import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from generator import __version__, cache
-from generator.config import Config, load_targets
+from generator.config import SECTION, Config, load_targets
 from generator.errors import GeneratorError, UsageError
 from generator.fetch import is_url
+from generator.naming import counted as _count
 from generator.reserved import PACKAGES_TAKEN
+
+if TYPE_CHECKING:
+    from generator.ir import Api
+    from generator.write import Staleness
 
 _INTERRUPTED = "interrupted; the output folder was left as it was"
 
@@ -50,6 +56,9 @@ def run() -> NoReturn:
     try:
         code = main()
         done = True
+    except BrokenPipeError:  # the reader went away (`codat-sdkgen ir | head`): nothing more to say
+        done = True
+        code = _closed_pipe()
     except KeyboardInterrupt:  # outside main's own handler: in argument parsing, or as main returned
         done = True
         if code is None:
@@ -66,10 +75,20 @@ def run() -> NoReturn:
     os._exit(130 if code is None else code)
 
 
+def _closed_pipe() -> int:
+    """What a closed standard output ends with: quietly, as a Unix tool killed by SIGPIPE would (141).
+    What is still buffered for it goes nowhere, so flushing it at exit cannot raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 128 + signal.SIGPIPE if hasattr(signal, "SIGPIPE") else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs one command for each target; user errors are printed as located one-line diagnostics, never
     tracebacks. A target that fails is named and the others still run: the worst status is returned."""
     args = _parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # for the hint of a stale --check
     if args.command == "cache":
         return _cache(args)
     if args.command == "diff":
@@ -100,6 +119,12 @@ def _run_target(args: argparse.Namespace, config: Config) -> int:
     except GeneratorError as exc:
         _report(exc, prefix)
         return 2 if isinstance(exc, UsageError) else 1
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # a file of ours or the user's that the system refused: where, and why
+        where = exc.filename if exc.filename is not None else config.out
+        print(f"{prefix}{where}: #: {exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 def _report(exc: GeneratorError, prefix: str) -> None:
@@ -137,6 +162,10 @@ class _Prefixing(io.TextIOBase):
 
 def _settings(args: argparse.Namespace) -> list[Config]:
     """The targets the run covers (all, or those `--target` names), each setting overridden by its flag."""
+    if args.config is None:
+        args.config = Path("pyproject.toml")  # the folder's own settings, when it has them
+    elif not args.config.is_file():
+        raise SystemExit(_usage_error(f"--config {str(args.config)!r}: {_missing(args.config)}"))
     targets = load_targets(args.config)
     picked: list[str] = getattr(args, "target", None) or []
     unknown = [name for name in picked if name not in {t.name for t in targets}]
@@ -165,27 +194,44 @@ def _overridden(args: argparse.Namespace, config: Config) -> Config:
         "max_bytes": int(args.max_size * 2**20) if args.max_size is not None else None,
         "fetch_timeout": args.fetch_timeout,
         "strict": getattr(args, "strict", False) or None,
+        "bump": getattr(args, "bump", False) or None,
     }
     given = {k: v for k, v in flags.items() if v is not None}
     if all_tags or tags:
         given["tags"] = None if all_tags else tuple(tags)
     settled = dataclasses.replace(config, **given)  # type: ignore[arg-type]
-    if not settled.package.isidentifier() or keyword.iskeyword(settled.package):
-        suggestion = re.sub(r"\W", "_", settled.package).strip("_").lower() or "my_sdk"
-        suggestion = suggestion if suggestion[0].isalpha() else "sdk_" + suggestion
+    if settled.package is not None:
+        _check_package(settled.package)
+    if not settled.spec:
         raise SystemExit(
-            _usage_error(f"--package {settled.package!r} is not a Python import name; did you mean {suggestion!r}?")
+            _usage_error(f"no document: give --spec PATH|URL, or `spec` in [tool.{SECTION}] of {args.config}")
         )
-    if settled.package.split(".")[0] in PACKAGES_TAKEN:
-        raise SystemExit(
-            _usage_error(
-                f"--package {settled.package!r} would shadow a module the SDK imports (Python's own, or a"
-                f" dependency's); did you mean '{settled.package}_sdk'?"
-            )
-        )
+    if not is_url(settled.spec) and not Path(settled.spec).is_file():
+        flag = "--spec" if args.spec else f"the spec of {args.config}"
+        raise SystemExit(_usage_error(f"{flag} {settled.spec!r}: {_missing(Path(settled.spec))}"))
+    if settled.templates is not None and not settled.templates.is_dir():
+        flag = "--templates" if getattr(args, "templates", None) else f"the templates of {args.config}"
+        raise SystemExit(_usage_error(f"{flag} {str(settled.templates)!r}: {_missing(settled.templates)}"))
     if settled.out.exists() and not settled.out.is_dir():
         raise SystemExit(_usage_error(f"--out {str(settled.out)!r} is a file; name a folder to generate into"))
     return settled
+
+
+def _check_package(package: str) -> None:
+    """Refuses a --package (or `package` setting) that cannot be imported, or would shadow a module."""
+    if not package.isidentifier() or keyword.iskeyword(package):
+        suggestion = re.sub(r"\W", "_", package).strip("_").lower() or "my_sdk"
+        suggestion = suggestion if suggestion[0].isalpha() else "sdk_" + suggestion
+        raise SystemExit(
+            _usage_error(f"--package {package!r} is not a Python import name; did you mean {suggestion!r}?")
+        )
+    if package.split(".")[0] in PACKAGES_TAKEN:
+        raise SystemExit(
+            _usage_error(
+                f"--package {package!r} would shadow a module the SDK imports (Python's own, or a"
+                f" dependency's); did you mean '{package}_sdk'?"
+            )
+        )
 
 
 def _generate(args: argparse.Namespace, config: Config) -> int:
@@ -206,20 +252,19 @@ def _generate_once(args: argparse.Namespace, config: Config) -> int:
     from generator.pipeline import generate
     from generator.write import stale_files, write_tree
 
-    result = generate(config.spec, config.tags, config.package, config, config.out if args.bump else None)
+    result = generate(config.spec, config.tags, config.package, config, config.out, bump=config.bump)
     files = changelog.with_history(result.files, result.api, config.out)
     warnings = [warning.render() for warning in result.warnings]
+    if config.package is None:  # said on every run, the no-op one included (it repeats what it remembers)
+        warnings.insert(0, _named_from_title(result.api))
     for warning in warnings:
         print(warning, file=sys.stderr)
     if args.check:
         stale = stale_files(config.out, files)
         if stale:
-            count = sum(1 for line in stale if not line.startswith(" "))
-            print(f"{config.out} is stale ({count} files); run `make generate`:", file=sys.stderr)
-            for line in stale:
-                print(line, file=sys.stderr)
+            _report_stale(args, config, stale, files)
             return 1
-        print(f"{config.out} is up to date ({len(files)} files)")
+        print(f"{config.out} is up to date ({_count(len(files), 'file')})")
     else:
         written = write_tree(config.out, files)
         operations = sum(len(r.operations) for r in result.api.resources)
@@ -233,6 +278,78 @@ def _generate_once(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _named_from_title(api: Api) -> str:
+    """The one line that says which names a run took from the document's title, and how to choose."""
+    return (
+        f"note: named from the document's title {api.title!r}: package {api.package}, distribution"
+        f" {api.dist_name}, client {api.client_class}, environment variables {api.package.upper()}_*"
+        f" (choose with --package, or `package` in [tool.{SECTION}])"
+    )
+
+
+def _report_stale(args: argparse.Namespace, config: Config, stale: Staleness, files: dict[str, bytes]) -> None:
+    """What `--check` found, most useful first: the counts and the command that brings the folder up to
+    date, what it means for callers (the change report's verdict and counts), each file, then the
+    unified diff of them all (`--diff-limit` lines of it, when given)."""
+    print(
+        f"{config.out} is stale: {_count(len(stale.changed), 'file')} changed, {len(stale.added)} added,"
+        f" {len(stale.removed)} removed; run {_fix_command(args, config)}",
+        file=sys.stderr,
+    )
+    print(f"for callers: {_callers(config.out, files)}", file=sys.stderr)
+    for line in (*stale.files, *_limited(stale.diff, args.diff_limit)):
+        print(line, file=sys.stderr)
+
+
+def _callers(out: Path, files: dict[str, bytes]) -> str:
+    """The change report's verdict and counts, from the folder's record to what the run would record."""
+    from generator.changelog import SURFACE_FILE, recorded
+    from generator.diff import as_json, diff
+
+    previous = recorded(out)
+    if previous is None:
+        return "no record of the previous output's surface to compare with"
+    report = as_json(diff(previous["surface"], json.loads(files[SURFACE_FILE])["surface"]))
+    counts = report["counts"]
+    return (
+        f"{report['verdict']} ({'; '.join(report['reasons'])}): {counts['breaking']} breaking,"
+        f" {_count(counts['addition'], 'addition')}, {counts['docs']} documentation only"
+    )
+
+
+def _limited(diff: Sequence[str], limit: int | None) -> list[str]:
+    if limit is None or len(diff) <= limit:
+        return list(diff)
+    return [*diff[:limit], f"... {len(diff) - limit} more diff lines (--diff-limit {limit})"]
+
+
+def _fix_command(args: argparse.Namespace, config: Config) -> str:
+    """The command that was run, as the one that brings the output up to date: its flags but --check
+    and --diff-limit, the target named when the run covered several; `make generate` where this
+    folder's Makefile has that target and the command is the plain one it would run."""
+    given: list[str] = list(args.argv)
+    kept: list[str] = []
+    skip = False
+    for word in given:
+        if skip:
+            skip = False
+        elif word == "--diff-limit":
+            skip = True
+        elif word != "--check" and not word.startswith("--diff-limit="):
+            kept.append(word)
+    if config.name and not args.target:
+        kept += ["--target", config.name]
+    command = "`codat-sdkgen " + shlex.join(kept) + "`"
+    makefile = Path("Makefile")
+    if kept == ["generate"] and makefile.is_file():
+        try:
+            if re.search(r"^generate\s*:", makefile.read_text(encoding="utf-8", errors="replace"), re.M):
+                command += " or `make generate`"
+        except OSError:
+            pass
+    return command
+
+
 def _diff(args: argparse.Namespace) -> int:
     from generator.diff import as_json, diff
     from generator.pipeline import checked_api
@@ -242,7 +359,8 @@ def _diff(args: argparse.Namespace) -> int:
     if args.tag and args.all_tags:
         return _usage_error("--tag and --all-tags exclude each other")
     tags = tuple(args.tag) if args.tag else None
-    surfaces = [surface(checked_api(spec, tags, args.package)[0]) for spec in (args.old, args.new)]
+    new = checked_api(args.new, tags, args.package)[0]  # named from the new document, unless named here
+    surfaces = [surface(checked_api(args.old, tags, new.package)[0]), surface(new)]
     report = as_json(diff(*surfaces))
     if args.format == "json":
         print(json.dumps(report, indent=2))
@@ -276,10 +394,14 @@ def _validate(args: argparse.Namespace, config: Config) -> int:
     from generator.load import load_document
     from generator.validate import validate_document
 
-    doc = load_document(config.spec, config.max_bytes, config.fetch_timeout)
-    if config.allow_external_refs:
-        doc = bundle_external_refs(doc, config.max_bytes, config.fetch_timeout)
-    problems = validate_document(doc)
+    try:
+        doc = load_document(config.spec, config.max_bytes, config.fetch_timeout)
+        if config.allow_external_refs:
+            doc = bundle_external_refs(doc, config.max_bytes, config.fetch_timeout)
+    except GeneratorError as exc:  # a document that does not parse: its problems, counted like any others
+        problems = list(exc.diagnostics)
+    else:
+        problems = validate_document(doc)
     for problem in problems:
         print(problem.render())
     errors = sum(1 for p in problems if p.severity == "error")
@@ -291,6 +413,8 @@ def _ir(args: argparse.Namespace, config: Config) -> int:
     from generator.pipeline import checked_api
 
     api, warnings = checked_api(config.spec, config.tags, config.package, config)
+    if config.package is None:
+        print(_named_from_title(api), file=sys.stderr)
     for warning in warnings:
         print(warning.render(), file=sys.stderr)
     json.dump(dataclasses.asdict(api), sys.stdout, indent=2)
@@ -316,6 +440,12 @@ def _interrupt_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _natural(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, not {text!r}")
+    return int(text)
+
+
 def _positive(text: str) -> float:
     try:
         value = float(text)
@@ -326,8 +456,13 @@ def _positive(text: str) -> float:
     return value
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+def _missing(path: Path) -> str:
+    """Why a path the run needs is not there, in a few words."""
+    if path.is_dir():
+        return "is a folder, not a file"
+    if path.exists():
+        return "is not a folder" if path.is_file() else "cannot be read"
+    return "no such file or folder"
 
 
 def _usage_error(message: str) -> int:
@@ -338,7 +473,7 @@ def _usage_error(message: str) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="codat-sdkgen",
-        description="Generate a Python SDK from the Codat Accounting document.",
+        description="Generate a typed Python SDK and its docs from an OpenAPI document (Codat's first).",
         epilog="Defaults come from [tool.codat-sdkgen] in pyproject.toml; flags override them.",
     )
     parser.add_argument("--version", action="version", version=f"codat-sdkgen {__version__}")
@@ -347,7 +482,11 @@ def _parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str, run: object) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--spec", help="the OpenAPI document (YAML or JSON): a path or an http(s) URL")
-        sub.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="settings file")
+        sub.add_argument(
+            "--config",
+            type=Path,
+            help="settings file (default ./pyproject.toml, its [tool.codat-sdkgen] when it has one)",
+        )
         sub.add_argument(
             "--target",
             action="append",
@@ -361,21 +500,33 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     def selection(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--tag", action="append", help="tag to generate (repeatable; default Customers)")
+        sub.add_argument("--tag", action="append", help="tag to generate (repeatable; default every tag)")
         sub.add_argument("--all-tags", action="store_true", help="every tag of the document")
-        sub.add_argument("--package", help="import name of the SDK (default codat_accounting)")
+        sub.add_argument("--package", help="import name of the SDK (default from the document's title)")
         sub.add_argument("--templates", type=Path, help="folder whose templates replace ours by name")
-        sub.add_argument("--strict", action="store_true", help="treat problems outside the tags as errors")
+        sub.add_argument(
+            "--strict",
+            action="store_true",
+            help="make every error fatal, outside the tags and in annotations too; warnings stay warnings",
+        )
 
     gen = command("generate", "write the SDK and docs into --out", _generate)
     selection(gen)
     gen.add_argument("--out", type=Path, help="output folder (default generated)")
-    gen.add_argument("--check", action="store_true", help="write nothing; exit 1 and show a diff when --out is stale")
+    gen.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when --out is stale: a summary (files, the verdict for callers), then the diff",
+    )
+    gen.add_argument(
+        "--diff-limit", type=_natural, metavar="N", help="with --check, show N lines of the diff (default all)"
+    )
     gen.add_argument("--no-cache", action="store_true", help="run every stage even if no input changed")
     gen.add_argument(
         "--bump",
         action="store_true",
-        help="version the package from the previous output's, by what changed for callers",
+        help="version the package from the previous output's, by what changed for callers"
+        " (every run: bump = true in the settings)",
     )
     command("validate", "report every problem in the document", _validate)
     selection(command("ir", "print the intermediate model as JSON", _ir))
@@ -384,7 +535,7 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("new", help="the later document")
     compare.add_argument("--tag", action="append", help="tag to compare (repeatable; default every tag)")
     compare.add_argument("--all-tags", action="store_true", help="every tag of each document (the default)")
-    compare.add_argument("--package", default="codat_accounting", help="import name the SDK would have")
+    compare.add_argument("--package", help="import name the SDK would have (default from NEW's title)")
     compare.add_argument("--format", choices=["markdown", "json"], default="markdown")
     compare.add_argument("--fail-on", choices=["breaking"], help="exit 1 when a change of this class is present")
     kept = commands.add_parser("cache", help="the cache of earlier runs (prunes itself daily)")

@@ -8,6 +8,7 @@ each target's settings override the section's own, which the targets share.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,10 +39,14 @@ class Options:
 class Config(Options):
     """Every setting of a run: the options, plus what to read and where to write."""
 
-    spec: str = "spec/codat-accounting.yaml"
-    tags: tuple[str, ...] | None = ("Customers",)  # None: every tag
+    # Nothing is fitted to one document: no document until a flag or setting names one (""), every tag,
+    # and the package named from the document's title (None) unless a flag or setting names it.
+    spec: str = ""
+    tags: tuple[str, ...] | None = None  # None: every tag
     out: Path = Path("generated")
-    package: str = "codat_accounting"
+    package: str | None = None
+    # Every run versions the package by what changed for callers, as `--bump` does.
+    bump: bool = False
     # The target's name under `targets`; "" for a section that is one target itself.
     name: str = ""
 
@@ -120,6 +125,7 @@ _KNOWN: dict[str, type | tuple[type, ...]] = {
     "max-size-mib": int,
     "fetch-timeout": (int, float),
     "strict": bool,
+    "bump": bool,
     "dist-name": str,
     "version": str,
     "description": str,
@@ -131,7 +137,7 @@ _KNOWN: dict[str, type | tuple[type, ...]] = {
 def _problems(section: dict[str, Any], source: str, where: str) -> list[Diagnostic]:
     """Every setting of one table that is unknown, of the wrong type, or a value PyPI would refuse."""
     problems = [
-        Diagnostic(source, pointer_join(where, key), "unknown setting", hint="known: " + ", ".join(_KNOWN))
+        Diagnostic(source, pointer_join(where, key), "unknown setting", hint=_setting_hint(key))
         for key in sorted(set(section) - set(_KNOWN))
     ]
     problems += [
@@ -149,6 +155,15 @@ def _problems(section: dict[str, Any], source: str, where: str) -> list[Diagnost
     return problems + _package_problems(section, source, where)
 
 
+def _setting_hint(key: str) -> str:
+    """`did you mean 'package'?` for a setting spelt nearly right (or with `_` for `-`); else every one."""
+    spelt, known = key.replace("_", "-").lower(), [*_KNOWN, "targets"]
+    close = [spelt] if spelt in known else difflib.get_close_matches(spelt, known, n=1, cutoff=0.7)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return "known: " + ", ".join(_KNOWN)
+
+
 def _config(section: dict[str, Any], base: Path) -> Config:
     """The settings of a table `_problems` has found nothing wrong with."""
     names = section.get("operation-names", {})
@@ -156,7 +171,7 @@ def _config(section: dict[str, Any], base: Path) -> Config:
     spec = section.get("spec", defaults.spec)
     tags = tuple(str(t) for t in section["tags"]) if "tags" in section else defaults.tags
     return Config(
-        spec=spec if is_url(spec) or "spec" not in section else str(base / spec),
+        spec=spec if is_url(spec) or not spec else str(base / spec),
         tags=None if section.get("all-tags") else tags,
         out=base / section["out"] if "out" in section else defaults.out,
         package=section.get("package", defaults.package),
@@ -166,6 +181,7 @@ def _config(section: dict[str, Any], base: Path) -> Config:
         max_bytes=section["max-size-mib"] * 2**20 if "max-size-mib" in section else defaults.max_bytes,
         fetch_timeout=float(section.get("fetch-timeout", defaults.fetch_timeout)),
         strict=section.get("strict", False),
+        bump=section.get("bump", False),
         settings=PackageSettings(
             dist_name=section.get("dist-name"),
             version=pypi_version(section["version"]) if "version" in section else None,

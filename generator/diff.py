@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from generator.naming import counted
+
 Category = Literal["breaking", "addition", "docs"]
 CATEGORIES: tuple[Category, ...] = ("breaking", "addition", "docs")
 
@@ -50,11 +52,11 @@ def verdict(changes: list[Change]) -> tuple[str, list[str]]:
     """major, minor, patch or none, and why."""
     counts = {category: sum(1 for c in changes if c.category == category) for category in CATEGORIES}
     if counts["breaking"]:
-        return "major", [f"{counts['breaking']} breaking changes, e.g. {_first(changes, 'breaking')}"]
+        return "major", [f"{counted(counts['breaking'], 'breaking change')}, e.g. {_first(changes, 'breaking')}"]
     if counts["addition"]:
-        return "minor", [f"{counts['addition']} additions, nothing breaking"]
+        return "minor", [f"{counted(counts['addition'], 'addition')}, nothing breaking"]
     if counts["docs"]:
-        return "patch", [f"{counts['docs']} documentation changes only"]
+        return "patch", [f"{counted(counts['docs'], 'documentation change')} only"]
     return "none", ["the SDK's surface is the same"]
 
 

@@ -71,12 +71,22 @@ def valid_email(address: str) -> bool:
     return _EMAIL.fullmatch(address) is not None
 
 
+def client_subject(title: str) -> str:
+    """What the package is a client for, as a sentence names it: `the Accounting API` for a title that
+    says it is an API, the title alone otherwise (`Lending`, not `the Lending`)."""
+    title = re.sub(r"^the\s+", "", " ".join(title.split()), flags=re.I) or "API"
+    return f"the {title}" if re.search(r"\bAPIs?\b", title, flags=re.I) else title
+
+
 def distribution(doc: Document, package: str, settings: PackageSettings) -> Distribution:
     info = as_mapping(doc.data.get("info"))
     license_node, contact = as_mapping(info.get("license")), as_mapping(info.get("contact"))
-    title = re.sub(r"^the\s+", "", as_text(info.get("title")), flags=re.I) or "API"
     version = settings.version or pypi_version(as_text(info.get("version"))) or FALLBACK_VERSION
-    description = settings.description or as_text(info.get("summary")) or f"Python client for the {title}"
+    description = (
+        settings.description
+        or as_text(info.get("summary"))
+        or f"Python client for {client_subject(as_text(info.get('title')))}"
+    )
     license_ = settings.license or next(
         (found for key in ("identifier", "name") if (found := spdx(as_text(license_node.get(key))))), ""
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from generator.markdown import plain_prose
+
 TypeKind = Literal["model", "enum", "list", "dict", "union", "primitive", "any"]
 
 
@@ -353,9 +355,7 @@ class SecurityScheme:
             "open_id_connect": "the Authorization header as 'Bearer <ID token>'",
             "mutual_tls": "a client certificate (the http_client's to present)",
         }[self.kind]
-        words = " ".join(self.description.split("\n\n", 1)[0].split())
-        if len(words) > 240:
-            words = words[:240].rsplit(" ", 1)[0] + " ..."
+        words = plain_prose(self.description, 240)
         return f"{where}: {words}" if words else where
 
 
@@ -387,6 +387,8 @@ class Distribution:
 @dataclass(frozen=True, slots=True)
 class Api:
     title: str
+    # What the SDK is a client for, in a sentence: `the Accounting API`, or `Lending`.
+    subject: str
     version: str
     description: str
     source_name: str

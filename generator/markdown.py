@@ -79,7 +79,31 @@ def inline_markdown(text: str) -> str:
     """A short text (a title, a summary) on one line within ours: no block of its own."""
     flat = " ".join(_prose(CONTROL.sub(" ", text), blocks=False).split())
     # A line of ours may begin with it (a heading's text, a list item): no marker of its own there.
-    return re.sub(r"^([#>+\-*=]|\d+[.)])", r"\\\1", flat)
+    # An ordered-list marker is digits, then `.` or `)`, then a space: the punctuation is what a
+    # backslash escapes (a backslash before a digit is shown as written: `(version \3.0.0)`).
+    flat = re.sub(r"^(\d{1,9})([.)])(?=\s|$)", r"\1\\\2", flat)
+    return re.sub(r"^([#>+\-*=])", r"\\\1", flat)
+
+
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]{0,1000})\]\([^)\n]{0,2000}\)")
+_EMPHASIS = re.compile(r"(?<![\w*\\])(\*{1,3}|_{2,3})(?=\S)(.{1,1000}?)(?<=\S)\1(?![\w*])")
+
+
+def plain_prose(text: str, limit: int) -> str:
+    """A description's first paragraph as plain text on one line, for a message (an exception's, a
+    warning's): links reduced to their text, tags and emphasis marks gone, and cut, where it must
+    be, after the last whole sentence that fits (else the last whole word, then `...`), never
+    inside a link."""
+    first = plain_lines(text).strip().split("\n\n", 1)[0]
+    words = _MARKDOWN_LINK.sub(lambda m: m.group(1), _TAG.sub("", _COMMENT.sub("", first)))
+    words = html.unescape(" ".join(_EMPHASIS.sub(lambda m: m.group(2), words).split()))
+    if len(words) <= limit:
+        return words
+    head = words[: limit + 1]
+    sentence = max(head.rfind(". "), head.rfind("! "), head.rfind("? "))
+    if sentence > limit // 3:
+        return head[: sentence + 1]
+    return head.rsplit(" ", 1)[0].rstrip(",;:") + " ..."
 
 
 def cell_markdown(text: str) -> str:

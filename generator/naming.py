@@ -13,6 +13,28 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 AMBIGUOUS = frozenset({"l", "I", "O"})
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """`1 file`, `2 files`: a number with its noun, singular for one."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def package_from_title(title: str, taken: frozenset[str] = frozenset()) -> str:
+    """An import name for an SDK from its document's title: `Codat Lending API` → `codat_lending`.
+
+    The word API says nothing of which one, so it goes (`Bank Feeds API (v2)` → `bank_feeds_v2`); a
+    title of no letters is `api_client`, one naming a module in `taken` (`JSON`) takes `_sdk`.
+    """
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
+    name = "_".join(w for w in re.findall(r"[a-z0-9]+", ascii_title) if w != "api") or "api_client"
+    if len(name) > 60:  # a title that is a sentence: its first words
+        name = name[:60].rsplit("_", 1)[0]
+    if name[0].isdigit():
+        name = "sdk_" + name
+    if keyword.iskeyword(name) or name in taken:
+        name += "_sdk"
+    return name
+
+
 def words(text: str) -> list[str]:
     """Splits any name (camelCase, kebab-case, spaced, accented) into lower-case ASCII words."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")

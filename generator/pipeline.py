@@ -12,16 +12,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
+
 from generator.build import BuildOptions, build_api
 from generator.cache import Store, tool_digest
 from generator.changelog import SURFACE_FILE, bumped, record, recorded
 from generator.config import Options
 from generator.distribution import version_warnings
-from generator.document import Document
+from generator.document import Document, as_mapping, as_text
 from generator.errors import Diagnostic, GeneratorError
 from generator.ir import Api
 from generator.load import load_document
-from generator.render import render_api, stamp_files
+from generator.naming import package_from_title
+from generator.render import render_api, stamp_files, unused_overrides
+from generator.reserved import PACKAGES_TAKEN
 from generator.revalidate import LastValidation
 from generator.schemas import nested_type_schema
 from generator.validate import annotation_at, is_within, reached_pointers, validate_document
@@ -41,10 +45,13 @@ _RECURSION_LIMIT = 4000
 
 
 def checked_api(
-    spec: str | Path, tags: tuple[str, ...] | None, package: str, options: Options = DEFAULT_OPTIONS
+    spec: str | Path, tags: tuple[str, ...] | None, package: str | None, options: Options = DEFAULT_OPTIONS
 ) -> tuple[Api, tuple[Diagnostic, ...]]:
-    """The IR, once the document is valid where the tags reach (None: every tag); other problems warn."""
+    """The IR, once the document is valid where the tags reach (None: every tag); other problems warn.
+    The package is named from the document's title when `package` is None."""
     doc = load_document(spec, options.max_bytes, options.fetch_timeout)
+    if package is None:
+        package = package_from_title(as_text(as_mapping(doc.data.get("info")).get("title")), PACKAGES_TAKEN)
     if options.allow_external_refs:
         from generator.bundle import bundle_external_refs  # only when asked: most runs read one file
 
@@ -109,22 +116,71 @@ def checked_api(
 def generate(
     spec: str | Path,
     tags: tuple[str, ...] | None,
-    package: str,
+    package: str | None,
     options: Options = DEFAULT_OPTIONS,
-    bump_from: Path | None = None,
+    previous: Path | None = None,
+    bump: bool = False,
 ) -> Generation:
     """Everything the output folder should hold, as bytes, plus the warnings met on the way.
 
-    `bump_from`: an output folder whose recorded version is raised by what changed for callers since it,
-    to be the package's version (`generate --bump`).
+    `previous`: the output folder this run replaces. With `bump`, its recorded version raised by what
+    changed for callers since it is the package's version (`generate --bump`); without, a version it
+    records above the one this run would write is kept, with a warning (an error under `strict`):
+    a version never goes backwards.
     """
     api, warnings = checked_api(spec, tags, package, options)
-    version = bumped(recorded(bump_from), api) if bump_from is not None else None
+    before = recorded(previous) if previous is not None else None
+    version = bumped(before, api) if bump else None
+    if before is not None and not bump and _lower(api.distribution.version, before.get("version")):
+        assert previous is not None
+        kept = str(before["version"])
+        where = str(previous / SURFACE_FILE)
+        message = f"the output is version {kept}; this run would write {api.distribution.version}, a lower one"
+        if options.strict:
+            hint = "a version never goes backwards: run with --bump, or set `version` to one above it"
+            raise GeneratorError([Diagnostic(where, "#/version", message, hint=hint)])
+        hint = f"kept {kept}; --bump versions it by what changed for callers"
+        warnings = (*warnings, Diagnostic(where, "#/version", message, "warning", hint=hint))
+        version = kept
     if version is not None:
         api = dataclasses.replace(api, distribution=dataclasses.replace(api.distribution, version=version))
+    if options.templates is not None:
+        warnings = (*warnings, *unused_overrides(options.templates))
     files = stamp_files(format_files(render_api(api, options.templates)), api)
-    files[SURFACE_FILE] = record(api)
+    files[SURFACE_FILE] = record(api, recorded_settings(tags, api.package, options))
     return Generation(api, files, warnings)
+
+
+def recorded_settings(tags: tuple[str, ...] | None, package: str, options: Options) -> dict[str, Any]:
+    """The settings that shaped an output, as its record keeps them. Only those that shape it: a
+    `--check --strict` or `--check --bump` of an output made without them finds it up to date. Nothing
+    names a place on this machine (a templates folder is kept by the files it holds), so the same
+    inputs record the same bytes wherever they run."""
+    settings = options.settings
+    overrides = options.templates
+    return {
+        "tags": list(tags) if tags is not None else "all",
+        "package": package,
+        "operation-names": dict(sorted(options.operation_names.items())),
+        "templates": (
+            sorted(p.relative_to(overrides).as_posix() for p in overrides.rglob("*") if p.is_file())
+            if overrides is not None and overrides.is_dir()
+            else None
+        ),
+        "dist-name": settings.dist_name,
+        "version": settings.version,
+        "description": settings.description,
+        "license": settings.license,
+        "urls": dict(sorted(settings.urls.items())),
+    }
+
+
+def _lower(version: str, recorded_version: object) -> bool:
+    """Whether `version` is below the one an output recorded (False when either is no PEP 440 version)."""
+    try:
+        return Version(version) < Version(str(recorded_version))
+    except InvalidVersion:
+        return False
 
 
 @contextmanager

@@ -6,13 +6,17 @@ they land in (a Python string or docstring, a markdown table cell). They are nev
 
 from __future__ import annotations
 
+import difflib
 import re
+import traceback
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from generator import LINE_LENGTH, MARKER, TEMPLATES_DIR, __version__, cache, markdown, naming
+from generator import LINE_LENGTH, MARKER, TEMPLATES_DIR, cache, markdown, naming
+from generator.changelog import SURFACE_FILE
+from generator.errors import Diagnostic, GeneratorError
 from generator.ir import Api, TypeRef
 from generator.literals import CONTROL, ascii_look_alikes, plain_lines, py_literal, toml_string
 
@@ -28,7 +32,10 @@ def render_api(api: Api, overrides: Path | None = None) -> dict[str, str]:
     files: dict[str, str] = {}
 
     def emit(path: str, template: str, **context: Any) -> None:
-        files[path] = env.get_template(template).render(api=api, **context)
+        try:
+            files[path] = env.get_template(template).render(api=api, **context)
+        except jinja2.TemplateError as exc:
+            raise GeneratorError([_template_problem(exc, template, search)]) from None
 
     static = {p.name: p for folder in reversed(search) for p in _static_files(folder)}  # the user's win
     for name, source in sorted(static.items()):
@@ -57,8 +64,54 @@ def render_api(api: Api, overrides: Path | None = None) -> dict[str, str]:
             "docs/resource.md.jinja",
             resource=resource,
         )
-    files[MARKER] = f"generator codat-sdkgen {__version__}\nsource {api.source_name} sha256 {api.source_sha256}\n"
+    # The same bytes whatever the document and generator version: those are in the output's record
+    # (changelog.SURFACE_FILE), so an edit of the document changes no file that does not show it.
+    files[MARKER] = f"codat-sdkgen writes this folder; {SURFACE_FILE} records from what, and how\n"
     return files
+
+
+def unused_overrides(overrides: Path) -> list[Diagnostic]:
+    """A warning for each file of a templates folder that replaces none of ours (`docs/modle.md.jinja`),
+    naming the closest of ours: a misspelt name would otherwise be silently unused."""
+    ours = sorted(
+        p.relative_to(TEMPLATES_DIR).as_posix()
+        for p in TEMPLATES_DIR.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    )
+    problems = []
+    for path in sorted(overrides.rglob("*")):
+        name = path.relative_to(overrides).as_posix()
+        if (
+            not path.is_file()
+            or name in ours
+            or any(part.startswith(".") or part == "__pycache__" for part in path.parts)
+        ):
+            continue
+        close = difflib.get_close_matches(name, ours, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else "files here replace ours of the same relative name"
+        problems.append(Diagnostic(str(path), "#", "replaces none of codat-sdkgen's templates", "warning", hint=hint))
+    return problems
+
+
+def _template_problem(exc: jinja2.TemplateError, template: str, search: list[Path]) -> Diagnostic:
+    """A template that does not parse or names what its context lacks, located by file and line.
+
+    A syntax error says where; an error while rendering is found in the traceback, whose frames Jinja
+    points at the template's own lines (the innermost frame of a template file is where it failed).
+    """
+    source, line = None, None
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        source, line = exc.filename, exc.lineno
+    else:
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename.endswith(".jinja"):
+                source, line = frame.filename, frame.lineno
+    if source is None:
+        source = next((str(folder / template) for folder in search if (folder / template).is_file()), template)
+    ours = Path(source).resolve().is_relative_to(TEMPLATES_DIR.resolve())
+    hint = "a bug of codat-sdkgen's own templates" if ours else "a template of --templates"
+    message = f"template error: {exc.message or type(exc).__name__}"
+    return Diagnostic(source, "#", message, line=line, hint=hint)
 
 
 def render_report(report: dict[str, Any], old_name: str, new_name: str) -> str:
@@ -80,12 +133,13 @@ def _static_files(folder: Path) -> list[Path]:
 
 
 def stamp_files(files: dict[str, bytes], api: Api) -> dict[str, bytes]:
-    """Heads each file with a line tying it to the generator version and the exact document it came from.
+    """Heads each file with a line saying it is generated, and from which document.
 
-    Stamped after formatting: the line changes with every edit of the document, and black's results,
-    cached by their input, then stay valid for every file the edit did not touch.
+    The line names neither the document's hash nor the generator's version: with them, a one-word
+    edit of the document changed every file (86 for the Customers tag), and the real change was lost
+    in the review. They live in the output's one record (changelog.SURFACE_FILE) instead.
     """
-    stamp = f"Generated by codat-sdkgen {__version__} from {api.source_name} (sha256 {api.source_sha256}). Do not edit."
+    stamp = f"Generated by codat-sdkgen from {api.source_name}. Do not edit."
     return {path: _stamped(path, content, stamp) for path, content in files.items()}
 
 

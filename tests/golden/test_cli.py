@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -9,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from generator.cli import _parser, main
+from generator.errors import GeneratorError
 from tests.commands import run_generator as run
 from tests.commands import snapshot
-from tests.conftest import METHODS, SPEC
+from tests.conftest import METHODS, ROOT, SPEC
 
 
 @pytest.fixture
@@ -42,7 +44,11 @@ def test_the_real_document_generates_customers_with_a_warning_and_imports(real_d
     out = tmp_path / "real"
     result = run("generate", "--spec", str(real_doc), "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert "warning:" in result.stderr and "#/components/schemas/Item/definitions/itemType/type" in result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 2 and len(result.stderr.splitlines()) == 2  # as the README says, in figures
+    assert "#/components/schemas/Item/definitions/itemType/type" in warnings[0]
+    assert "unknown format 'ISO4217'" in warnings[1]
+    assert f"generates its Customers tag with {len(warnings)} warnings: the `Item`" in _readme_text()
     assert "8 operations" in result.stdout
     probe = (
         "import codat_accounting as sdk, inspect;"
@@ -69,6 +75,36 @@ def test_the_real_document_generates_customers_with_a_warning_and_imports(real_d
         [sys.executable, "-m", "compileall", "-q", str(out / "src")], capture_output=True, timeout=60
     )
     assert compiled.returncode == 0
+
+
+def _readme_text() -> str:
+    return " ".join((ROOT / "README.md").read_text().split())
+
+
+def test_the_readme_says_what_help_says_of_strict() -> None:
+    """They disagreed: --help said problems outside the tags, the README every problem (issue 26)."""
+    strict = next(a for a in _parser_of("generate")._actions if "--strict" in a.option_strings)
+    assert strict.help and f'`--strict`: "{strict.help}" (as `--help` says)' in _readme_text()
+
+
+def _parser_of(command: str) -> argparse.ArgumentParser:
+    commands = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return commands.choices[command]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("bad.yaml", "openapi: 3.1.0\ninfo: {title: T\n", "bad.yaml:3: #: invalid YAML: "),
+        ("bad.json", '{"openapi": ', "bad.json:1: #: invalid JSON: "),
+    ],
+)
+def test_validate_counts_a_syntax_error_like_any_other(tmp_path: Path, name: str, content: str, problem: str) -> None:
+    (tmp_path / name).write_text(content)
+    result = run("validate", "--spec", name, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith(problem) and len(result.stdout.splitlines()) == 1
+    assert result.stderr == "1 error, 0 warnings\n"  # the line every other validate run ends with
 
 
 def test_strict_makes_problems_outside_the_tag_fatal(real_doc: Path, tmp_path: Path) -> None:
@@ -226,7 +262,7 @@ def test_a_failure_while_writing_leaves_the_old_tree_and_no_temp_folder(
 
     monkeypatch.setattr(Path, "write_bytes", failing_write_bytes)
     files = {"a.txt": b"a", **{f"f{i}.txt": b"x" for i in range(20)}}
-    with pytest.raises(OSError):
+    with pytest.raises(GeneratorError, match="No space left on device"):
         write.write_tree(existing_output, {".codat-sdkgen": b"m", **files})
     assert snapshot(existing_output) == before
     assert [p.name for p in existing_output.parent.iterdir()] == ["out"]

@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 from generator.markdown import cell_markdown, inline_markdown, safe_markdown
 from generator.pipeline import generate
 from generator.write import write_tree
+from tests.conftest import GENERATED
 
 RENDERER = MarkdownIt("commonmark").enable("table")
 # Markup shown as text: an entity or a tag escaped once too often, and a blockquote marker left
@@ -66,3 +67,37 @@ def test_descriptions_keep_their_markdown_made_safe(text: str, expected: str) ->
 def test_cells_and_inline_text_stay_on_their_line() -> None:
     assert cell_markdown("> quoted | piped\n\n```\ncode\n```") == "quoted \\| piped<br/>code"
     assert inline_markdown("# not a heading\nsecond line") == "\\# not a heading second line"
+
+
+# --- what issue 26 found on the pages of generated/ ---------------------------------------------------
+
+
+def test_the_readme_names_the_version_without_a_stray_backslash() -> None:
+    html = rendered_pages(GENERATED)[GENERATED / "README.md"]
+    assert "Python client for the Accounting API (version 3.0.0), with sync and" in html
+    assert "\\3" not in html
+
+
+def test_each_operation_list_is_a_tight_list_with_its_all_entries() -> None:
+    """A blank line after each `*_all` entry made the whole list loose: every item a paragraph."""
+    for page, html in rendered_pages(GENERATED).items():
+        if "<h3>Available Operations</h3>" in html:
+            listing = html.split("<h3>Available Operations</h3>", 1)[1].split("</ul>", 1)[0]
+            assert "<p>" not in listing, page
+            assert "list_all" not in listing or '<li><a href="#list_all">list_all</a>' in listing
+
+
+def test_every_section_of_a_method_has_its_usage_parameters_response_and_errors() -> None:
+    pages = [
+        GENERATED / "docs" / "sdks" / "customers" / "README.md",
+        GENERATED / "docs" / "sdks" / "suppliers" / "README.md",
+    ]
+    methods = 0
+    for page in pages:
+        if not page.is_file():
+            continue
+        for section in page.read_text(encoding="utf-8").split("\n## ")[2:]:  # after the Overview
+            headings = [line for line in section.splitlines() if line.startswith("### ")]
+            assert headings == ["### Example Usage", "### Parameters", "### Response", "### Errors"], section[:40]
+            methods += 1
+    assert methods == 9  # Customers' eight operations and list_all

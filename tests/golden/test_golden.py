@@ -62,8 +62,8 @@ def test_check_reports_stale_files_and_writes_nothing(tmp_path: Path, capsys: py
     assert main(["generate", "--check", "--spec", str(SPEC), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert "changed: README.md" in err
-    assert "missing: src/codat_accounting/_version.py" in err
-    assert "extra: stray.txt" in err
+    assert "added: src/codat_accounting/_version.py" in err
+    assert "removed: stray.txt" in err
     assert _tree(out) == before
 
 

@@ -2,7 +2,8 @@
 
 The generator: `python -m build` makes its sdist and then its wheel from that sdist (so the sdist is
 complete too), `twine check` passes both, and the wheel installed into a new virtual environment
-generates, from a folder with no settings of ours, exactly what `generated/` holds: the templates
+generates, from a folder with no settings of ours (our settings given as flags: no default of the
+tool's is fitted to our document), exactly what `generated/` holds: the templates
 travel with it; pipx and uv install the same wheel as tools. The generated package: built the same
 way from generated/, checked by twine, its wheel installed into a fresh venv and imported.
 """
@@ -66,7 +67,8 @@ def test_the_generator_wheel_carries_its_templates_and_generates_from_another_fo
     elsewhere = tmp_path / "another-repository"
     elsewhere.mkdir()
     assert _run(tool / "codat-sdkgen", "--version", cwd=elsewhere).strip() == f"codat-sdkgen {__version__}"
-    _run(tool / "codat-sdkgen", "generate", "--spec", SPEC, "--out", "sdk", cwd=elsewhere)
+    ours = ["--tag", "Customers", "--package", "codat_accounting"]  # this repository's settings
+    _run(tool / "codat-sdkgen", "generate", "--spec", SPEC, *ours, "--out", "sdk", cwd=elsewhere)
     assert _different(GENERATED, elsewhere / "sdk") == []
     # Nothing in the install reaches back into this checkout for its templates.
     located = _run(tool / "python", "-c", "import generator; print(generator.TEMPLATES_DIR)", cwd=elsewhere)
@@ -92,7 +94,9 @@ def test_the_generator_wheel_carries_its_templates_and_generates_from_another_fo
         assert installed.returncode == 0, f"{name}: {installed.stderr[-2000:]}"
         command_line = Path(settings[next(k for k in settings if k.endswith("BIN_DIR"))]) / "codat-sdkgen"
         assert _run(command_line, "--version", cwd=elsewhere).strip() == f"codat-sdkgen {__version__}"
-        _run(command_line, "generate", "--check", "--no-cache", "--spec", SPEC, "--out", GENERATED, cwd=elsewhere)
+        _run(
+            command_line, "generate", "--check", "--no-cache", "--spec", SPEC, *ours, "--out", GENERATED, cwd=elsewhere
+        )
 
 
 def test_the_generated_package_builds_passes_twine_and_installs_from_its_wheel(tmp_path: Path) -> None:

@@ -44,4 +44,5 @@ def test_the_check_hook_passes_an_up_to_date_sdk_and_fails_a_stale_one(tmp_path:
     readme.write_text(readme.read_text() + "edited by hand\n")
     failed = run(*hook)
     assert failed.returncode == 1
-    assert "sdk is stale (1 files)" in failed.stdout and "edited by hand" in failed.stdout
+    assert "sdk is stale: 1 file changed, 0 added, 0 removed; run `codat-sdkgen generate`\n" in failed.stdout
+    assert "edited by hand" in failed.stdout and "make generate" not in failed.stdout  # no Makefile there

@@ -26,6 +26,13 @@ def _readme_example() -> str:
     return block.replace('"../shared/', f'"{SHARED}/')
 
 
+def _readme_console(command: str) -> list[str]:
+    """What the README's console block on targets shows `command` printing."""
+    section = (ROOT / "README.md").read_text().split("### Many SDKs from one configuration", 1)[1]
+    block = section.split("```console\n", 1)[1].split("```", 1)[0]
+    return block.split(command + "\n", 1)[1].split("$ ", 1)[0].splitlines()
+
+
 def _generate(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(BIN / "codat-sdkgen"), "generate", *args],
@@ -46,7 +53,7 @@ def test_the_readme_example_generates_checks_and_picks_targets(tmp_path: Path) -
     (tmp_path / "pyproject.toml").write_text(_readme_example())
     first = _generate(tmp_path)
     assert first.returncode == 0, first.stderr
-    assert [line.split(":")[0] for line in first.stdout.splitlines()] == ["platform", "bank-feeds", "expenses"]
+    assert first.stdout.splitlines() == _readme_console("$ codat-sdkgen generate")  # its figures exact
     assert all(line.split(": ", 1)[0] in {"bank-feeds", "expenses"} for line in first.stderr.splitlines())
     versions = {
         name: (tmp_path / "sdks" / name / "pyproject.toml").read_text().split('version = "', 1)[1].split('"')[0]
@@ -60,8 +67,16 @@ def test_the_readme_example_generates_checks_and_picks_targets(tmp_path: Path) -
     platform_before = _tree(tmp_path / "sdks" / "platform")
     checked = _generate(tmp_path, "--check")
     assert checked.returncode == 1
-    assert "bank-feeds: sdks/bank-feeds is stale (1 files)" in checked.stderr
+    assert (
+        "bank-feeds: sdks/bank-feeds is stale: 1 file changed, 0 added, 0 removed;"
+        " run `codat-sdkgen generate --target bank-feeds`\n"
+        "bank-feeds: for callers: none (the SDK's surface is the same): 0 breaking, 0 additions, 0 documentation only\n"
+        "bank-feeds: changed: README.md (1 line differs)\n"
+    ) in checked.stderr
     assert "platform: sdks/platform is up to date" in checked.stdout
+    assert _generate(tmp_path, "--check", "--target", "platform").stdout.splitlines() == _readme_console(
+        "$ codat-sdkgen generate --check --target platform"
+    )
     only = _generate(tmp_path, "--check", "--target", "platform", "--target", "expenses")
     assert only.returncode == 0 and "bank-feeds" not in only.stdout + only.stderr
     assert _tree(tmp_path / "sdks" / "platform") == platform_before

@@ -259,8 +259,18 @@ def test_a_success_that_is_not_json_names_the_operation_and_shows_the_bytes(serv
     with sync_client(server) as client, pytest.raises(codat_accounting.ResponseValidationError) as caught:
         client.customers.get(company_id=COMPANY, customer_id="C-1042")
     message = str(caught.value)
-    assert message.startswith("customers.get: ") and "<html>maintenance" in message
-    assert caught.value.response.status_code == 200
+    assert message == (
+        "customers.get: the response is text/html, not the JSON of Customer the API document describes"
+        " (status 200, 24 bytes: b'<html>maintenance</html>')"
+    )
+    assert "Invalid JSON" not in message and caught.value.response.status_code == 200
+
+
+def test_a_success_that_is_broken_json_labelled_as_json_says_so(server: TestServer) -> None:
+    server.add("GET", GET_PATH, body=b'{"id": ', headers={"Content-Type": "application/json"}, off_contract=True)
+    with sync_client(server) as client, pytest.raises(codat_accounting.ResponseValidationError) as caught:
+        client.customers.get(company_id=COMPANY, customer_id="C-1042")
+    assert "Invalid JSON" in str(caught.value) and "text/html" not in str(caught.value)
 
 
 def unused_port() -> int:

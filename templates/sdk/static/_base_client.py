@@ -51,6 +51,8 @@ log = logging.getLogger(__package__ or "codat")
 
 # A response validation error's message lists this many failing fields (`problems` has them all).
 _SHOWN_PROBLEMS = 5
+# How much of a body that is not JSON a message shows (a page of HTML: its first line or two).
+_SHOWN_BODY = 80
 
 
 @dataclass(frozen=True)
@@ -388,6 +390,17 @@ class BaseClient:
                 if tolerated is not None:
                     return cast(T, tolerated[0])
             problems = validation_problems(exc, "response")
+            media = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            if media and not _is_json(media) and all(e["type"] == "json_invalid" for e in exc.errors()):
+                # Not JSON, and not labelled as JSON: a proxy's or a login page's HTML, most often.
+                begins = repr(response.content[:_SHOWN_BODY]) + ("..." if len(response.content) > _SHOWN_BODY else "")
+                raise ResponseValidationError(
+                    f"{options.call or options.operation_id}: the response is {media}, not the JSON of "
+                    f"{getattr(cast_to, '__name__', cast_to)} the API document describes (status "
+                    f"{response.status_code}, {len(response.content)} bytes: {begins})",
+                    response=response,
+                    problems=problems,
+                ) from exc
             shown = "; ".join(problems[:_SHOWN_PROBLEMS]) + ("; ..." if len(problems) > _SHOWN_PROBLEMS else "")
             raise ResponseValidationError(
                 f"{options.call or options.operation_id}: the response body does not match "
