@@ -20,9 +20,10 @@ from generator import __version__
 from generator.diff import as_json, diff
 from generator.ir import Api
 from generator.markdown import inline_markdown
+from generator.seal import RECORD
 from generator.surface import surface
 
-SURFACE_FILE = ".codat-sdkgen-surface.json"
+SURFACE_FILE = RECORD
 CHANGELOG = "CHANGELOG.md"
 _TITLE = "# Changelog\n\nWhat changed for the SDK's callers, newest first (written by codat-sdkgen).\n"
 _LABELS = {"breaking": "Breaking", "addition": "Added", "docs": "Documentation"}

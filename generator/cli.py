@@ -21,7 +21,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from generator import __version__, cache
+from generator import __version__, cache, seal
 from generator.config import SECTION, Config, load_targets
 from generator.errors import GeneratorError, UsageError
 from generator.fetch import is_url
@@ -240,12 +240,23 @@ def _generate(args: argparse.Namespace, config: Config) -> int:
 
 
 def _generate_once(args: argparse.Namespace, config: Config) -> int:
-    key = None if args.no_cache else _cache_key(config)
+    # What determines the output, recorded in it (seal.py) whether or not the cache is used.
+    inputs = _cache_key(config)
+    key = None if args.no_cache else inputs
     remembered = cache.recall(config.out, key) if key else None
     if remembered is not None:
         for warning in remembered.warnings:
             print(warning, file=sys.stderr)
         print(f"{config.out} is up to date ({len(remembered.files)} files; inputs unchanged since the last run)")
+        return 0
+    proven = seal.unchanged(config.out, inputs) if inputs and not (args.full or args.no_cache) else None
+    if proven is not None:  # a fresh clone's answer: no cache, but the record's hashes all hold
+        if proven.note and config.package is None:
+            print(proven.note, file=sys.stderr)
+        print(
+            f"{config.out} is up to date ({_count(proven.files, 'file')}; the document, settings, templates,"
+            " generator and every file hash as its record says; --full to regenerate and compare)"
+        )
         return 0
 
     from generator import changelog
@@ -253,13 +264,17 @@ def _generate_once(args: argparse.Namespace, config: Config) -> int:
     from generator.write import stale_files, write_tree
 
     result = generate(config.spec, config.tags, config.package, config, config.out, bump=config.bump)
-    files = changelog.with_history(result.files, result.api, config.out)
+    note = _named_from_title(result.api) if config.package is None else ""
+    files = seal.sealed(changelog.with_history(result.files, result.api, config.out), inputs, note)
     warnings = [warning.render() for warning in result.warnings]
-    if config.package is None:  # said on every run, the no-op one included (it repeats what it remembers)
-        warnings.insert(0, _named_from_title(result.api))
+    if note:  # said on every run, the no-op ones included (they repeat what they remember)
+        warnings.insert(0, note)
     for warning in warnings:
         print(warning, file=sys.stderr)
     if args.check:
+        on_disk = config.out / seal.RECORD
+        if on_disk.is_file() and seal.same_but_inputs(on_disk.read_bytes(), files[seal.RECORD]):
+            files[seal.RECORD] = on_disk.read_bytes()  # generated elsewhere (other library versions): not stale
         stale = stale_files(config.out, files)
         if stale:
             _report_stale(args, config, stale, files)
@@ -385,7 +400,9 @@ def _cache_key(config: Config) -> str | None:
         document = Path(config.spec).read_bytes()
     except OSError:
         return None  # the full run reports it
-    settings = dataclasses.asdict(config) | {"out": None, "templates": str(config.templates)}
+    # The document's bytes and name (its name is in the files' headers), not where it lies: a check from
+    # another folder, or another clone, is keyed alike.
+    settings = dataclasses.asdict(config) | {"out": None, "spec": Path(config.spec).name, "templates": None}
     return cache.inputs_key(document, settings, config.templates)
 
 
@@ -522,6 +539,11 @@ def _parser() -> argparse.ArgumentParser:
         "--diff-limit", type=_natural, metavar="N", help="with --check, show N lines of the diff (default all)"
     )
     gen.add_argument("--no-cache", action="store_true", help="run every stage even if no input changed")
+    gen.add_argument(
+        "--full",
+        action="store_true",
+        help="regenerate and compare even when the output's record proves it up to date by hashes",
+    )
     gen.add_argument(
         "--bump",
         action="store_true",

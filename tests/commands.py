@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from generator.seal import RECORD
 from tests.conftest import ROOT
 
 
@@ -32,5 +34,18 @@ def run_generator(
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under `root` with its bytes, to show a folder was left exactly as it was."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file under `root` with its bytes, to show a folder was left exactly as it was (its record's
+    seal aside: see `unsealed`)."""
+    return unsealed({p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()})
+
+
+def unsealed(files: dict[str, bytes]) -> dict[str, bytes]:
+    """An output's files with the seal taken out of its record (generator/seal.py: the digest of the
+    inputs, which names this machine's library versions, the other files' hashes, the naming note): what
+    the pipeline itself makes, and the same on any machine."""
+    if RECORD not in files:
+        return files
+    record = json.loads(files[RECORD])
+    for key in ("inputs", "files", "note"):
+        record.pop(key, None)
+    return {**files, RECORD: (json.dumps(record, indent=1, sort_keys=True) + "\n").encode()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 
 from generator.cli import main
 from generator.pipeline import generate
+from generator.seal import RECORD, sealed
 from tests.conftest import GENERATED, METHODS, ROOT, SPEC
 
 FIX = "run `make generate` and commit generated/"
@@ -19,8 +21,9 @@ FIX = "run `make generate` and commit generated/"
 
 def _tree(root: Path) -> dict[str, bytes]:
     """An output's files; but its CHANGELOG.md, which is the history of the folder it was generated into,
-    not a function of spec/ and templates/ (generator/changelog.py)."""
-    return {
+    not a function of spec/ and templates/ (generator/changelog.py), and its record's digest of the
+    inputs, which names the library versions of the machine that made it (generator/seal.py)."""
+    files = {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
         if p.is_file()
@@ -29,6 +32,9 @@ def _tree(root: Path) -> dict[str, bytes]:
         and "_cache" not in str(p)
         and p.relative_to(root).as_posix() != "CHANGELOG.md"
     }
+    record = json.loads(files[RECORD])
+    record.pop("inputs", None)
+    return {**files, RECORD: (json.dumps(record, indent=1, sort_keys=True) + "\n").encode()}
 
 
 def test_committed_output_matches_a_fresh_generation(tmp_path: Path) -> None:
@@ -86,7 +92,7 @@ def test_two_generations_in_separate_processes_are_byte_identical(tmp_path: Path
 
 def test_in_memory_generation_matches_the_written_tree() -> None:
     result = generate(SPEC, ("Customers",), "codat_accounting")
-    assert result.files == _tree(GENERATED)
+    assert sealed(result.files, None) == _tree(GENERATED)
     assert result.warnings == ()
 
 

@@ -22,6 +22,8 @@ from pathlib import Path
 import codat_accounting
 
 from generator import __version__
+from generator.seal import RECORD
+from tests.commands import unsealed
 from tests.conftest import GENERATED, ROOT, SPEC
 
 BIN = Path(sys.executable).parent
@@ -42,7 +44,9 @@ def _fresh_venv(path: Path) -> Path:
 def _different(left: Path, right: Path) -> list[str]:
     """Files that differ, or are in one tree only, between two folders (caches aside)."""
     compared = filecmp.dircmp(
-        left, right, ignore=["__pycache__", ".mypy_cache", ".ruff_cache", ".codat-sdkgen", "CHANGELOG.md"]
+        left,
+        right,
+        ignore=["__pycache__", ".mypy_cache", ".ruff_cache", ".codat-sdkgen", "CHANGELOG.md", RECORD],
     )
     found: list[str] = []
 
@@ -52,6 +56,9 @@ def _different(left: Path, right: Path) -> list[str]:
             walk(sub, f"{prefix}{name}/")
 
     walk(compared, "")
+    records = [unsealed({RECORD: (side / RECORD).read_bytes()}) for side in (left, right) if (side / RECORD).is_file()]
+    if len(records) == 2 and records[0] != records[1]:
+        found.append(RECORD)
     return found
 
 
