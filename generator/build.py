@@ -27,10 +27,12 @@ from generator.ir import (
 from generator.literals import py_literal
 from generator.model_modules import merged_imports
 from generator.operation_names import Entry, NameRule, group_of, ignored, method_names, name_rules, operation_id_of
-from generator.operations import anchor, build_operation, discover_operation, media_of
+from generator.operations import anchor, body_type, build_operation, discover_operation, media_of
+from generator.readme import readme_calls, shown_credentials
 from generator.reserved import BUILTIN_ANNOTATIONS, RESOURCE_IMPORTS, reserved
 from generator.schemas import ANY, SchemaBuilder
 from generator.security import security_schemes
+from generator.typed_dicts import vocabulary
 
 # Used when the document states no retry policy: the one Codat publishes.
 _DEFAULT_RETRIES = RetryPolicy(500, 60_000, 3_600_000, 1.5, ("408", "429", "5XX"), True)
@@ -78,11 +80,19 @@ def build_api(doc: Document, options: BuildOptions, warnings: list[Diagnostic] |
     schemes = security_schemes(doc, options.package)
     rules = name_rules(doc)
     naming_notes = warnings if warnings is not None else []
+    grouped = _grouped(selected)
+    # The bodies' models, with every model they reach, have their TypedDicts before any signature names them.
+    schemas.plan_typed_dicts(
+        t
+        for operations in grouped.values()
+        for pointer, _, _, op in operations
+        if (t := body_type(schemas, op, pointer))
+    )
     built = {
         group: _resource(
             doc, schemas, group, operations, error_types, options.operation_names, schemes, rules, naming_notes
         )
-        for group, operations in _grouped(selected).items()
+        for group, operations in grouped.items()
     }
     placed = _with_parents(built)
     order = sorted(placed, key=lambda path: naming.module_order(placed[path].module_name))
@@ -121,6 +131,7 @@ def build_api(doc: Document, options: BuildOptions, warnings: list[Diagnostic] |
         modules=schemas.modules(),
         distribution=dist,
         **webhooks,
+        **readme_calls(resources, schemas, schemes, required),
     )
 
 
@@ -177,14 +188,8 @@ def _webhooks(
 
 
 def _example_credentials(schemes: tuple[SecurityScheme, ...], required: tuple[str, ...]) -> str:
-    """The arguments the docs' examples construct the client with: the required scheme's, else the first's."""
-    chosen = [s for s in schemes if s.key in required] or [s for s in schemes if s.credentials][:1]
-    args = []
-    for scheme in chosen:
-        # A client-credentials flow is shown with its client's id and secret, not a token fetched by hand.
-        shown = [c for c in scheme.credentials if c.role != "value"] or list(scheme.credentials)
-        args += [f"{c.arg_name}={py_literal(c.placeholder)}" for c in shown]
-    return ", ".join(args)
+    """The arguments the docs' examples construct the client with, as Python source."""
+    return ", ".join(f"{c.arg_name}={py_literal(c.placeholder)}" for c in shown_credentials(schemes, required))
 
 
 def _source_name(source: str) -> str:
@@ -248,11 +253,8 @@ def _resource(
     ]
     if any("builtins." in annotation for annotation in signatures):
         imports.add("import builtins")
-    # A body takes each of its models as a dict of the same shape too, in read-only containers.
-    if any(re.search(r"\bAny\b", annotation) for annotation in signatures):
-        imports.add("from typing import Any")
-    if any("Sequence[" in annotation for annotation in signatures):
-        imports.add("from collections.abc import Sequence")
+    # A body takes each of its models as its TypedDict too (and an enum as its values), in read-only containers.
+    imports.update(line for annotation in signatures for line in vocabulary(annotation))
     if any(op.response.parse_as.startswith("cast(") for op in built):
         imports.add("from typing import cast")
     if any(op.response.parse_as == "NoneType" for op in built):

@@ -35,11 +35,16 @@ _FORMAT_TEXT = {
     "ISO4217": "GBP",
     "ISO3166 Alpha-3": "GBR",
 }
+# A file to upload, as the examples give it: its name, its content and its media type. The README's
+# section on uploads writes the same file in each form a call takes.
+FILE_NAME = "statement.pdf"
+FILE_BYTES = 'b"%PDF-1.7"'
+FILE_PLACEHOLDER = f'("{FILE_NAME}", {FILE_BYTES}, "application/pdf")'
 _PLACEHOLDERS = {
     "bool": "True",
     "bytes": 'b"..."',
-    "FileContent": '("statement.pdf", b"%PDF-1.7", "application/pdf")',
-    "File": '("statement.pdf", b"%PDF-1.7", "application/pdf")',
+    "FileContent": FILE_PLACEHOLDER,
+    "File": FILE_PLACEHOLDER,
     "None": "None",
 }
 # A made-up string is lengthened to a schema's minLength up to this; past it, no example is sensible.

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from generator.example_scalars import Source, as_json, count_fits, fitted_scalar, joined, json_literal, made_scalar
-from generator.ir import Schema, TypeRef
+from generator.ir import EnumMember, Field, Schema, TypeRef
 from generator.literals import py_literal
 from generator.schemas import discriminator_tags
 
@@ -25,10 +25,15 @@ _MAX_DEPTH = 12
 
 
 class ValueWriter:
-    """Writes example values of IR types, reading the document's schemas for their examples and rules."""
+    """Writes example values of IR types, reading the document's schemas for their examples and rules.
 
-    def __init__(self, schemas: SchemaBuilder) -> None:
+    With `as_dicts`, a model that has a TypedDict is written as a dict keyed by wire names, and an enum
+    as its value: what a dict body holds.
+    """
+
+    def __init__(self, schemas: SchemaBuilder, as_dicts: bool = False) -> None:
         self.schemas = schemas
+        self.as_dicts = as_dicts
 
     def value(
         self, t: TypeRef, facets: Mapping[str, Any], given: Sequence[Any] = (), chain: tuple[str, ...] = ()
@@ -67,18 +72,24 @@ class ValueWriter:
         given) the optional scalars the document gives an example for. `forced` fixes a field's value,
         as a discriminated union's tag."""
         schema = self.schemas.schema_named(t.name)
-        if len(chain) > 2 * _MAX_DEPTH:
-            return Source(f"models.{t.name}()", models=True)  # a document whose models require themselves
+        as_dict = self.as_dicts and t.name in self.schemas.shapes.dicts
+        if len(chain) > 2 * _MAX_DEPTH:  # a document whose models require themselves
+            return Source("{}") if as_dict else Source(f"models.{t.name}()", models=True)
         if given is None:
             own = self.schemas.facets(self.schemas.node_of(schema), schema.pointer)
             given = next((e for e in examples_of(own) if isinstance(e, dict)), None)
         fields = self._fields(schema, given, (*chain, t.name), forced or {})
-        parts = [Source(f"{name}={part.text}", part.imports, part.models) for name, part in fields]
+        if as_dict:
+            entries = [
+                Source(f"{py_literal(f.wire_name)}: {part.text}", part.imports, part.models) for f, part in fields
+            ]
+            return joined(entries, "{", "}")
+        parts = [Source(f"{f.py_name}={part.text}", part.imports, part.models) for f, part in fields]
         return joined(parts, f"models.{t.name}(", ")", models=True)
 
     def _fields(
         self, schema: Schema, given: dict[str, Any] | None, chain: tuple[str, ...], forced: Mapping[str, str]
-    ) -> Iterable[tuple[str, Source]]:
+    ) -> Iterable[tuple[Field, Source]]:
         properties = self.schemas.properties_of(schema)
         for field in schema.fields:
             node = properties.get(field.wire_name)
@@ -86,7 +97,7 @@ class ValueWriter:
             if field.wire_name in forced:
                 found = self.fitted(field.type, {}, forced[field.wire_name], chain)
                 if found is not None:
-                    yield field.py_name, found
+                    yield field, found
                     continue
             if not field.required and (field.read_only or field.deprecated or self._admits_nothing(node)):
                 continue  # never sent, discouraged, or refused whatever it holds: shown only when required
@@ -95,13 +106,13 @@ class ValueWriter:
                 if present and given[field.wire_name] is not None:
                     found = self.fitted(field.type, facets, given[field.wire_name], chain)
                     if found is not None:
-                        yield field.py_name, found
+                        yield field, found
                         continue
                 if field.required:
-                    yield field.py_name, self.value(field.type, facets, (), chain)
+                    yield field, self.value(field.type, facets, (), chain)
                 continue
             if field.required:
-                yield field.py_name, self.value(field.type, facets, (), chain)
+                yield field, self.value(field.type, facets, (), chain)
             elif field.type.kind in ("primitive", "enum"):
                 shown = next(
                     (s for e in examples_of(facets) if (s := self.fitted(field.type, facets, e, chain)) is not None),
@@ -110,7 +121,7 @@ class ValueWriter:
                 if shown is None and field.type.kind == "enum" and len(chain) < _ENUM_DEPTH:
                     shown = self._made(field.type, facets, chain)
                 if shown is not None:
-                    yield field.py_name, shown
+                    yield field, shown
 
     def _admits_nothing(self, node: tuple[Any, str] | None) -> bool:
         """An allOf of `type: null` and a type that is not null, which no value satisfies (the generator
@@ -123,7 +134,12 @@ class ValueWriter:
     def _member(self, t: TypeRef, value: Any) -> Source | None:
         members = self.schemas.schema_named(t.name).members
         member = next((m for m in members if m.value == value), None)
-        return None if member is None else Source(f"models.{t.name}.{member.name}", models=True)
+        return None if member is None else self._enum(t, member)
+
+    def _enum(self, t: TypeRef, member: EnumMember) -> Source:
+        if self.as_dicts:
+            return Source(py_literal(member.value))
+        return Source(f"models.{t.name}.{member.name}", models=True)
 
     def _list(self, t: TypeRef, facets: Mapping[str, Any], value: Any, chain: tuple[str, ...]) -> Source | None:
         if not isinstance(value, list) or not t.args or not count_fits(len(value), facets, "Items"):
@@ -169,8 +185,7 @@ class ValueWriter:
                 return Source("None")  # a model that holds itself ends where the document allows null
             return self.model(t, None, chain)
         if t.kind == "enum":
-            member = self.schemas.schema_named(t.name).members[0]
-            return Source(f"models.{t.name}.{member.name}", models=True)
+            return self._enum(t, self.schemas.schema_named(t.name).members[0])
         if t.kind == "list" and t.args:
             item = t.args[0]
             if facets.get("maxItems") == 0 or (item.kind == "model" and item.name in chain):

@@ -25,10 +25,13 @@ def operation_example(
     body: Body | None,
     media: tuple[dict[str, Any], str] | None,
     response: Response,
+    dict_body: bool = False,
 ) -> Example:
     """The call with its arguments: `params` pairs each parameter with its node in the document and
-    that node's pointer; `media` is the request body's media type object the SDK sends, when any."""
+    that node's pointer; `media` is the request body's media type object the SDK sends, when any.
+    With `dict_body`, the body's models are written as dicts keyed by wire names (their TypedDicts)."""
     writer = ValueWriter(schemas)
+    body_writer = ValueWriter(schemas, as_dicts=dict_body)
     values: list[tuple[str, Source]] = []
     for param, node, pointer in params:
         if param.required or param.default_repr not in (None, "None") or param.location == "path":
@@ -36,11 +39,11 @@ def operation_example(
             values.append((param.py_name, writer.value(param.type, facets, _param_examples(schemas, node, pointer))))
     if body is not None:
         if media is None or body.kind in ("file", "raw"):
-            values.append((body.py_name, writer.value(body.type, {})))
+            values.append((body.py_name, body_writer.value(body.type, {})))
         else:
             schema_pointer = pointer_join(media[1], "schema")
             facets = schemas.facets(media[0].get("schema"), schema_pointer)
-            values.append((body.py_name, writer.value(body.type, facets, _media_examples(schemas, *media))))
+            values.append((body.py_name, body_writer.value(body.type, facets, _media_examples(schemas, *media))))
     imports = frozenset().union(*(source.imports for _, source in values))
     return Example(
         args=tuple(ExampleArg(name, source.text) for name, source in values),

@@ -47,6 +47,20 @@ class Field:
 
 
 @dataclass(frozen=True, slots=True)
+class DictKey:
+    """One key of a model's TypedDict: the wire name a dict body carries, and the type of its value."""
+
+    wire_name: str
+    # As the models module spells it: nested models also as their TypedDicts, lists as `Sequence`.
+    annotation: str
+    required: bool
+    # Import lines the annotation needs beyond the model field's (`Sequence`, `Literal`), and the
+    # classes whose TypedDicts it names.
+    imports: tuple[str, ...] = ()
+    models: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class EnumMember:
     name: str
     value: str
@@ -64,6 +78,14 @@ class Schema:
     # The document lets an object carry properties beyond its fields (`additionalProperties`, or no
     # properties at all): a request may send them. Other objects' unknown fields are typos.
     open: bool = False
+    # The TypedDict beside the model, for a model a request body reaches: a dict body's keys as a type
+    # checker sees them (None for the others). `dict_functional`: written as `X = TypedDict("X", {...})`,
+    # since some key cannot be a name in a class body; `dict_names_only`: though every key is a name
+    # (some non-ASCII, or reading as a digit), which ruff would have written as a class.
+    dict_name: str | None = None
+    dict_keys: tuple[DictKey, ...] = ()
+    dict_functional: bool = False
+    dict_names_only: bool = False
 
     @property
     def wire_names(self) -> tuple[tuple[str, str], ...]:
@@ -96,6 +118,13 @@ class ModelModule:
     pydantic_imports: tuple[str, ...]
     # The SDK's own (`from .._models import ...`) and the other models this module's classes use.
     local_imports: tuple[str, ...]
+    # Import lines from other packages than pydantic (typing_extensions' TypedDict and Required).
+    third_party_imports: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """What the module defines for others: each class, and each TypedDict beside one."""
+        return tuple(name for s in self.schemas for name in (s.class_name, s.dict_name) if name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +162,8 @@ class Body:
     description: str
     # The type the body is checked against at run time, as the resources module spells it.
     check_as: str = ""
+    # (model, its TypedDict) for each model of the body: a dict body's keys, for type checkers.
+    dicts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +267,8 @@ class Operation:
     deprecation_warning: str = ""
     # The Accept header: the media types of the success and of every documented failure.
     accept: str = "*/*"
+    # The call with its body's models written as dicts (their TypedDicts), when it has models that have them.
+    dict_example: Example | None = None
 
     @property
     def parameters(self) -> tuple[Param, ...]:
@@ -305,6 +338,69 @@ class Webhook:
     anchor: str
     summary: str
     description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call a README section shows: the method as a caller reaches it (`customers.create`), its
+    arguments and what they import."""
+
+    method: str
+    example: Example
+
+
+@dataclass(frozen=True, slots=True)
+class DictBodyCall:
+    """The README's body given as a dict: the call, its body's argument, and the body's (model,
+    TypedDict) pairs."""
+
+    call: Call
+    argument: str
+    dicts: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraCall:
+    """The README's way round the typo guard: a call sent with a query parameter (and, where the call
+    has a JSON or form body, a body field) the document does not list."""
+
+    call: Call
+    query_name: str
+    # "" when no call of the API takes `extra_body`.
+    body_field: str
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialCall:
+    """The README's credential given as a function, called for each request: the constructor argument,
+    the function's name, what it returns, and the client's other credential arguments as Python source."""
+
+    call: Call
+    arg_name: str
+    function: str
+    placeholder: str
+    others: str
+
+
+@dataclass(frozen=True, slots=True)
+class UploadForm:
+    """One form of file a call takes: what the README says of it, and the call with that file in place
+    (`opened`: inside `with open(...) as handle`, the open file being `handle`)."""
+
+    comment: str
+    args: tuple[ExampleArg, ...]
+    opened: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UploadCall:
+    """The README's uploads: one call, given the same file in each form it takes. `call` imports what
+    every form needs."""
+
+    call: Call
+    file_name: str
+    file_bytes: str
+    forms: tuple[UploadForm, ...]
 
 
 SchemeKind = Literal["api_key", "http", "basic", "oauth2", "open_id_connect", "mutual_tls"]
@@ -416,6 +512,12 @@ class Api:
     webhooks: tuple[Webhook, ...] = ()
     webhook_type_field: str = ""
     webhook_type_attr: str = ""
+    # The calls the README's sections on dict bodies, undeclared fields, credentials given as functions
+    # and uploads show; None where the API has no such call.
+    dict_call: DictBodyCall | None = None
+    extra_call: ExtraCall | None = None
+    credential_call: CredentialCall | None = None
+    upload_call: UploadCall | None = None
 
     @property
     def webhook_models(self) -> tuple[str, ...]:

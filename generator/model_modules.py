@@ -18,7 +18,7 @@ def group_modules(schemas: list[Schema]) -> tuple[ModelModule, ...]:
     deps = {
         s.class_name: sorted({m for f in s.fields for m in f.type.models} - {s.class_name}) for s in by_name.values()
     }
-    modules: list[tuple[ModelModule, list[str]]] = []
+    modules: list[tuple[ModelModule, list[str], list[str]]] = []
     module_of: dict[str, str] = {}
     components = _strongly_connected(deps)
     for group in components:
@@ -33,7 +33,10 @@ def group_modules(schemas: list[Schema]) -> tuple[ModelModule, ...]:
         for name in group:
             module_of[name] = module_name
         needed = sorted({d for n in group for d in deps[n]} - set(group))
+        # The TypedDicts of other modules' models that this module's TypedDicts name.
+        dicts = sorted({m for s in members for k in s.dict_keys for m in k.models} - set(group))
         lines = {i for s in members for f in s.fields for i in f.type.imports}
+        lines |= {i for s in members for k in s.dict_keys for i in k.imports}
         local = {line for line in lines if line.startswith("from ..")}
         local |= {"from .._models import BaseModel"} if any(s.kind == "object" for s in members) else set()
         local |= {"from .._models import OpenEnum"} if any(s.kind == "enum" for s in members) else set()
@@ -45,17 +48,24 @@ def group_modules(schemas: list[Schema]) -> tuple[ModelModule, ...]:
             std.add("from typing import ClassVar")
         pydantic += sorted(line.rsplit(" ", 1)[-1] for line in lines - std)
         pydantic = sorted(set(pydantic), key=naming.member_order)
-        module = ModelModule(module_name, members, merged_imports(std), tuple(pydantic), tuple(sorted(local)))
-        modules.append((module, needed))
+        typed = {"TypedDict"} if any(s.dict_name for s in members) else set()
+        typed |= {"Required"} if any(k.required for s in members for k in s.dict_keys) else set()
+        third_party = merged_imports({f"from typing_extensions import {name}" for name in typed})
+        module = ModelModule(
+            module_name, members, merged_imports(std), tuple(pydantic), tuple(sorted(local)), third_party
+        )
+        modules.append((module, needed, dicts))
     # Module names were final only now: the imports of other models name the modules just fixed.
     return tuple(
         dataclasses.replace(
             module,
             local_imports=merged_imports(
-                set(module.local_imports) | {f"from .{module_of[cls]} import {cls}" for cls in needed}
+                set(module.local_imports)
+                | {f"from .{module_of[cls]} import {cls}" for cls in needed}
+                | {f"from .{module_of[cls]} import {by_name[cls].dict_name}" for cls in dicts}
             ),
         )
-        for module, needed in sorted(modules, key=lambda pair: naming.module_order(pair[0].module_name))
+        for module, needed, dicts in sorted(modules, key=lambda entry: naming.module_order(entry[0].module_name))
     )
 
 

@@ -18,6 +18,7 @@ from generator.literals import py_literal
 from generator.reserved import reserved
 from generator.schemas import ANY, SchemaBuilder, optional, union
 from generator.security import requirements
+from generator.typed_dicts import accepted
 
 _FORM = "application/x-www-form-urlencoded"
 _FORMS = frozenset({_FORM, "multipart/form-data", "multipart/mixed"})
@@ -107,12 +108,13 @@ def build_operation(
     headers = tuple(p for p in params if p.location == "header")
     cookies = tuple(p for p in params if p.location == "cookie")
     media = media_of(schemas, op.get("requestBody"), pointer_join(pointer, "requestBody"))[:1]
-    example = operation_example(
-        schemas,
-        [(p, *nodes[p.py_name]) for p in (*path_params, *query, *headers, *cookies)],
-        body,
-        media[0] if media else None,
-        response,
+    arguments = [(p, *nodes[p.py_name]) for p in (*path_params, *query, *headers, *cookies)]
+    example = operation_example(schemas, arguments, body, media[0] if media else None, response)
+    # The call with its body as a dict, for the README's account of the TypedDicts.
+    dict_example = (
+        operation_example(schemas, arguments, body, media[0] if media else None, response, dict_body=True)
+        if body is not None and body.dicts
+        else None
     )
     pagination = _pagination(schemas, method_name, query, response, page_start) if method == "get" else None
     return Operation(
@@ -134,6 +136,7 @@ def build_operation(
         response=response,
         errors=errors,
         example=example,
+        dict_example=dict_example,
         pagination=pagination,
         error_parsers=tuple((e.status, e.parse_as) for e in errors if e.parse_as is not None),
         security=requirements(doc, op, schemes),
@@ -248,6 +251,12 @@ def _param_schema(param: dict[str, Any], pointer: str) -> tuple[dict[str, Any], 
     return {}, pointer_join(pointer, "schema"), False
 
 
+def body_type(schemas: SchemaBuilder, op: dict[str, Any], pointer: str) -> TypeRef | None:
+    """The type of the body an operation sends, if any (what its models' TypedDicts are planned from)."""
+    body = _body(schemas, op, pointer)
+    return body.type if body is not None else None
+
+
 def _body(schemas: SchemaBuilder, op: dict[str, Any], pointer: str) -> Body | None:
     body_pointer = pointer_join(pointer, "requestBody")
     for media, media_pointer in media_of(schemas, op.get("requestBody"), body_pointer):
@@ -263,10 +272,10 @@ def _body(schemas: SchemaBuilder, op: dict[str, Any], pointer: str) -> Body | No
             kind = "json" if _is_json(content_type) else "form" if base == _FORM else "multipart"
             if body_type.kind == "model":
                 name = naming.safe_snake(body_type.name, reserved().parameters, "body")
-                annotation = accepting(body_type)
+                annotation = accepted(body_type, schemas.shapes, "models.")
             elif kind == "json":
                 name = "body"
-                annotation = accepting(body_type)
+                annotation = accepted(body_type, schemas.shapes, "models.")
             else:
                 kind, name, annotation = "form", "data", "Mapping[str, object]"
         elif base == _FORM:
@@ -282,36 +291,9 @@ def _body(schemas: SchemaBuilder, op: dict[str, Any], pointer: str) -> Body | No
         if not required and not annotation.endswith(" | None"):
             annotation += " | None"
         check_as = naming.qualify(body_type.annotation, body_type.models, "models.")
-        return Body(kind, name, body_type, annotation, content_type, required, description, check_as)
+        dicts = tuple((m, schemas.shapes.dicts[m]) for m in body_type.models if m in schemas.shapes.dicts)
+        return Body(kind, name, body_type, annotation, content_type, required, description, check_as, dicts)
     return None
-
-
-def accepting(t: TypeRef) -> str:
-    """The annotation of a body argument of type `t`: every model in it also as a dict of its shape,
-    and read-only `Sequence` and `Mapping` containers, so a list of models passes where a list of models
-    or dicts is taken (a `list` parameter would refuse it, lists being invariant)."""
-    arms = _accepted_arms(t)
-    # A dict of a model's shape goes last, and not at all beside a mapping that takes it already.
-    arms = [arm for arm in arms if arm != _DICT] + (
-        [_DICT] if _DICT in arms and "Mapping[str, Any]" not in arms else []
-    )
-    return " | ".join([*arms, "None"] if t.nullable else arms)
-
-
-_DICT = "dict[str, Any]"
-
-
-def _accepted_arms(t: TypeRef) -> list[str]:
-    if t.kind == "model":
-        return [f"models.{t.name}", _DICT]
-    if t.kind == "list" and t.args:
-        return [f"Sequence[{accepting(t.args[0])}]"]
-    if t.kind == "dict" and t.args:
-        return [f"Mapping[str, {accepting(t.args[0])}]"]
-    if t.kind == "union" and t.args:
-        return list(dict.fromkeys(arm for variant in t.args for arm in _accepted_arms(variant)))
-    annotation = t.annotation.removesuffix(" | None") if t.nullable else t.annotation
-    return [naming.qualify(annotation, t.models, "models.")]
 
 
 def _outcomes(

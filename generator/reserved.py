@@ -22,9 +22,10 @@ from pathlib import Path
 
 from generator import TEMPLATES_DIR
 
-# The generator's own vocabulary of annotations (schemas.py): what a models module writes, and what a
-# resources module writes besides (operations.py, build.py), in its signatures and run-time type
-# expressions. A field, parameter or method named so would hide one where the generated code uses it.
+# The generator's own vocabulary of annotations (schemas.py, typed_dicts.py): what a models module
+# writes, its TypedDicts included, and what a resources module writes besides (operations.py,
+# build.py), in its signatures and run-time type expressions. A field, parameter or method named so
+# would hide one where the generated code uses it.
 MODEL_ANNOTATIONS = frozenset(
     {
         "Annotated",
@@ -33,7 +34,12 @@ MODEL_ANNOTATIONS = frozenset(
         "Decimal",
         "Field",
         "File",
+        "Literal",
+        "Mapping",
+        "Required",
+        "Sequence",
         "Tag",
+        "TypedDict",
         "UUID",
         "bool",
         "bytes",

@@ -9,7 +9,7 @@ the order in which operations happen to reach a schema.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import unquote
@@ -21,6 +21,7 @@ from generator.ir import EnumMember, Field, ModelModule, Schema, TypeRef
 from generator.literals import py_literal
 from generator.model_modules import group_modules
 from generator.reserved import reserved as reserved_names
+from generator.typed_dicts import Shapes, plan, with_typed_dict
 
 _STRUCTURAL = frozenset({"properties", "items", "additionalProperties", "allOf", "anyOf", "oneOf"})
 _FORMATS = {
@@ -59,6 +60,8 @@ class SchemaBuilder:
         self._building: set[str] = set()
         # Unnamed schemas whose type is being worked out, to stop at one that contains itself.
         self._resolving: set[str] = set()
+        # The TypedDicts of the models request bodies reach (`plan_typed_dicts`).
+        self.shapes = Shapes({}, {}, frozenset())
 
     # ---- references -------------------------------------------------------------------------
 
@@ -167,6 +170,12 @@ class SchemaBuilder:
         for pointer, named in sorted(self._named.items()):
             if pointer not in self._same_as:
                 self.type_of(named.node, pointer)
+
+    def plan_typed_dicts(self, bodies: Iterable[TypeRef]) -> None:
+        """Names the TypedDicts of the models the request bodies of types `bodies` reach (built by
+        then), apart from every class (built yet or not) and every name the SDK uses itself."""
+        roots = list(bodies)  # worked out first: that builds the models they name
+        self.shapes = plan(self._schemas.values(), roots, self._reserved | set(self._names.values()))
 
     # ---- pass 2: types ----------------------------------------------------------------------
 
@@ -433,7 +442,7 @@ class SchemaBuilder:
 
     def modules(self) -> tuple[ModelModule, ...]:
         """The models package: one module per class, or per cycle of classes that refer to each other."""
-        return group_modules(list(self._schemas.values()))
+        return group_modules([with_typed_dict(schema, self.shapes) for schema in self._schemas.values()])
 
     def schema_named(self, class_name: str) -> Schema:
         """The built class of that name (examples walk the IR, not the document)."""

@@ -10,7 +10,6 @@ timings are printed at the end of the run.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -24,11 +23,8 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.docexamples import DocExample, doc_examples, family, generated
-from tests.prism.server import PYRIGHT, node_tool_or_skip
+from tests.typecheck import Checked, configure, pyright_or_skip, run_mypy, run_pyright
 
-BIN = Path(sys.executable).parent
-PYRIGHT_CONFIG = {"include": ["examples"], "extraPaths": ["src"], "typeCheckingMode": "strict", "pythonVersion": "3.10"}
-MYPY_CONFIG = "[mypy]\nstrict = True\npython_version = 3.10\nmypy_path = src\ncache_dir = .mypy_cache\n"
 # An argument passed as None: an example shows values, and a required one is never None.
 NONE_ARGUMENT = re.compile(r"\b\w+=None\b")
 TIMINGS: dict[str, float] = {}
@@ -66,8 +62,7 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Examples:
             modules[module.relative_to(root).as_posix()] = example
             COUNTS[document] += 1
         _assert_every_example_was_found(files)
-    (root / "mypy.ini").write_text(MYPY_CONFIG)
-    (root / "pyrightconfig.json").write_text(json.dumps(PYRIGHT_CONFIG))
+    configure(root)
     TIMINGS["generate and extract"] = time.perf_counter() - started
     return Examples(root, modules)
 
@@ -90,57 +85,24 @@ def test_every_example_passes_values_not_none(examples: Examples) -> None:
 def test_every_example_type_checks_under_mypy_strict_without_the_pydantic_plugin(examples: Examples) -> None:
     packages = sorted({path.rsplit("/", 1)[0] for path in examples.modules})
     started = time.perf_counter()
-    checked = subprocess.run(
-        [str(BIN / "mypy"), "--config-file", "mypy.ini", *packages],
-        cwd=examples.root,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    checked = run_mypy(examples.root, packages)
     TIMINGS["mypy"] = time.perf_counter() - started
-    errors = []
-    for line in checked.stdout.splitlines():
-        path, _, rest = line.partition(":")
-        if path in examples.modules and ": error: " in rest:
-            number, _, message = rest.partition(": error: ")
-            errors.append((examples.modules[path], int(number), message))
-    assert not errors and checked.returncode == 0, _report(errors, checked.stdout + checked.stderr)
+    assert not checked.errors and checked.returncode == 0, _report(examples, checked)
 
 
 @pytest.mark.realdoc
 def test_every_example_type_checks_under_pyright_strict(pyright: Path, examples: Examples) -> None:
     started = time.perf_counter()
-    checked = subprocess.run(
-        [str(pyright), "--outputjson", "--pythonpath", sys.executable],
-        cwd=examples.root,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    checked = run_pyright(pyright, examples.root)
     TIMINGS["pyright"] = time.perf_counter() - started
-    try:
-        output = json.loads(checked.stdout)
-    except json.JSONDecodeError:
-        pytest.fail(f"pyright did not run:\n{checked.stdout[-3000:]}{checked.stderr[-3000:]}")
-    errors = [
-        (
-            examples.modules[Path(d["file"]).relative_to(examples.root).as_posix()],
-            d["range"]["start"]["line"] + 1,
-            d["message"],
-        )
-        for d in output["generalDiagnostics"]
-        if d["severity"] == "error"
-    ]
-    assert output["summary"]["filesAnalyzed"] >= len(examples.modules)
-    assert not errors and output["summary"]["errorCount"] == 0, _report(errors, checked.stdout)
+    assert checked.files_analyzed is not None and checked.files_analyzed >= len(examples.modules)
+    assert not checked.errors, _report(examples, checked)
 
 
 @pytest.fixture(scope="module")
 def pyright() -> Path:
     """Requested before `examples`, so a machine without node skips at once instead of generating."""
-    return node_tool_or_skip(PYRIGHT, _PYRIGHT_REASON)
+    return pyright_or_skip(_PYRIGHT_REASON)
 
 
 def test_without_node_the_pyright_check_is_skipped_and_says_why(tmp_path: Path) -> None:
@@ -163,12 +125,21 @@ def _where(example: DocExample) -> str:
     return f"{example.document} {example.page} (example {example.index + 1})"
 
 
-def _report(errors: list[tuple[DocExample, int, str]], output: str) -> str:
-    if not errors:
-        return output[-3000:]
-    shown = [f"{_where(ex)}, line {line}: {message}" for ex, line, message in errors[:40]]
-    first = errors[0][0]
-    return f"{len(errors)} errors:\n" + "\n".join(shown) + f"\n\nthe first example:\n{first.code}"
+def _report(examples: Examples, checked: Checked) -> str:
+    """The errors by example (an error outside the examples, in a package, as the checker put it)."""
+    if not checked.errors:
+        return checked.output[-3000:]
+    shown = [
+        (
+            f"{_where(examples.modules[path])}, line {line}: {message}"
+            if path in examples.modules
+            else f"{path}:{line}: {message}"
+        )
+        for path, line, message in checked.errors[:40]
+    ]
+    first = next((examples.modules[path] for path, _, _ in checked.errors if path in examples.modules), None)
+    tail = f"\n\nthe first example:\n{first.code}" if first else ""
+    return f"{len(checked.errors)} errors:\n" + "\n".join(shown) + tail
 
 
 def pytest_terminal_summary_lines() -> list[str]:

@@ -60,7 +60,7 @@ def test_every_python_example_runs_against_a_local_server(
     logger = logging.getLogger("codat_accounting")
     monkeypatch.setattr(logger, "level", logger.level)  # an example turns on DEBUG
     examples = [(doc, code) for doc in DOCS for code in CODE.findall(doc.read_text())]
-    assert len(examples) == 20
+    assert len(examples) == 23
     for doc, code in examples:
         before = len(server.requests)
         exec(compile(code, f"{doc.name} example", "exec"), {"__name__": "__example__"})

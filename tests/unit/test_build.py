@@ -325,7 +325,7 @@ def test_query_parameters_defaults_and_bodies() -> None:
         ("dry_run", "bool | None", False, "None"),
     ]
     assert op.body is not None
-    assert (op.body.py_name, op.body.annotation, op.body.required) == ("thing", "models.Thing | dict[str, Any]", True)
+    assert (op.body.py_name, op.body.annotation, op.body.required) == ("thing", "models.Thing | models.ThingDict", True)
     assert (op.response.kind, op.response.returns, op.response.async_returns) == (
         "stream",
         "BinaryResponse",

@@ -174,8 +174,12 @@ def test_readme_sections_import_what_the_borrowed_call_uses_and_none_results_are
     spec.write_text(json.dumps(data))
     examples = list(doc_examples("spec.json", generate(spec, ("Things",), "pkg").files))
     calls = [e for e in examples if re.search(r"things\.(with_raw_response\.)?get\(", e.code)]
-    assert [e.page for e in calls] == ["README.md"] * 7 + ["docs/sdks/things/README.md"]
-    for example in calls:
+    assert [e.page for e in calls] == ["README.md"] * 10 + ["docs/sdks/things/README.md"]
+    # The section on bodies as dicts sends its body as a dict, which needs no models.
+    (as_dict,) = [e for e in calls if "models.Draft(" not in e.code]
+    assert "from decimal import Decimal\n" in as_dict.code and "from pkg import Pkg\n" in as_dict.code
+    assert 'draft={"amount": Decimal("1.00")}' in as_dict.code and "result" not in as_dict.code
+    for example in (e for e in calls if e is not as_dict):
         assert "from decimal import Decimal\n" in example.code, example.code
         assert re.search(r"^from pkg import .*\bmodels$", example.code, re.M), example.code
         assert 'models.Draft(amount=Decimal("1.00"))' in example.code, example.code

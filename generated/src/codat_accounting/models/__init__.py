@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .accounting_address import AccountingAddress as AccountingAddress
+    from .accounting_address import AccountingAddressDict as AccountingAddressDict
     from .accounting_address_type import AccountingAddressType as AccountingAddressType
     from .attachment import Attachment as Attachment
     from .attachments_dataset import AttachmentsDataset as AttachmentsDataset
     from .create_customer_response import CreateCustomerResponse as CreateCustomerResponse
     from .customer import Customer as Customer
+    from .customer import CustomerDict as CustomerDict
     from .customer_contact import CustomerContact as CustomerContact
+    from .customer_contact import CustomerContactDict as CustomerContactDict
     from .customer_status import CustomerStatus as CustomerStatus
     from .customers import Customers as Customers
     from .data_type import DataType as DataType
@@ -23,7 +26,9 @@ if TYPE_CHECKING:
     from .hal_ref import HalRef as HalRef
     from .links import Links as Links
     from .metadata import Metadata as Metadata
+    from .metadata import MetadataDict as MetadataDict
     from .phone_number import PhoneNumber as PhoneNumber
+    from .phone_number import PhoneNumberDict as PhoneNumberDict
     from .phone_number_type import PhoneNumberType as PhoneNumberType
     from .push_change_type import PushChangeType as PushChangeType
     from .push_field_validation import PushFieldValidation as PushFieldValidation
@@ -36,18 +41,22 @@ if TYPE_CHECKING:
     from .push_option_type import PushOptionType as PushOptionType
     from .push_validation_info import PushValidationInfo as PushValidationInfo
     from .supplemental_data import SupplementalData as SupplementalData
+    from .supplemental_data import SupplementalDataDict as SupplementalDataDict
     from .update_customer_response import UpdateCustomerResponse as UpdateCustomerResponse
     from .validation import Validation as Validation
     from .validation_item import ValidationItem as ValidationItem
 
 _MODULES: dict[str, str] = {
     "AccountingAddress": "accounting_address",
+    "AccountingAddressDict": "accounting_address",
     "AccountingAddressType": "accounting_address_type",
     "Attachment": "attachment",
     "AttachmentsDataset": "attachments_dataset",
     "CreateCustomerResponse": "create_customer_response",
     "Customer": "customer",
+    "CustomerDict": "customer",
     "CustomerContact": "customer_contact",
+    "CustomerContactDict": "customer_contact",
     "CustomerStatus": "customer_status",
     "Customers": "customers",
     "DataType": "data_type",
@@ -57,7 +66,9 @@ _MODULES: dict[str, str] = {
     "HalRef": "hal_ref",
     "Links": "links",
     "Metadata": "metadata",
+    "MetadataDict": "metadata",
     "PhoneNumber": "phone_number",
+    "PhoneNumberDict": "phone_number",
     "PhoneNumberType": "phone_number_type",
     "PushChangeType": "push_change_type",
     "PushFieldValidation": "push_field_validation",
@@ -70,6 +81,7 @@ _MODULES: dict[str, str] = {
     "PushOptionType": "push_option_type",
     "PushValidationInfo": "push_validation_info",
     "SupplementalData": "supplemental_data",
+    "SupplementalDataDict": "supplemental_data",
     "UpdateCustomerResponse": "update_customer_response",
     "Validation": "validation",
     "ValidationItem": "validation_item",

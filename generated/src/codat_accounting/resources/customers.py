@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import models
 from .._base_client import RequestOptions, json_body
@@ -42,7 +42,7 @@ class Customers:
         company_id: str,
         connection_id: str,
         timeout_in_minutes: int | None = None,
-        customer: models.Customer | dict[str, Any],
+        customer: models.Customer | models.CustomerDict,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
@@ -59,7 +59,7 @@ class Customers:
             company_id: Codat's identifier for the company (the small business).
             connection_id: Codat's identifier for one data connection of the company.
             timeout_in_minutes: How many minutes the push may run before Codat marks it as timed out.
-            customer: The request body. A model, or a dict of the same shape (checked before sending).
+            customer: The request body. A model may be given as a dict keyed by wire names (`models.CustomerDict` to a type checker); checked before sending.
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
@@ -587,7 +587,7 @@ class Customers:
         customer_id: str,
         timeout_in_minutes: int | None = None,
         force_update: bool | None = None,
-        customer: models.Customer | dict[str, Any] | None = None,
+        customer: models.Customer | models.CustomerDict | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
@@ -606,7 +606,7 @@ class Customers:
             customer_id: The customer's identifier in the accounting software.
             timeout_in_minutes: How many minutes the push may run before Codat marks it as timed out.
             force_update: Write the record even when the accounting software reports no change.
-            customer: The request body. A model, or a dict of the same shape (checked before sending).
+            customer: The request body. A model may be given as a dict keyed by wire names (`models.CustomerDict` to a type checker); checked before sending.
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
@@ -715,7 +715,7 @@ class AsyncCustomers:
         company_id: str,
         connection_id: str,
         timeout_in_minutes: int | None = None,
-        customer: models.Customer | dict[str, Any],
+        customer: models.Customer | models.CustomerDict,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
@@ -732,7 +732,7 @@ class AsyncCustomers:
             company_id: Codat's identifier for the company (the small business).
             connection_id: Codat's identifier for one data connection of the company.
             timeout_in_minutes: How many minutes the push may run before Codat marks it as timed out.
-            customer: The request body. A model, or a dict of the same shape (checked before sending).
+            customer: The request body. A model may be given as a dict keyed by wire names (`models.CustomerDict` to a type checker); checked before sending.
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
@@ -1260,7 +1260,7 @@ class AsyncCustomers:
         customer_id: str,
         timeout_in_minutes: int | None = None,
         force_update: bool | None = None,
-        customer: models.Customer | dict[str, Any] | None = None,
+        customer: models.Customer | models.CustomerDict | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         retries: RetryConfig | int | NotGiven | None = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
@@ -1279,7 +1279,7 @@ class AsyncCustomers:
             customer_id: The customer's identifier in the accounting software.
             timeout_in_minutes: How many minutes the push may run before Codat marks it as timed out.
             force_update: Write the record even when the accounting software reports no change.
-            customer: The request body. A model, or a dict of the same shape (checked before sending).
+            customer: The request body. A model may be given as a dict keyed by wire names (`models.CustomerDict` to a type checker); checked before sending.
             timeout: Overrides the client's timeout for this call (seconds, or an httpx.Timeout).
             retries: Overrides the client's retry policy for this call; 0 or None turns retrying off.
             extra_headers: Headers added to this request.
