@@ -32,6 +32,8 @@ class Options:
     max_bytes: int = DEFAULT_MAX_BYTES
     fetch_timeout: float = FETCH_TIMEOUT
     settings: PackageSettings = field(default_factory=PackageSettings)
+    # The package's own tests (`tests/`, one module per resource); `tests = false` leaves them out.
+    tests: bool = True
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ _KNOWN: dict[str, type | tuple[type, ...]] = {
     "max-size-mib": int,
     "fetch-timeout": (int, float),
     "strict": bool,
+    "tests": bool,
     "dist-name": str,
     "version": str,
     "description": str,
@@ -166,6 +169,7 @@ def _config(section: dict[str, Any], base: Path) -> Config:
         max_bytes=section["max-size-mib"] * 2**20 if "max-size-mib" in section else defaults.max_bytes,
         fetch_timeout=float(section.get("fetch-timeout", defaults.fetch_timeout)),
         strict=section.get("strict", False),
+        tests=section.get("tests", True),
         settings=PackageSettings(
             dist_name=section.get("dist-name"),
             version=pypi_version(section["version"]) if "version" in section else None,

@@ -122,7 +122,7 @@ def generate(
     version = bumped(recorded(bump_from), api) if bump_from is not None else None
     if version is not None:
         api = dataclasses.replace(api, distribution=dataclasses.replace(api.distribution, version=version))
-    files = stamp_files(format_files(render_api(api, options.templates)), api)
+    files = stamp_files(format_files(render_api(api, options.templates, options.tests)), api)
     files[SURFACE_FILE] = record(api)
     return Generation(api, files, warnings)
 
