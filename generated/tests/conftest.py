@@ -70,20 +70,10 @@ class API:
         else:
             transport = httpx.MockTransport(self._answer)
         url = PRISM_URL or MOCK_URL
-        if mode == "sync":
-            self.client: Any = CodatAccounting(
-                auth_header="Basic BASE_64_ENCODED(API_KEY)",
-                server_url=url,
-                max_retries=0,
-                http_client=httpx.Client(transport=transport),
-            )
-        else:
-            self.client = AsyncCodatAccounting(
-                auth_header="Basic BASE_64_ENCODED(API_KEY)",
-                server_url=url,
-                max_retries=0,
-                http_client=httpx.AsyncClient(transport=transport),
-            )
+        http: Any = httpx.Client(transport=transport) if mode == "sync" else httpx.AsyncClient(transport=transport)
+        client_class: Any = CodatAccounting if mode == "sync" else AsyncCodatAccounting
+        settings: dict[str, Any] = {"server_url": url, "max_retries": 0, "http_client": http}
+        self.client: Any = client_class(auth_header="Basic BASE_64_ENCODED(API_KEY)", **settings)
 
     def close(self) -> None:
         if self.mode == "sync":
@@ -117,9 +107,8 @@ class API:
             count = number if number <= 2 else 0
             body = wire(page)
             body[names["items"]] = [wire(item)] * count
-            body.update(
-                {names[role]: value for role, value in (("number", number), ("size", 1), ("total", 3)) if role in names}
-            )
+            facts = (("number", number), ("size", 1), ("total", 3))
+            body.update({names[role]: value for role, value in facts if role in names})
             self._answers.append(answer)
             return httpx.Response(200, json=body)
 
@@ -166,7 +155,7 @@ class API:
         pattern = "".join(f"(?P<{_group(p)}>[^/]+)" if n % 2 else re.escape(p) for n, p in enumerate(pieces))
         sent_path = urlsplit(request.url.raw_path.decode()).path
         if PRISM_URL:
-            sent_path = sent_path[len(urlsplit(PRISM_URL).path.rstrip("/")) :]
+            sent_path = sent_path.removeprefix(urlsplit(PRISM_URL).path.rstrip("/"))
         found = re.fullmatch(pattern, sent_path)
         assert found is not None, f"{sent_path} is not {path}"
         query = parse_qsl(request.url.query.decode(), keep_blank_values=True)

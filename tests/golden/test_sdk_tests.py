@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.config import load_config
+from generator.pipeline import generate
 from generator.write import write_tree
 from tests.conftest import ROOT
 from tests.docexamples import family, generated
@@ -80,3 +82,13 @@ def test_an_edit_that_breaks_a_call_fails_the_tests(edit: str, old: str, new: st
     run = _pytest(copy)
     assert run.returncode == 1, run.stdout[-3000:]
     assert "failed" in run.stdout, edit
+
+
+def test_the_setting_leaves_the_tests_out(tmp_path: Path) -> None:
+    settings = tmp_path / "pyproject.toml"
+    settings.write_text("[tool.codat-sdkgen]\ntests = false\n")
+    config = load_config(settings)
+    assert config.tests is False
+    files = generate(ROOT / "spec" / "codat-accounting.yaml", ("Customers",), "codat_accounting", config).files
+    assert not [path for path in files if path.startswith("tests/")]
+    assert b"pytest" not in files["pyproject.toml"]
