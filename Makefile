@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check test lint typecheck fmt bench corpus prism fuzz
+.PHONY: generate check test lint typecheck fmt bench corpus prism fuzz sdk-tests
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,11 +21,11 @@ check: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/black --check generator tests benchmarks templates/sdk/static
-	$(BIN)/ruff check --config generated/pyproject.toml generated/src
+	$(BIN)/ruff check --config generated/pyproject.toml generated/src generated/tests
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
-	cd generated && ../$(BIN)/mypy --strict src/codat_accounting
+	cd generated && MYPYPATH=src ../$(BIN)/mypy --strict src/codat_accounting tests
 
 fmt: $(STAMP)
 	$(BIN)/black generator tests
@@ -42,6 +42,11 @@ prism:
 
 test: $(STAMP) lint typecheck prism
 	$(BIN)/python -m pytest
+
+# The generated packages' own tests (tests/ in each): generated/ and every document of Codat's family,
+# all tags, offline (make test runs generated/ and a sample of three documents).
+sdk-tests: $(STAMP)
+	SDK_TESTS=all $(BIN)/python -m pytest -q tests/golden/test_sdk_tests.py
 
 # Figures against the peers, each in its own virtualenv under benchmarks/.venvs (several minutes).
 bench: $(STAMP)

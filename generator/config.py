@@ -33,6 +33,8 @@ class Options:
     max_bytes: int = DEFAULT_MAX_BYTES
     fetch_timeout: float = FETCH_TIMEOUT
     settings: PackageSettings = field(default_factory=PackageSettings)
+    # The package's own tests (`tests/`, one module per resource); `tests = false` leaves them out.
+    tests: bool = True
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ _KNOWN: dict[str, type | tuple[type, ...]] = {
     "fetch-timeout": (int, float),
     "strict": bool,
     "bump": bool,
+    "tests": bool,
     "dist-name": str,
     "version": str,
     "description": str,
@@ -182,6 +185,7 @@ def _config(section: dict[str, Any], base: Path) -> Config:
         fetch_timeout=float(section.get("fetch-timeout", defaults.fetch_timeout)),
         strict=section.get("strict", False),
         bump=section.get("bump", False),
+        tests=section.get("tests", True),
         settings=PackageSettings(
             dist_name=section.get("dist-name"),
             version=pypi_version(section["version"]) if "version" in section else None,

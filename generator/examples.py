@@ -43,7 +43,7 @@ def operation_example(
         else:
             schema_pointer = pointer_join(media[1], "schema")
             facets = schemas.facets(media[0].get("schema"), schema_pointer)
-            values.append((body.py_name, body_writer.value(body.type, facets, _media_examples(schemas, *media))))
+            values.append((body.py_name, body_writer.value(body.type, facets, media_examples(schemas, *media))))
     imports = frozenset().union(*(source.imports for _, source in values))
     return Example(
         args=tuple(ExampleArg(name, source.text) for name, source in values),
@@ -65,7 +65,7 @@ def _param_examples(schemas: SchemaBuilder, param: dict[str, Any], pointer: str)
     return found
 
 
-def _media_examples(schemas: SchemaBuilder, media: dict[str, Any], pointer: str) -> list[Any]:
+def media_examples(schemas: SchemaBuilder, media: dict[str, Any], pointer: str) -> list[Any]:
     """A request body's examples as the media type gives them: `example`, then each of `examples`."""
     found = [media["example"]] if "example" in media else []
     return found + _examples_map(schemas, media.get("examples"), pointer_join(pointer, "examples"))

@@ -234,6 +234,36 @@ class Example:
 
 
 @dataclass(frozen=True, slots=True)
+class ErrorCase:
+    """A documented failure as the SDK's own tests serve it: a status, the class it raises, a body."""
+
+    status: int
+    exception: str
+    # The body's value as Python source (the document's example, or one built to fit), or "None".
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class OperationTest:
+    """What the SDK's own tests serve for an operation and expect back, each value as Python source."""
+
+    status: int
+    # The success body's value (serialised to JSON by the tests), `b"..."`/`"..."` for a download or
+    # text, "None" for none.
+    response: str
+    # A type the result must validate as, strictly, spelled for the tests' module; "" to skip.
+    returns: str
+    errors: tuple[ErrorCase, ...]
+    # One item of a paged list, for the pager's pages ("" when the operation is not paged).
+    item: str
+    # Standard-library import lines the values need, and whether they use the package's `models`.
+    imports: tuple[str, ...]
+    models: bool
+    # The type a JSON request body must validate as (a model, spelled for the tests' module), or "".
+    body_type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     operation_id: str
     method_name: str
@@ -269,6 +299,7 @@ class Operation:
     accept: str = "*/*"
     # The call with its body's models written as dicts (their TypedDicts), when it has models that have them.
     dict_example: Example | None = None
+    test: OperationTest | None = None
 
     @property
     def parameters(self) -> tuple[Param, ...]:
@@ -319,6 +350,27 @@ class Resource:
     # How a caller reaches it from the client (`invoices`, or `accounts_receivable.invoices`).
     access: str = ""
     children: tuple[ChildResource, ...] = ()
+
+    @property
+    def tests(self) -> tuple[Operation, ...]:
+        """The operations the SDK's own tests call."""
+        return tuple(op for op in self.operations if op.test is not None)
+
+    @property
+    def test_imports(self) -> tuple[str, ...]:
+        """The standard-library import lines of the resource's tests, in isort's order."""
+        lines = {"from typing import Any"}
+        for op in self.tests:
+            lines.update((*op.example.imports, *(op.test.imports if op.test else ())))
+        return tuple(sorted(lines, key=lambda line: (line.startswith("from "), line.split()[1])))
+
+    @property
+    def test_names(self) -> tuple[str, ...]:
+        """What the resource's tests take from the package: `models` and the error classes they expect."""
+        names = {e.exception for op in self.tests if op.test for e in op.test.errors}
+        if any(op.example.package_names or (op.test and op.test.models) for op in self.tests):
+            names.add("models")
+        return tuple(sorted(names, key=lambda n: (n == "models", n)))
 
     @property
     def top_level(self) -> bool:

@@ -17,6 +17,7 @@ from generator.ir import Body, ErrorResponse, Operation, Pagination, Param, Resp
 from generator.literals import py_literal
 from generator.reserved import reserved
 from generator.schemas import ANY, SchemaBuilder, optional, union
+from generator.sdk_tests import operation_test
 from generator.security import requirements
 from generator.typed_dicts import accepted
 
@@ -117,6 +118,8 @@ def build_operation(
         else None
     )
     pagination = _pagination(schemas, method_name, query, response, page_start) if method == "get" else None
+    outcomes = {status: media_of(schemas, node, at) for status, node, at in _responses(schemas, op, pointer)}
+    test = operation_test(schemas, outcomes, response, errors, pagination, body)
     return Operation(
         operation_id=operation_id,
         method_name=method_name,
@@ -142,6 +145,7 @@ def build_operation(
         security=requirements(doc, op, schemes),
         idempotent=method in IDEMPOTENT_METHODS or op.get("x-idempotent") is True,
         accept=_accept(response, errors),
+        test=test,
     )
 
 

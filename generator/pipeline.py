@@ -146,7 +146,7 @@ def generate(
         api = dataclasses.replace(api, distribution=dataclasses.replace(api.distribution, version=version))
     if options.templates is not None:
         warnings = (*warnings, *unused_overrides(options.templates))
-    files = stamp_files(format_files(render_api(api, options.templates)), api)
+    files = stamp_files(format_files(render_api(api, options.templates, options.tests)), api)
     files[SURFACE_FILE] = record(api, recorded_settings(tags, api.package, options))
     return Generation(api, files, warnings)
 

@@ -21,10 +21,11 @@ from generator.ir import Api, TypeRef
 from generator.literals import CONTROL, ascii_look_alikes, plain_lines, py_literal, toml_string
 
 
-def render_api(api: Api, overrides: Path | None = None) -> dict[str, str]:
+def render_api(api: Api, overrides: Path | None = None, tests: bool = True) -> dict[str, str]:
     """Every output file of the SDK and its docs, unformatted and not yet stamped (see `stamp_files`).
 
     `overrides` is a user's templates folder: a file there replaces ours of the same relative name.
+    `tests`: the package's own tests, a module per resource that has operations.
     """
     search = [overrides, TEMPLATES_DIR] if overrides is not None else [TEMPLATES_DIR]
     env = _environment(search)
@@ -40,7 +41,7 @@ def render_api(api: Api, overrides: Path | None = None) -> dict[str, str]:
     static = {p.name: p for folder in reversed(search) for p in _static_files(folder)}  # the user's win
     for name, source in sorted(static.items()):
         files[f"{src}/{name}"] = source.read_text(encoding="utf-8")
-    emit("pyproject.toml", "sdk/pyproject.toml.jinja")
+    emit("pyproject.toml", "sdk/pyproject.toml.jinja", tests=tests)
     emit("README.md", "docs/README.md.jinja")
     for name in ("__init__", "_client", "_constants", "_exceptions", "_version"):
         emit(f"{src}/{name}.py", f"sdk/{name}.py.jinja")
@@ -64,6 +65,12 @@ def render_api(api: Api, overrides: Path | None = None) -> dict[str, str]:
             "docs/resource.md.jinja",
             resource=resource,
         )
+    if tests:
+        files["tests/__init__.py"] = ""
+        emit("tests/conftest.py", "sdk/tests/conftest.py.jinja")
+        for resource in api.resources:
+            if resource.tests:
+                emit(f"tests/test_{resource.module_name}.py", "sdk/tests/test_resource.py.jinja", resource=resource)
     # The same bytes whatever the document and generator version: those are in the output's record
     # (changelog.SURFACE_FILE), so an edit of the document changes no file that does not show it.
     files[MARKER] = f"codat-sdkgen writes this folder; {SURFACE_FILE} records from what, and how\n"
