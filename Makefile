@@ -25,7 +25,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
-	cd generated && MYPYPATH=src ../$(BIN)/mypy --strict src/codat_accounting tests
+	cd generated && MYPYPATH=src ../$(BIN)/mypy --strict --cache-dir ../.mypy_cache/generated src/codat_accounting tests
 
 fmt: $(STAMP)
 	$(BIN)/black generator tests
