@@ -150,14 +150,23 @@ def recall(out: Path, key: str) -> Remembered | None:
     if not isinstance(entry, dict) or entry.get("key") != key:
         return None
     remembered = Remembered(dict(entry.get("files", {})), list(entry.get("warnings", [])))
-    current = output_tree(out)
-    if set(current) != set(remembered.files):
+    if not holds(out, remembered.files):
         return None
-    for path, file in current.items():
-        if hashlib.sha256(file.read_bytes()).hexdigest() != remembered.files[path]:
-            return None
     _touch(_entry(out))
     return remembered
+
+
+def holds(out: Path, hashes: Mapping[str, str], besides: str = "") -> bool:
+    """Whether `out` holds exactly the files `hashes` lists (relative path -> sha256), none edited, added
+    or removed; `besides` names one file of the folder that is not listed (a record of the others)."""
+    current = output_tree(out)
+    current.pop(besides, None)
+    if current.keys() != hashes.keys():
+        return False
+    try:
+        return all(hashlib.sha256(file.read_bytes()).hexdigest() == hashes[path] for path, file in current.items())
+    except OSError:
+        return False
 
 
 def remember(out: Path, key: str, files: Mapping[str, bytes], warnings: list[str]) -> None:

@@ -49,3 +49,17 @@ def unsealed(files: dict[str, bytes]) -> dict[str, bytes]:
     for key in ("inputs", "files", "note"):
         record.pop(key, None)
     return {**files, RECORD: (json.dumps(record, indent=1, sort_keys=True) + "\n").encode()}
+
+
+def run_without_node(test_file: str, name: str, empty: Path) -> subprocess.CompletedProcess[str]:
+    """One test of `test_file` run by pytest in a fresh process whose PATH is the empty folder `empty`: as
+    on a machine without node (nor npm, nor anything else)."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", f"{test_file}::{name}"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PATH": str(empty)},
+        timeout=300,
+        check=False,
+    )

@@ -10,10 +10,7 @@ timings are printed at the end of the run.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -21,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.commands import run_without_node
 from tests.docexamples import DocExample, doc_examples, family, generated
 from tests.typecheck import Checked, configure, pyright_or_skip, run_mypy, run_pyright
 
@@ -107,15 +104,7 @@ def pyright() -> Path:
 
 def test_without_node_the_pyright_check_is_skipped_and_says_why(tmp_path: Path) -> None:
     name = test_every_example_type_checks_under_pyright_strict.__name__
-    ran = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", f"{__file__}::{name}"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PATH": str(tmp_path)},
-        timeout=300,
-        check=False,
-    )
+    ran = run_without_node(__file__, name, tmp_path)
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "1 skipped" in ran.stdout
     assert f"node and npm are not installed: {_PYRIGHT_REASON} needs them" in ran.stdout

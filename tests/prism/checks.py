@@ -289,19 +289,5 @@ def _reaches(target: Target, op: Operation, pointer: str) -> bool:
     """Whether the success response's schema reaches `pointer` through its `$ref`s."""
     doc = target.document
     node = doc.data["paths"][op.path][op.http_method.lower()]
-    stack: list[Any] = [doc.resolve(node["responses"][op.response.status])]
-    seen: set[str] = set()
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            ref = current.get("$ref")
-            if isinstance(ref, str):
-                if ref == pointer or ref.startswith(pointer + "/"):
-                    return True
-                if ref not in seen:
-                    seen.add(ref)
-                    stack.append(doc.resolve({"$ref": ref}))
-            stack.extend(current.values())
-        elif isinstance(current, list):
-            stack.extend(current)
-    return False
+    reached = doc.reached(doc.resolve(node["responses"][op.response.status]))
+    return any(ref == pointer or ref.startswith(pointer + "/") for ref in reached)

@@ -35,7 +35,7 @@ import httpx
 from generator.errors import pointer_join
 from tests.docexamples import doc_examples
 from tests.prism.checks import request_refusals, violations
-from tests.prism.values import Document, referenced
+from tests.prism.values import Document
 
 # An example makes a few calls at most (a list walks its pages); one still running after this is hung.
 EXAMPLE_S = 30
@@ -208,25 +208,8 @@ def _response_defect(
         return f"{operation}/responses: documents no success, so Prism answers a failure"
     if "ResponseValidationError" not in error:
         return ""
-    reached = _reached(doc, responses, operation + "/responses")
+    reached = {operation + "/responses", *doc.reached(responses)}
     return next((p for p in sorted(proven) if any(p == r or p.startswith(r + "/") for r in reached)), "")
-
-
-def _reached(doc: Document, node: Any, pointer: str) -> set[str]:
-    """`pointer` and every `$ref` target reached from `node`, through the targets' own `$ref`s."""
-    reached, stack = {pointer}, [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            ref = current.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#") and ref not in reached:
-                reached.add(ref)
-                with contextlib.suppress(LookupError, ValueError):
-                    stack.append(referenced(doc.data, ref))
-            stack.extend(v for k, v in current.items() if k != "$ref")
-        elif isinstance(current, list):
-            stack.extend(current)
-    return reached
 
 
 def _run_one(code: str, label: str) -> ExampleOutcome:

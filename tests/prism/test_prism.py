@@ -23,13 +23,12 @@ Each document runs in a worker process of its own with a Prism of its own, two a
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.commands import run_without_node
 from tests.conftest import REAL_DOC, ROOT
 from tests.prism import report
 from tests.prism.family import MODES, DocumentRun, Job, run_documents
@@ -104,15 +103,7 @@ def test_the_family_is_there() -> None:
 def test_without_node_the_suite_is_skipped_and_says_why(tmp_path: Path) -> None:
     """A machine without node runs every other test: the suite skips, naming what is missing."""
     name = test_prism_accepts_every_request_and_every_response_parses.__name__
-    ran = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", f"{__file__}::{name}"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PATH": str(tmp_path)},
-        timeout=300,
-        check=False,
-    )
+    ran = run_without_node(__file__, name, tmp_path)
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert f"{len(DOCUMENTS) * len(MODES)} skipped" in ran.stdout
     assert "node and npm are not installed" in ran.stdout

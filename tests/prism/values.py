@@ -14,6 +14,7 @@ member of an enum where "required" picks the first, so that two calls cover both
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Callable
@@ -71,6 +72,23 @@ class Document:
 
     def resolve(self, node: Any) -> Any:
         return self.locate(node, "")[0]
+
+    def reached(self, node: Any) -> set[str]:
+        """Every `$ref` reached from `node`, through the targets' own `$ref`s."""
+        seen: set[str] = set()
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, dict):
+                ref = current.get("$ref")
+                if isinstance(ref, str) and ref not in seen:
+                    seen.add(ref)
+                    with contextlib.suppress(LookupError, ValueError):
+                        stack.append(self.resolve({"$ref": ref}))
+                stack.extend(v for k, v in current.items() if k != "$ref")
+            elif isinstance(current, list):
+                stack.extend(current)
+        return seen
 
     def parameters(self, item: dict[str, Any], operation: dict[str, Any]) -> list[dict[str, Any]]:
         """The operation's parameters, path-level ones included unless the operation redeclares them."""
