@@ -37,15 +37,19 @@ class Document:
         """The node a local `#/...` reference names; KeyError when there is none."""
         if not ref.startswith("#"):
             raise KeyError(ref)
-        node: Any = self.data
         # A $ref is a URI: its fragment is percent-encoded before it is a JSON pointer.
-        for part in pointer_parts(unquote(ref)):
+        return self.at(unquote(ref))
+
+    def at(self, pointer: str) -> Any:
+        """The node at a JSON pointer (`#/...`, not percent-encoded); KeyError when there is none."""
+        node: Any = self.data
+        for part in pointer_parts(pointer):
             if isinstance(node, dict) and part in node:
                 node = node[part]
             elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
                 node = node[int(part)]
             else:
-                raise KeyError(ref)
+                raise KeyError(pointer)
         return node
 
     def operations(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:

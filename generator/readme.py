@@ -94,7 +94,10 @@ def _extra_call(
     takes_fields = [
         (m, op)
         for m, op in calls
-        if op.body is not None and op.body.kind in ("json", "form") and op.body.type.kind == "model"
+        if op.body is not None
+        and op.body.kind in ("json", "form")
+        and op.body.type.kind == "model"
+        and not schemas.refuses_more(schemas.schema_named(op.body.type.name))
     ]
     preferred = [c for c in takes_fields if dict_call is not None and c[0] == dict_call.call.method]
     method, op = (preferred or takes_fields or [_get_call(calls)])[0]

@@ -409,6 +409,23 @@ class SchemaBuilder:
         required |= {r for r in node.get("required") or [] if isinstance(r, str)}
         return properties, required, as_text(node.get("description")), accepts_more
 
+    def refuses_more(self, schema: Schema) -> bool:
+        """The document closes the object to properties it does not list (`additionalProperties` or
+        `unevaluatedProperties` false, on it or a part of its allOf): a server checking the document
+        refuses a field `extra_body` adds, so an example of it needs another body."""
+        pending: list[tuple[Any, str]] = [(self.doc.at(schema.pointer), schema.pointer)]
+        for _ in range(_MAX_LAYERS):
+            if not pending:
+                return False
+            node, pointer = self.deref(*pending.pop())
+            if not isinstance(node, dict):
+                continue
+            if node.get("additionalProperties") is False or node.get("unevaluatedProperties") is False:
+                return True
+            parts = node.get("allOf") if isinstance(node.get("allOf"), list) else []
+            pending += [(part, pointer_join(pointer, "allOf", i)) for i, part in enumerate(parts)]
+        return True
+
     # ---- what examples read -----------------------------------------------------------------
 
     def facets(self, node: Any, pointer: str) -> dict[str, Any]:

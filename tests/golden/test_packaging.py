@@ -27,6 +27,7 @@ from tests.commands import unsealed
 from tests.conftest import GENERATED, ROOT, SPEC
 
 BIN = Path(sys.executable).parent
+TEMPLATES = ROOT / "templates"
 
 
 def _run(*args: str | Path, cwd: Path = ROOT, timeout: float = 900) -> str:
@@ -68,6 +69,17 @@ def test_the_generator_wheel_carries_its_templates_and_generates_from_another_fo
     wheel, sdist = sorted(dist.glob("*.whl")), sorted(dist.glob("*.tar.gz"))
     assert len(wheel) == len(sdist) == 1
     assert "PASSED" in _run(BIN / "twine", "check", "--strict", wheel[0], sdist[0])
+    # Every template travels, a folder added since the package list was written too.
+    with zipfile.ZipFile(wheel[0]) as archive:
+        carried = {
+            n.removeprefix("generator/templates/") for n in archive.namelist() if n.startswith("generator/templates/")
+        }
+    templates = {
+        p.relative_to(TEMPLATES).as_posix()
+        for p in TEMPLATES.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    assert templates - carried == set()
 
     tool = _fresh_venv(tmp_path / "venv")
     _run(tool / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", wheel[0])

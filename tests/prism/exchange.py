@@ -313,14 +313,20 @@ def _sync_call(pkg: ModuleType, method: Any, kwargs: dict[str, Any], op: Operati
 
 
 def _typed(target: Target, resource: Resource, op: Operation, value: Any) -> Any:
-    """The body as the SDK's own type (a model, or a list or union of models), as a typed caller passes it."""
+    """The body as the SDK's own type (a model, or a list or union of models), as a typed caller passes it:
+    read by the models alone (the annotation's TypedDict arms would leave dicts), each value taking the
+    branch that lists it, as a caller picks the model whose enum has the value."""
     assert op.body is not None
     if value is None:
         return None
     pkg = target.package
     if op.body.type.kind == "model":
         return getattr(pkg.models, op.body.type.name).model_validate(value)
-    return pkg._models.type_adapter(target.evaluate(resource, op.body.annotation)).validate_python(value)
+    adapter = pkg._models.type_adapter(target.evaluate(resource, op.body.check_as))
+    try:
+        return adapter.validate_python(value, context=pkg._models.EXACT)
+    except pydantic.ValidationError:
+        return adapter.validate_python(value)
 
 
 class _Collect(logging.Handler):

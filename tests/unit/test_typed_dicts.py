@@ -178,3 +178,17 @@ def test_the_readme_example_writes_the_body_as_a_dict() -> None:
     assert create.dict_example.package_names == ()
     assert api.dict_call is not None and api.dict_call.call.method == "things.create_order"
     assert api.extra_call is not None and api.extra_call.body_field == "newField"
+
+
+def test_the_extra_body_example_picks_a_body_the_document_leaves_open() -> None:
+    """A server checking the document refuses a field a closed object does not list: the example of
+    `extra_body` is shown on a body that takes it, or not at all."""
+    closed = {"type": "object", "additionalProperties": False, "properties": {"a": {"type": "string"}}}
+    closed_by_part = {"allOf": [_ref("Closed"), {"type": "object", "properties": {"b": {"type": "string"}}}]}
+    schemas = {"Closed": closed, "ClosedByPart": closed_by_part, "Open": AUDIT}
+    api = build(schemas, {**_post("/a", "create-a", _ref("Closed")), **_post("/b", "create-b", _ref("ClosedByPart"))})
+    assert api.extra_call is not None and api.extra_call.body_field == ""
+    paths = {**_post("/a", "create-a", _ref("Closed")), **_post("/c", "create-c", _ref("Open"))}
+    api = build(schemas, paths)
+    assert api.extra_call is not None
+    assert (api.extra_call.call.method, api.extra_call.body_field) == ("things.create_c", "newField")
