@@ -422,8 +422,9 @@ class SchemaBuilder:
                 continue
             if node.get("additionalProperties") is False or node.get("unevaluatedProperties") is False:
                 return True
-            parts = node.get("allOf") if isinstance(node.get("allOf"), list) else []
-            pending += [(part, pointer_join(pointer, "allOf", i)) for i, part in enumerate(parts)]
+            parts = node.get("allOf")
+            if isinstance(parts, list):
+                pending += [(part, pointer_join(pointer, "allOf", i)) for i, part in enumerate(parts)]
         return True
 
     # ---- what examples read -----------------------------------------------------------------
