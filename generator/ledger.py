@@ -23,6 +23,7 @@ from typing import Any
 from generator.document import Document
 from generator.errors import Diagnostic, pointer_join
 from generator.ir import LedgerEntry, LedgerStatus, ModelModule, Place, Resource
+from generator.naming import counted
 
 STATUSES: tuple[LedgerStatus, ...] = ("typed", "loosened", "left out")
 
@@ -63,8 +64,10 @@ def entries(
             found.append(LedgerEntry("schema", schema.class_name, schema.pointer, status, places))
     ignored = [pointer for pointer, _ in ignored_operations]
     for pointer, root in left_out_classes.items():
-        through = "an operation left out" if any(root.startswith(p + "/") for p in ignored) else "no generated code"
-        reason = f"reached only from {root}, which {through} types"
+        if any(root.startswith(p + "/") for p in ignored):
+            reason = f"reached only through an operation left out, at {root}"
+        else:
+            reason = f"reached only from {root}, which no generated code types"
         found.append(LedgerEntry("schema", pointer, pointer, "left out", placed([(pointer, reason)])))
     unique = {(e.kind, e.name, e.pointer): e for e in found}
     return tuple(unique[key] for key in sorted(unique))
@@ -89,7 +92,7 @@ def counts_line(ledger: Iterable[LedgerEntry]) -> str:
     for entry in ledger:
         counts[entry.kind][entry.status] += 1
     parts = [
-        f"{sum(c.values())} {kind}s ({', '.join(f'{n} {status}' for status, n in c.items())})"
+        f"{counted(sum(c.values()), kind)} ({', '.join(f'{n} {status}' for status, n in c.items())})"
         for kind, c in counts.items()
     ]
     return "ledger: " + ", ".join(parts)
