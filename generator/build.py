@@ -24,6 +24,7 @@ from generator.ir import (
     TypeRef,
     Webhook,
 )
+from generator.ledger import entries
 from generator.literals import py_literal
 from generator.model_modules import merged_imports
 from generator.operation_names import Entry, NameRule, group_of, ignored, method_names, name_rules, operation_id_of
@@ -88,9 +89,20 @@ def build_api(doc: Document, options: BuildOptions, warnings: list[Diagnostic] |
         for pointer, _, _, op in operations
         if (t := body_type(schemas, op, pointer))
     )
+    # Each operation's loosened places, by its pointer (the ledger names it once its resource is placed).
+    loosened: dict[str, set[tuple[str, str]]] = {}
     built = {
         group: _resource(
-            doc, schemas, group, operations, error_types, options.operation_names, schemes, rules, naming_notes
+            doc,
+            schemas,
+            group,
+            operations,
+            error_types,
+            options.operation_names,
+            schemes,
+            rules,
+            naming_notes,
+            loosened,
         )
         for group, operations in grouped.items()
     }
@@ -109,6 +121,11 @@ def build_api(doc: Document, options: BuildOptions, warnings: list[Diagnostic] |
     required = everywhere.pop()[0] if len(everywhere) == 1 and len(next(iter(everywhere), ())) == 1 else ()
     dist = distribution(doc, options.package, options.settings)
     webhooks = _webhooks(doc, schemas, hooks)  # builds the webhooks' models: before the modules are listed
+    modules = schemas.modules()
+    left_out = {
+        (p, f"{method.upper()} {path}") for ops in selected.values() for p, path, method, op in ops if ignored(op)
+    }
+    ledger = entries(doc, resources, modules, loosened, sorted(left_out), schemas.loosened, schemas.left_out())
     return Api(
         title=title,
         subject=client_subject(title),
@@ -128,8 +145,9 @@ def build_api(doc: Document, options: BuildOptions, warnings: list[Diagnostic] |
         retries=_retry_policy(doc),
         error_model=error_model,
         resources=resources,
-        modules=schemas.modules(),
+        modules=modules,
         distribution=dist,
+        ledger=ledger,
         **webhooks,
         **readme_calls(resources, schemas, schemes, required),
     )
@@ -226,14 +244,17 @@ def _resource(
     schemes: tuple[SecurityScheme, ...],
     rules: tuple[NameRule, ...],
     warnings: list[Diagnostic],
+    loosened: dict[str, set[tuple[str, str]]],
 ) -> Resource:
     built: list[Operation] = []
     for entry, name in method_names(doc, operations, path[-1], rules, operation_names, warnings):
         pointer, http_path, method, op = entry
         operation_id = operation_id_of(entry)
-        built.append(
-            build_operation(doc, schemas, pointer, http_path, method, op, operation_id, name, error_types, schemes)
-        )
+        with schemas.scope() as places:
+            built.append(
+                build_operation(doc, schemas, pointer, http_path, method, op, operation_id, name, error_types, schemes)
+            )
+        loosened.setdefault(pointer, set()).update(places)
     built.sort(key=lambda o: o.method_name)
     built = _pager_names_apart(built)
     taken = {op.method_name for op in built} | {op.pagination.method_name for op in built if op.pagination}

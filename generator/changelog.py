@@ -19,6 +19,7 @@ from packaging.version import Version
 from generator import __version__
 from generator.diff import as_json, diff
 from generator.ir import Api
+from generator.ledger import recorded as recorded_ledger
 from generator.markdown import inline_markdown
 from generator.seal import RECORD
 from generator.surface import surface
@@ -58,7 +59,8 @@ def bumped(previous: dict[str, Any] | None, api: Api) -> str | None:
 
 def record(api: Api, settings: Mapping[str, Any] | None = None) -> bytes:
     """What an output records of itself, for the next run to compare with (a file of the output), and
-    for a reviewer: the document and its hash, the generator's version, the settings that shaped it.
+    for a reviewer: the document and its hash, the generator's version, the settings that shaped it, and
+    the ledger of what came out typed, loosened or left out.
     The only file of an output that changes with each of these (the others name none of them)."""
     current = {
         "version": api.distribution.version,
@@ -67,6 +69,7 @@ def record(api: Api, settings: Mapping[str, Any] | None = None) -> bytes:
         "generator": f"codat-sdkgen {__version__}",
         "settings": dict(settings or {}),
         "surface": surface(api),
+        "ledger": recorded_ledger(api.ledger),
     }
     return (json.dumps(current, indent=1, sort_keys=True) + "\n").encode()
 

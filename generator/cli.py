@@ -260,6 +260,7 @@ def _generate_once(args: argparse.Namespace, config: Config) -> int:
         return 0
 
     from generator import changelog
+    from generator.ledger import counts_line
     from generator.pipeline import generate
     from generator.write import stale_files, write_tree
 
@@ -280,6 +281,7 @@ def _generate_once(args: argparse.Namespace, config: Config) -> int:
             _report_stale(args, config, stale, files)
             return 1
         print(f"{config.out} is up to date ({_count(len(files), 'file')})")
+        print(counts_line(result.api.ledger))
     else:
         written = write_tree(config.out, files)
         operations = sum(len(r.operations) for r in result.api.resources)
@@ -287,6 +289,7 @@ def _generate_once(args: argparse.Namespace, config: Config) -> int:
             f"generated {len(files)} files into {config.out}: {operations} operations, "
             f"{sum(len(m.schemas) for m in result.api.modules)} models" + ("" if written else " (unchanged)")
         )
+        print(counts_line(result.api.ledger))
     if key:
         cache.remember(config.out, key, files, warnings)
     cache.prune_daily()
@@ -524,7 +527,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--strict",
             action="store_true",
-            help="make every error fatal, outside the tags and in annotations too; warnings stay warnings",
+            help="make every error fatal, outside the tags and in annotations too, and anything the ledger lists"
+            " as loosened or left out; warnings stay warnings",
         )
 
     gen = command("generate", "write the SDK and docs into --out", _generate)

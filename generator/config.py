@@ -13,13 +13,15 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from generator.distribution import PackageSettings, pypi_version, spdx, valid_name, valid_url
 from generator.errors import Diagnostic, GeneratorError, pointer_join
 from generator.fetch import DEFAULT_MAX_BYTES, FETCH_TIMEOUT, is_url
 
 SECTION = "codat-sdkgen"
+# The `fail-on` setting's words, and the ledger's statuses they fail a run on.
+FAIL_ON: dict[str, Literal["loosened", "left out"]] = {"loosened": "loosened", "left-out": "left out"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class Options:
     settings: PackageSettings = field(default_factory=PackageSettings)
     # The package's own tests (`tests/`, one module per resource); `tests = false` leaves them out.
     tests: bool = True
+    # What fails the run when the ledger holds it (`fail-on`): "loosened", "left-out"; --strict is both.
+    fail_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,7 @@ _KNOWN: dict[str, type | tuple[type, ...]] = {
     "strict": bool,
     "bump": bool,
     "tests": bool,
+    "fail-on": list,
     "dist-name": str,
     "version": str,
     "description": str,
@@ -154,6 +159,13 @@ def _problems(section: dict[str, Any], source: str, where: str) -> list[Diagnost
             Diagnostic(source, pointer_join(where, "operation-names", k), "must be a method name (a string)")
             for k, v in sorted(names.items())
             if not isinstance(v, str) or not v.isidentifier()
+        ]
+    fail_on = section.get("fail-on", [])
+    if isinstance(fail_on, list):
+        problems += [
+            Diagnostic(source, pointer_join(where, "fail-on", i), f"{value!r} is not one of: {', '.join(FAIL_ON)}")
+            for i, value in enumerate(fail_on)
+            if not (isinstance(value, str) and value in FAIL_ON)
         ]
     return problems + _package_problems(section, source, where)
 
@@ -186,6 +198,7 @@ def _config(section: dict[str, Any], base: Path) -> Config:
         strict=section.get("strict", False),
         bump=section.get("bump", False),
         tests=section.get("tests", True),
+        fail_on=tuple(sorted(set(section.get("fail-on", [])))),
         settings=PackageSettings(
             dist_name=section.get("dist-name"),
             version=pypi_version(section["version"]) if "version" in section else None,

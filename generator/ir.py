@@ -532,6 +532,33 @@ class Distribution:
     urls: tuple[tuple[str, str], ...]
 
 
+LedgerStatus = Literal["typed", "loosened", "left out"]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where, and why, the generated code types less than the document says (or leaves a thing out)."""
+
+    pointer: str
+    reason: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One operation or schema of the chosen tags, and how fully the SDK types it.
+
+    `name`: a method as callers reach it (`customers.list`) or a class; for what was left out, the
+    operation's `METHOD /path` or the schema's pointer. `places`: each loosened place, or why it was left out.
+    """
+
+    kind: Literal["operation", "schema"]
+    name: str
+    pointer: str
+    status: LedgerStatus
+    places: tuple[Place, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Api:
     title: str
@@ -570,6 +597,8 @@ class Api:
     extra_call: ExtraCall | None = None
     credential_call: CredentialCall | None = None
     upload_call: UploadCall | None = None
+    # Every operation and schema of the chosen tags: typed, loosened or left out (generator/ledger.py).
+    ledger: tuple[LedgerEntry, ...] = ()
 
     @property
     def webhook_models(self) -> tuple[str, ...]:

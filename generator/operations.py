@@ -282,9 +282,11 @@ def _body(schemas: SchemaBuilder, op: dict[str, Any], pointer: str) -> Body | No
                 annotation = accepted(body_type, schemas.shapes, "models.")
             else:
                 kind, name, annotation = "form", "data", "Mapping[str, object]"
+                schemas.loosen(schema_pointer, _UNTYPED_FORM)
         elif base == _FORM:
             kind, name, annotation = "form", "data", "Mapping[str, object]"
             body_type = TypeRef("dict", "Mapping[str, object]")
+            schemas.loosen(schema_pointer, _UNTYPED_FORM)
         elif base.startswith("multipart/"):
             # A multipart body without declared parts (Codat's uploads) is one file, sent as part `file`.
             kind, name, annotation = "file", "file", "FileContent"
@@ -298,6 +300,9 @@ def _body(schemas: SchemaBuilder, op: dict[str, Any], pointer: str) -> Body | No
         dicts = tuple((m, schemas.shapes.dicts[m]) for m in body_type.models if m in schemas.shapes.dicts)
         return Body(kind, name, body_type, annotation, content_type, required, description, check_as, dicts)
     return None
+
+
+_UNTYPED_FORM = "a form whose fields the document does not describe as an object: a mapping of any values"
 
 
 def _outcomes(
@@ -371,6 +376,8 @@ def _widened_by_examples(
         return result
     shown = [value for node in (media, resolved) for value in _example_values(node) if not isinstance(value, dict)]
     arms = [_JSON_KINDS[type(value)] for value in shown if type(value) in _JSON_KINDS]
+    if any(arm.kind == "list" for arm in arms):
+        schemas.loosen(pointer, "an example shows an array the schema does not describe: a list of any values")
     return union([result, *arms]) if arms else result
 
 

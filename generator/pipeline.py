@@ -17,11 +17,12 @@ from packaging.version import InvalidVersion, Version
 from generator.build import BuildOptions, build_api
 from generator.cache import Store, tool_digest
 from generator.changelog import SURFACE_FILE, bumped, record, recorded
-from generator.config import Options
+from generator.config import FAIL_ON, Options
 from generator.distribution import version_warnings
 from generator.document import Document, as_mapping, as_text
 from generator.errors import Diagnostic, GeneratorError
-from generator.ir import Api
+from generator.ir import Api, LedgerStatus
+from generator.ledger import failures
 from generator.load import load_document
 from generator.naming import package_from_title
 from generator.render import render_api, stamp_files, unused_overrides
@@ -144,11 +145,22 @@ def generate(
         version = kept
     if version is not None:
         api = dataclasses.replace(api, distribution=dataclasses.replace(api.distribution, version=version))
+    failed = failures(api.ledger, *_failing(options), source=str(spec))
+    if failed:
+        raise GeneratorError(failed)
     if options.templates is not None:
         warnings = (*warnings, *unused_overrides(options.templates))
     files = stamp_files(format_files(render_api(api, options.templates, options.tests)), api)
     files[SURFACE_FILE] = record(api, recorded_settings(tags, api.package, options))
     return Generation(api, files, warnings)
+
+
+def _failing(options: Options) -> tuple[tuple[LedgerStatus, ...], str]:
+    """The ledger statuses that fail the run, and what says so."""
+    if options.strict:
+        return ("loosened", "left out"), "--strict fails on what is loosened or left out"
+    statuses = tuple(FAIL_ON[word] for word in options.fail_on)
+    return statuses, "fail-on = [" + ", ".join(f'"{word}"' for word in options.fail_on) + "]"
 
 
 def recorded_settings(tags: tuple[str, ...] | None, package: str, options: Options) -> dict[str, Any]:

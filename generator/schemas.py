@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import unquote
@@ -22,6 +23,7 @@ from generator.literals import py_literal
 from generator.model_modules import group_modules
 from generator.reserved import reserved as reserved_names
 from generator.typed_dicts import Shapes, plan, with_typed_dict
+from generator.validate import KNOWN_FORMATS
 
 _STRUCTURAL = frozenset({"properties", "items", "additionalProperties", "allOf", "anyOf", "oneOf"})
 _FORMATS = {
@@ -37,6 +39,8 @@ _PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool", "string":
 ANY = TypeRef(kind="any", annotation="Any", imports=("from typing import Any",))
 
 Kind = Literal["object", "enum", "inline"]
+# Where a type was loosened (a JSON pointer), and why.
+Loosening = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,13 @@ class SchemaBuilder:
         self._resolving: set[str] = set()
         # The TypedDicts of the models request bodies reach (`plan_typed_dicts`).
         self.shapes = Shapes({}, {}, frozenset())
+        # What the ledger reads: the loosenings of each class, those of the scope being built (a class's
+        # own, or an operation's), and the place each class was first reached from.
+        self.loosened: dict[str, tuple[Loosening, ...]] = {}
+        self._scopes: list[dict[Loosening, None]] = []
+        self._reached_from: dict[str, str] = {}
+        # allOf parts merged into the classes they make up (a class of their own only where used alone).
+        self._merged_parts: set[str] = set()
 
     # ---- references -------------------------------------------------------------------------
 
@@ -80,10 +91,35 @@ class SchemaBuilder:
             pointer = "#" + "".join("/" + p for p in _escaped(ref))
         return _repaired(node), pointer
 
+    # ---- what the ledger reads --------------------------------------------------------------
+
+    @contextmanager
+    def scope(self) -> Iterator[dict[Loosening, None]]:
+        """Collects the loosenings met while building one thing (an operation); a class met on the way
+        keeps its own, since the ledger lists it apart."""
+        found: dict[Loosening, None] = {}
+        self._scopes.append(found)
+        try:
+            yield found
+        finally:
+            self._scopes.pop()
+
+    def loosen(self, pointer: str, reason: str) -> None:
+        """Notes that the type built at `pointer` admits more than the document says, and why."""
+        if self._scopes:
+            self._scopes[-1].setdefault((pointer, reason))
+
+    def left_out(self) -> dict[str, str]:
+        """Each class discovered but never built, nor merged into one (nothing generated reads or sends
+        it), with the place it was first reached from."""
+        built = self._schemas.keys() | self._same_as.keys() | self._merged_parts
+        return {pointer: self._reached_from.get(pointer, pointer) for pointer in sorted(self._named.keys() - built)}
+
     # ---- pass 1: discovery ------------------------------------------------------------------
 
     def discover(self, node: Any, pointer: str) -> None:
         """Records every schema under `node` that becomes a class (iterative: documents nest deeply)."""
+        root = pointer
         stack = [(node, pointer)]
         visited: set[str] = set()
         while stack:
@@ -95,6 +131,7 @@ class SchemaBuilder:
             kind = self.classify(current)
             if kind != "inline" and where not in self._named:
                 self._named[where] = _Named(where, current, kind)
+                self._reached_from[where] = root
             stack.extend(_children(current, where))
 
     def classify(self, node: dict[str, Any]) -> Kind:
@@ -184,12 +221,14 @@ class SchemaBuilder:
         nullable = isinstance(node, dict) and node.get("nullable") is True
         node, pointer = self.deref(node, pointer)
         if not isinstance(node, dict):
+            self.loosen(pointer, "no schema object: any value")
             return ANY
         if pointer in self._named:
             result = self._type_of_resolved(node, pointer)
         elif pointer in self._resolving:
             # A union or array that contains itself (a JSON value) without a class on the way: no
             # annotation can spell it, so the inner occurrence is Any.
+            self.loosen(pointer, "contains itself with no class between: the inner occurrence is any value")
             return ANY
         else:
             self._resolving.add(pointer)
@@ -223,7 +262,10 @@ class SchemaBuilder:
             if isinstance(variants, list) and variants:
                 arms = [self.type_of(v, pointer_join(pointer, key, i)) for i, v in enumerate(variants)]
                 tagged = self._discriminated(node, variants, arms)
-                return tagged if tagged is not None else union(arms)
+                result = tagged if tagged is not None else union(arms)
+                if result.kind == "any":
+                    self.loosen(pointer_join(pointer, key), f"{key} given up: an arm is of any type")
+                return result
         declared = _types(node)
         if declared == ["null"]:
             return TypeRef("primitive", "None", name="None")
@@ -233,6 +275,8 @@ class SchemaBuilder:
         kind = types[0] if types else ("object" if "additionalProperties" in node else "")
         if kind == "array":
             items = node.get("items")
+            if not items:
+                self.loosen(pointer, "an array whose items the document does not describe: any values")
             item = self.type_of(items, pointer_join(pointer, "items")) if items else ANY
             return TypeRef("list", f"list[{item.annotation}]", args=(item,), **_deps(item))
         if kind == "object":
@@ -242,6 +286,8 @@ class SchemaBuilder:
                 if isinstance(extra, dict) and extra
                 else ANY
             )
+            if value.kind == "any" and not (isinstance(extra, dict) and extra):
+                self.loosen(pointer, "an object whose members the document does not describe: any values")
             return TypeRef("dict", f"dict[str, {value.annotation}]", args=(value,), **_deps(value))
         if kind in _PRIMITIVES:
             fmt = node.get("format")
@@ -250,7 +296,12 @@ class SchemaBuilder:
                 return TypeRef("primitive", annotation, name=annotation, imports=_nonempty(import_line))
             if kind == "number" and fmt == "decimal":
                 return TypeRef("primitive", "Decimal", "Decimal", imports=("from decimal import Decimal",))
+            if isinstance(fmt, str) and fmt not in KNOWN_FORMATS:
+                where = pointer_join(pointer, "format")
+                self.loosen(where, f"unknown format {fmt!r}, generated as its plain type {_PRIMITIVES[kind]}")
             return TypeRef("primitive", _PRIMITIVES[kind], name=_PRIMITIVES[kind])
+        reason = f"type {kind!r} is no JSON Schema type" if kind else "the document gives no type"
+        self.loosen(pointer, f"{reason}: any value")
         return ANY
 
     def _discriminated(self, node: dict[str, Any], variants: list[Any], types: list[TypeRef]) -> TypeRef | None:
@@ -280,10 +331,9 @@ class SchemaBuilder:
             return
         self._building.add(pointer)
         named = self._named[pointer]
-        if named.kind == "enum":
-            schema = self._enum_schema(named)
-        else:
-            schema = self._object_schema(named)
+        with self.scope() as loosened:
+            schema = self._enum_schema(named) if named.kind == "enum" else self._object_schema(named)
+        self.loosened[pointer] = tuple(loosened)
         self._schemas[pointer] = schema
         self._building.discard(pointer)
 
@@ -339,6 +389,8 @@ class SchemaBuilder:
         # wants it, so the caller can send it; with nothing known of it, it is of any type and optional
         # (some documents' undefined names are no property at all: figshare's `array[integer](optional)`).
         for wire_name in sorted(required - properties.keys()):
+            reason = f"required names {wire_name!r}, which no property defines: a field of any type"
+            self.loosen(pointer_join(named.pointer, "required"), reason)
             fields.append(
                 Field(
                     wire_name=wire_name,
@@ -399,6 +451,7 @@ class SchemaBuilder:
         accepts_more = extra is True or (isinstance(extra, dict) and extra.get("not") != {})
         for index, part in enumerate(node.get("allOf") or []):
             target, target_pointer = self.deref(part, pointer_join(pointer, "allOf", index))
+            self._merged_parts.add(target_pointer)
             if isinstance(target, dict):
                 sub_props, sub_required, _, sub_accepts_more = self._merged(target, target_pointer)
                 properties.update(sub_props)

@@ -131,3 +131,18 @@ def test_the_templates_lay_python_out_as_black_does() -> None:
     python = {p: text for p, text in rendered.items() if p.endswith(".py") and not p.startswith("tests/test_")}
     assert len(python) > 40
     assert [path for path, text in python.items() if black.format_str(text, mode=mode) != text] == []
+
+
+def test_the_record_ledgers_every_method_and_class_of_its_surface() -> None:
+    """Each method and class the committed record's surface lists has one ledger entry, and no other."""
+    record = json.loads((GENERATED / RECORD).read_text())
+    surface, ledger = record["surface"], record["ledger"]
+
+    def names(kind: str) -> list[str]:
+        section = ledger[kind]
+        return sorted([*section["typed"], *section["loosened"], *section["left out"]])
+
+    assert names("operations") == sorted(surface["methods"]) == sorted(f"customers.{m}" for m in METHODS)
+    assert names("schemas") == sorted([*surface["models"], *surface["enums"]])
+    assert not ledger["operations"]["loosened"] and not ledger["operations"]["left out"]
+    assert list(ledger["schemas"]["loosened"]) == ["SupplementalData"]  # its content's values the document leaves open
