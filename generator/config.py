@@ -51,6 +51,8 @@ class Config(Options):
     bump: bool = False
     # The target's name under `targets`; "" for a section that is one target itself.
     name: str = ""
+    # Paths of the output (globs relative to it) the generator never writes, removes or calls stale.
+    keep: tuple[str, ...] = ()
 
 
 def load_config(path: Path) -> Config:
@@ -129,6 +131,7 @@ _KNOWN: dict[str, type | tuple[type, ...]] = {
     "strict": bool,
     "bump": bool,
     "tests": bool,
+    "keep": list,
     "dist-name": str,
     "version": str,
     "description": str,
@@ -154,6 +157,16 @@ def _problems(section: dict[str, Any], source: str, where: str) -> list[Diagnost
             Diagnostic(source, pointer_join(where, "operation-names", k), "must be a method name (a string)")
             for k, v in sorted(names.items())
             if not isinstance(v, str) or not v.isidentifier()
+        ]
+    keep = section.get("keep", [])
+    if isinstance(keep, list):
+        problems += [
+            Diagnostic(source, pointer_join(where, "keep", n), "must be a path relative to the output folder")
+            for n, pattern in enumerate(keep)
+            if not isinstance(pattern, str)
+            or not pattern.strip("/")
+            or pattern.startswith("/")
+            or ".." in pattern.split("/")
         ]
     return problems + _package_problems(section, source, where)
 
@@ -186,6 +199,7 @@ def _config(section: dict[str, Any], base: Path) -> Config:
         strict=section.get("strict", False),
         bump=section.get("bump", False),
         tests=section.get("tests", True),
+        keep=tuple(section.get("keep", [])),
         settings=PackageSettings(
             dist_name=section.get("dist-name"),
             version=pypi_version(section["version"]) if "version" in section else None,
