@@ -27,6 +27,7 @@ from generator.document import Document
 from generator.load import load_document
 from generator.pipeline import generate, recorded_settings
 from generator.render import MARKER, render_api, stamp_files
+from generator.seal import BASE
 from generator.write import format_files, write_tree
 from tests.commands import run_generator as run
 from tests.commands import snapshot
@@ -75,7 +76,7 @@ def test_a_signal_at_any_moment_leaves_a_whole_tree(tmp_path: Path, real_doc: Pa
     first = {"old.txt": b"old", MARKER: b"generator codat-sdkgen\n"}
     write_tree(out, first)
     old = snapshot(out)
-    whole = set(generate(real_doc, None, "codat_accounting").files)
+    whole = {*generate(real_doc, None, "codat_accounting").files, BASE, "old.txt"}  # old.txt: not the generator's
     args = [sys.executable, "-m", "generator", "generate", "--no-cache", "--all-tags", "--spec", str(real_doc)]
     args += ["--out", str(out)]
     outcomes = []
@@ -95,6 +96,7 @@ def test_a_signal_at_any_moment_leaves_a_whole_tree(tmp_path: Path, real_doc: Pa
         assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
         outcomes.append(process.returncode)
         if now != old:
+            shutil.rmtree(out)
             write_tree(out, first)
     assert 130 in outcomes
 
@@ -112,6 +114,7 @@ def test_a_signal_from_start_up_to_shutdown_exits_one_way(tmp_path: Path) -> Non
     started = time.monotonic()
     subprocess.run([*args[:-1], str(tmp_path / "timed")], cwd=ROOT, capture_output=True, timeout=300, check=True)
     length = time.monotonic() - started
+    new = {*snapshot(tmp_path / "timed"), "old.txt"}  # old.txt: not the generator's, so it stays
     seen = set()
     for step in range(12):
         process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -122,9 +125,10 @@ def test_a_signal_from_start_up_to_shutdown_exits_one_way(tmp_path: Path) -> Non
         assert process.returncode in (0, 130), (step, process.returncode, stderr)
         assert "Traceback" not in stderr
         now = snapshot(out)
-        assert now == old or "old.txt" not in now, "the old tree or the new one, never a mix"
+        assert now == old or set(now) == new, "the old tree or the new one, never a mix"
         seen.add(process.returncode)
         if now != old:
+            shutil.rmtree(out)
             write_tree(out, {"old.txt": b"old", MARKER: b"generator codat-sdkgen\n"})
             old = snapshot(out)
     assert 130 in seen
@@ -264,36 +268,42 @@ def test_every_file_says_it_is_generated_and_only_the_record_names_hash_version_
 def test_check_prints_a_unified_diff_of_what_is_stale(tmp_path: Path) -> None:
     out = tmp_path / "generated"
     shutil.copytree(GENERATED, out)
+    record = json.loads((out / SURFACE_FILE).read_text())
     model = out / "src" / "codat_accounting" / "models" / "customer.py"
-    model.write_text(model.read_text().replace("class Customer(BaseModel):", "class Customer(BaseModel):  # edited"))
+    # An old file of the generator's, untouched: this generation no longer makes it, so it is removed.
     (out / "stray.txt").write_text("left over")
+    record["files"]["stray.txt"] = hashlib.sha256(b"left over").hexdigest()
+    # A file as the generator would not write it, and no hand edit: its record says otherwise.
+    model.write_text(model.read_text().replace("class Customer(BaseModel):", "class Customer(BaseModel):  # old"))
+    record["files"][model.relative_to(out).as_posix()] = hashlib.sha256(model.read_bytes()).hexdigest()
+    (out / SURFACE_FILE).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
     (out / "README.md").unlink()
     result = run("generate", "--check", "--out", str(out))
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert lines[:5] == [
-        f"{out} is stale: 1 file changed, 1 added, 1 removed; run `codat-sdkgen generate --out {out}`",
+    assert lines[:6] == [
+        f"{out} is stale: 2 files changed, 1 added, 1 removed; run `codat-sdkgen generate --out {out}`",
         "for callers: none (the SDK's surface is the same): 0 breaking, 0 additions, 0 documentation only",
+        f"changed: {SURFACE_FILE} (3 lines differ)",
         "added: README.md",
         "changed: src/codat_accounting/models/customer.py (2 lines differ)",
         "removed: stray.txt",
     ]
-    diff = lines[5:]
-    assert diff[:2] == ["--- /dev/null", "+++ fresh/README.md"]
+    diff = lines[6:]
     assert diff.count("--- generated/src/codat_accounting/models/customer.py") == 1
-    assert "-class Customer(BaseModel):  # edited" in diff and "+class Customer(BaseModel):" in diff
+    assert "-class Customer(BaseModel):  # old" in diff and "+class Customer(BaseModel):" in diff
     assert diff[-4:] == ["--- generated/stray.txt", "+++ /dev/null", "@@ -1 +0,0 @@", "-left over"]
     assert len(diff) > 100  # the whole diff: the new README included
     assert snapshot(out)["stray.txt"] == b"left over"
 
     cut = run("generate", "--check", "--out", str(out), "--diff-limit", "3").stderr.splitlines()
-    assert cut[5:] == [*diff[:3], f"... {len(diff) - 3} more diff lines (--diff-limit 3)"]
+    assert cut[6:] == [*diff[:3], f"... {len(diff) - 3} more diff lines (--diff-limit 3)"]
 
 
 def test_check_names_the_command_run_and_make_only_where_a_makefile_has_it(tmp_path: Path) -> None:
     out = tmp_path / "generated"
     shutil.copytree(GENERATED, out)
-    (out / "README.md").write_text("edited\n")
+    (out / "README.md").unlink()
     shutil.copy(SPEC, tmp_path / "api.yaml")
     settings = '[tool.codat-sdkgen]\nspec = "api.yaml"\ntags = ["Customers"]\npackage = "codat_accounting"\n'
     (tmp_path / "pyproject.toml").write_text(settings)
