@@ -30,6 +30,7 @@ from generator.reserved import PACKAGES_TAKEN
 
 if TYPE_CHECKING:
     from generator.ir import Api
+    from generator.merge import Conflict
     from generator.write import Staleness
 
 _INTERRUPTED = "interrupted; the output folder was left as it was"
@@ -253,47 +254,86 @@ def _generate_once(args: argparse.Namespace, config: Config) -> int:
     if proven is not None:  # a fresh clone's answer: no cache, but the record's hashes all hold
         if proven.note and config.package is None:
             print(proven.note, file=sys.stderr)
+        _name_edited(config.out, proven.edited)
+        edited = f", {len(proven.edited)} edited by hand" if proven.edited else ""
         print(
-            f"{config.out} is up to date ({_count(proven.files, 'file')}; the document, settings, templates,"
+            f"{config.out} is up to date ({_count(proven.files, 'file')}{edited}; the document, settings, templates,"
             " generator and every file hash as its record says; --full to regenerate and compare)"
         )
         return 0
 
     from generator import changelog
     from generator.ledger import counts_line
+    from generator.merge import merged, without_kept
     from generator.pipeline import generate
     from generator.write import stale_files, write_tree
 
     result = generate(config.spec, config.tags, config.package, config, config.out, bump=config.bump)
     note = _named_from_title(result.api) if config.package is None else ""
-    files = seal.sealed(changelog.with_history(result.files, result.api, config.out), inputs, note)
+    generation = without_kept(changelog.with_history(result.files, result.api, config.out), config.keep)
+    plan = merged(config.out, seal.sealed(generation, inputs, note), config.keep)
+    files = plan.files
     warnings = [warning.render() for warning in result.warnings]
     if note:  # said on every run, the no-op ones included (they repeat what they remember)
         warnings.insert(0, note)
     for warning in warnings:
         print(warning, file=sys.stderr)
+    for path in plan.orphans:
+        print(
+            f"warning: {config.out / path}: left in place: it holds hand edits, and the generator no longer"
+            " makes it (remove it once nothing needs it)",
+            file=sys.stderr,
+        )
     if args.check:
-        on_disk = config.out / seal.RECORD
-        if on_disk.is_file() and seal.same_but_inputs(on_disk.read_bytes(), files[seal.RECORD]):
-            files[seal.RECORD] = on_disk.read_bytes()  # generated elsewhere (other library versions): not stale
-        stale = stale_files(config.out, files)
+        for name, same in ((seal.RECORD, _same_record), (seal.BASE, seal.same_base)):
+            on_disk = config.out / name
+            if on_disk.is_file() and same(config.out, files[name]):
+                files[name] = on_disk.read_bytes()  # generated elsewhere (other library versions): not stale
+        stale = stale_files(config.out, files, plan.removed)
+        _name_edited(config.out, plan.edited)
         if stale:
             _report_stale(args, config, stale, files)
+        _report_conflicts(config.out, plan.conflicts, "generate would write conflict markers here: ")
+        if stale or plan.conflicts:
             return 1
-        print(f"{config.out} is up to date ({_count(len(files), 'file')})")
+        edited = f", {len(plan.edited)} edited by hand" if plan.edited else ""
+        print(f"{config.out} is up to date ({_count(len(files), 'file')}{edited})")
         print(counts_line(result.api.ledger))
     else:
-        written = write_tree(config.out, files)
+        written = write_tree(config.out, files, plan.removed)
+        _name_edited(config.out, plan.edited)
         operations = sum(len(r.operations) for r in result.api.resources)
         print(
             f"generated {len(files)} files into {config.out}: {operations} operations, "
             f"{sum(len(m.schemas) for m in result.api.modules)} models" + ("" if written else " (unchanged)")
         )
         print(counts_line(result.api.ledger))
-    if key:
+        _report_conflicts(config.out, plan.conflicts, "")
+        if plan.conflicts:
+            return 1
+    if key and not plan.edited:  # an answer from the cache names no edited file: the record's does
         cache.remember(config.out, key, files, warnings)
     cache.prune_daily()
     return 0
+
+
+def _same_record(out: Path, new: bytes) -> bool:
+    return seal.same_but_inputs((out / seal.RECORD).read_bytes(), new)
+
+
+def _name_edited(out: Path, edited: Sequence[str]) -> None:
+    """One line for each file that holds hand edits, so that a reviewer sees them."""
+    for path in edited:
+        print(f"{out / path}: holds hand edits, merged into the generated code")
+
+
+def _report_conflicts(out: Path, conflicts: Sequence[Conflict], what: str) -> None:
+    for conflict in conflicts:
+        print(
+            f"{out / conflict.path}:{conflict.line}: conflict: {what}a hand edit and the new generation change"
+            " the same lines (keep what is right between the markers, remove them, and generate again)",
+            file=sys.stderr,
+        )
 
 
 def _named_from_title(api: Api) -> str:

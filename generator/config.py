@@ -55,6 +55,8 @@ class Config(Options):
     bump: bool = False
     # The target's name under `targets`; "" for a section that is one target itself.
     name: str = ""
+    # Paths of the output (globs relative to it) the generator never writes, removes or calls stale.
+    keep: tuple[str, ...] = ()
 
 
 def load_config(path: Path) -> Config:
@@ -134,6 +136,7 @@ _KNOWN: dict[str, type | tuple[type, ...]] = {
     "bump": bool,
     "tests": bool,
     "fail-on": list,
+    "keep": list,
     "dist-name": str,
     "version": str,
     "description": str,
@@ -167,6 +170,16 @@ def _problems(section: dict[str, Any], source: str, where: str) -> list[Diagnost
             for i, value in enumerate(fail_on)
             if not (isinstance(value, str) and value in FAIL_ON)
         ]
+    keep = section.get("keep", [])
+    if isinstance(keep, list):
+        problems += [
+            Diagnostic(source, pointer_join(where, "keep", n), "must be a path relative to the output folder")
+            for n, pattern in enumerate(keep)
+            if not isinstance(pattern, str)
+            or not pattern.strip("/")
+            or pattern.startswith("/")
+            or ".." in pattern.split("/")
+        ]
     return problems + _package_problems(section, source, where)
 
 
@@ -199,6 +212,7 @@ def _config(section: dict[str, Any], base: Path) -> Config:
         bump=section.get("bump", False),
         tests=section.get("tests", True),
         fail_on=tuple(sorted(set(section.get("fail-on", [])))),
+        keep=tuple(section.get("keep", [])),
         settings=PackageSettings(
             dist_name=section.get("dist-name"),
             version=pypi_version(section["version"]) if "version" in section else None,

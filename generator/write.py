@@ -1,7 +1,9 @@
-"""Stage 5: format Python with black in memory, then compare with or replace the output folder.
+"""Stage 5: format Python with black in memory; stage 7: compare with or replace the output folder.
 
 The new tree is written beside the old one and swapped in with two renames, so a failed or
-interrupted run leaves the previous output as it was.
+interrupted run leaves the previous output as it was. What the run does not write nor remove (the
+maintainer's own files, the paths it keeps) is carried into the new tree as hard links: no copy, and
+the old tree is untouched until the swap.
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from generator import LINE_LENGTH, MARKER, TEMPLATES_DIR
 from generator.cache import Store, output_tree
@@ -213,9 +215,10 @@ class Staleness:
         return bool(self.changed or self.added or self.removed)
 
 
-def stale_files(out: Path, files: dict[str, bytes]) -> Staleness:
-    """What differs between `out` and `files`."""
-    existing = output_tree(out)
+def stale_files(out: Path, files: dict[str, bytes], gone: Collection[str] = ()) -> Staleness:
+    """What differs between `out` and `files`, and which of the files `gone` names it still holds; the
+    folder's other files are the maintainer's, never stale."""
+    existing = {path: file for path, file in output_tree(out).items() if path in files or path in gone}
     changed: list[str] = []
     added: list[str] = []
     removed: list[str] = []
@@ -246,17 +249,18 @@ def _lines(content: bytes) -> list[str]:
     return content.decode("utf-8", "replace").splitlines()
 
 
-def write_tree(out: Path, files: dict[str, bytes]) -> bool:
-    """Replaces `out` with exactly `files`, atomically as far as the file system allows.
+def write_tree(out: Path, files: dict[str, bytes], gone: Collection[str] = ()) -> bool:
+    """Writes `files` into `out` and removes the files `gone` names, atomically as far as the file system
+    allows; everything else `out` holds stays as it is.
 
-    Returns False, having written nothing, when `out` already holds exactly `files`: file times stay
-    as they were, so tools that watch them (make, pip, editors) see no change. A folder that cannot be
-    written (no permission, a full disk, a file where a folder should be) is one located error, with
-    `out` as it was and nothing of ours left beside it.
+    Returns False, having written nothing, when `out` already holds `files` and none of `gone`: file
+    times stay as they were, so tools that watch them (make, pip, editors) see no change. A folder that
+    cannot be written (no permission, a full disk, a file where a folder should be) is one located error,
+    with `out` as it was and nothing of ours left beside it.
     """
     out = out.resolve()
     existing = output_tree(out)
-    if existing.keys() == files.keys() and all(existing[p].read_bytes() == files[p] for p in files):
+    if all(p in existing and existing[p].read_bytes() == files[p] for p in files) and not set(gone) & set(existing):
         return False
     if out.exists() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise GeneratorError(
@@ -270,13 +274,13 @@ def write_tree(out: Path, files: dict[str, bytes]) -> bool:
             ]
         )
     try:
-        _swap_in(out, files)
+        _swap_in(out, files, {*files, *gone})
     except OSError as exc:
         raise GeneratorError([_write_problem(exc, out)]) from None
     return True
 
 
-def _swap_in(out: Path, files: dict[str, bytes]) -> None:
+def _swap_in(out: Path, files: dict[str, bytes], replaced: set[str]) -> None:
     _removable(out)  # before anything is written: the old tree must go once the new one is in
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
@@ -287,6 +291,8 @@ def _swap_in(out: Path, files: dict[str, bytes]) -> None:
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
+        if out.is_dir():
+            _carry(out, staging, replaced)
         staging.chmod(0o755)
         if out.exists():
             os.rename(out, retired)
@@ -310,6 +316,35 @@ def _swap_in(out: Path, files: dict[str, bytes]) -> None:
                 )
             ]
         ) from None
+
+
+def _carry(out: Path, staging: Path, replaced: set[str]) -> None:
+    """Links into the new tree every file of the old one that the run neither writes nor removes (copies
+    where the file system has no hard links); symbolic links are made anew, pointing where they did."""
+    for folder, folders, names in os.walk(out):
+        here = Path(folder)
+        for name in [*names, *(f for f in folders if (here / f).is_symlink())]:
+            source = here / name
+            path = source.relative_to(out).as_posix()
+            if path in replaced:
+                continue
+            target = staging / path
+            if (
+                target.exists()
+                or target.is_symlink()
+                or any((staging / p).is_file() for p in PurePosixPath(path).parents)
+            ):
+                raise GeneratorError(
+                    [Diagnostic(str(source), "#", "the new output writes a folder or file of the same name here")]
+                )
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if source.is_symlink():
+                os.symlink(os.readlink(source), target)
+            else:
+                try:
+                    os.link(source, target)
+                except OSError:
+                    shutil.copy2(source, target)
 
 
 def _removable(out: Path) -> None:

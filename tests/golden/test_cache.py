@@ -62,13 +62,14 @@ def test_a_changed_document_misses(setup: tuple[Path, Path], tmp_path: Path) -> 
     assert "Python client for the Changed Accounting API" in (out / "README.md").read_text()
 
 
-def test_a_changed_or_edited_output_misses_and_is_repaired(setup: tuple[Path, Path], tmp_path: Path) -> None:
+def test_an_edited_output_misses_and_is_kept_a_removed_file_repaired(setup: tuple[Path, Path], tmp_path: Path) -> None:
     spec, out = setup
     assert run("--spec", str(spec), "--out", str(out), cache=tmp_path / "c").returncode == 0
     readme = (out / "README.md").read_bytes()
     (out / "README.md").write_text("edited by hand")
     again = run("--spec", str(spec), "--out", str(out), cache=tmp_path / "c")
-    assert HIT not in again.stdout and (out / "README.md").read_bytes() == readme
+    assert HIT not in again.stdout and (out / "README.md").read_text() == "edited by hand"
+    assert f"{out / 'README.md'}: holds hand edits" in again.stdout
     (out / "README.md").unlink()
     assert HIT not in run("--spec", str(spec), "--out", str(out), cache=tmp_path / "c").stdout
     assert (out / "README.md").read_bytes() == readme
