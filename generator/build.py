@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import naming
-from generator.distribution import PackageSettings, client_subject, distribution
+from generator.distribution import client_subject, distribution
+from generator.package_settings import PackageSettings
 from generator.document import Document, as_mapping, as_text
 from generator.errors import Diagnostic, GeneratorError, UsageError, pointer_join
 from generator.ir import (
