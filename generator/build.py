@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import naming
-from generator.distribution import PackageSettings, client_subject, distribution
+from generator.distribution import client_subject, distribution
 from generator.document import Document, as_mapping, as_text
 from generator.errors import Diagnostic, GeneratorError, UsageError, pointer_join
 from generator.ir import (
@@ -29,6 +29,7 @@ from generator.literals import py_literal
 from generator.model_modules import merged_imports
 from generator.operation_names import Entry, NameRule, group_of, ignored, method_names, name_rules, operation_id_of
 from generator.operations import anchor, body_type, build_operation, discover_operation, media_of
+from generator.package_settings import PackageSettings
 from generator.readme import readme_calls, shown_credentials
 from generator.reserved import BUILTIN_ANNOTATIONS, RESOURCE_IMPORTS, reserved
 from generator.schemas import ANY, SchemaBuilder

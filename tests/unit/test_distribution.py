@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from generator.config import Options, load_config
-from generator.distribution import PackageSettings
 from generator.errors import GeneratorError
+from generator.package_settings import PackageSettings
 from generator.pipeline import checked_api
 from tests.unit.docs import minimal
 
