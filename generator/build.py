@@ -30,6 +30,7 @@ from generator.model_modules import merged_imports
 from generator.operation_names import Entry, NameRule, group_of, ignored, method_names, name_rules, operation_id_of
 from generator.operations import anchor, body_type, build_operation, discover_operation, media_of
 from generator.package_settings import PackageSettings
+from generator.progress import QUIET, Progress
 from generator.readme import readme_calls, shown_credentials
 from generator.reserved import BUILTIN_ANNOTATIONS, RESOURCE_IMPORTS, reserved
 from generator.schemas import ANY, SchemaBuilder
@@ -49,7 +50,9 @@ class BuildOptions:
     settings: PackageSettings = field(default_factory=PackageSettings)
 
 
-def build_api(doc: Document, options: BuildOptions, warnings: list[Diagnostic] | None = None) -> Api:
+def build_api(
+    doc: Document, options: BuildOptions, warnings: list[Diagnostic] | None = None, progress: Progress = QUIET
+) -> Api:
     """The IR for the operations of `options.tags` and every schema they reach; what the naming had to
     decide against the document's wishes is added to `warnings`."""
     known = doc.tags()
@@ -92,21 +95,22 @@ def build_api(doc: Document, options: BuildOptions, warnings: list[Diagnostic] |
     )
     # Each operation's loosened places, by its pointer (the ledger names it once its resource is placed).
     loosened: dict[str, set[tuple[str, str]]] = {}
-    built = {
-        group: _resource(
-            doc,
-            schemas,
-            group,
-            operations,
-            error_types,
-            options.operation_names,
-            schemes,
-            rules,
-            naming_notes,
-            loosened,
-        )
-        for group, operations in grouped.items()
-    }
+    built: dict[tuple[str, ...], Resource] = {}
+    with progress.stage("building operations", "operation", sum(map(len, grouped.values()))) as tick:
+        for group, operations in grouped.items():
+            built[group] = _resource(
+                doc,
+                schemas,
+                group,
+                operations,
+                error_types,
+                options.operation_names,
+                schemes,
+                rules,
+                naming_notes,
+                loosened,
+            )
+            tick(len(operations))
     placed = _with_parents(built)
     order = sorted(placed, key=lambda path: naming.module_order(placed[path].module_name))
     resources = _with_replacements(_nested(dict(zip(order, _distinct([placed[path] for path in order]), strict=True))))

@@ -266,9 +266,11 @@ def _generate_once(args: argparse.Namespace, config: Config) -> int:
     from generator.ledger import counts_line
     from generator.merge import merged, without_kept
     from generator.pipeline import generate
+    from generator.progress import on_terminal
     from generator.write import stale_files, write_tree
 
-    result = generate(config.spec, config.tags, config.package, config, config.out, bump=config.bump)
+    progress = on_terminal(args.quiet)
+    result = generate(config.spec, config.tags, config.package, config, config.out, config.bump, progress)
     note = _named_from_title(result.api) if config.package is None else ""
     generation = without_kept(changelog.with_history(result.files, result.api, config.out), config.keep)
     plan = merged(config.out, seal.sealed(generation, inputs, note), config.keep)
@@ -583,6 +585,11 @@ def _parser() -> argparse.ArgumentParser:
         "--diff-limit", type=_natural, metavar="N", help="with --check, show N lines of the diff (default all)"
     )
     gen.add_argument("--no-cache", action="store_true", help="run every stage even if no input changed")
+    gen.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress display (shown on a terminal only, once a run lasts 2 s: the stage and its count)",
+    )
     gen.add_argument(
         "--full",
         action="store_true",

@@ -25,6 +25,7 @@ from generator.ir import Api, LedgerStatus
 from generator.ledger import failures
 from generator.load import load_document
 from generator.naming import package_from_title
+from generator.progress import QUIET, Progress
 from generator.render import render_api, stamp_files, unused_overrides
 from generator.reserved import PACKAGES_TAKEN
 from generator.revalidate import LastValidation
@@ -46,7 +47,11 @@ _RECURSION_LIMIT = 4000
 
 
 def checked_api(
-    spec: str | Path, tags: tuple[str, ...] | None, package: str | None, options: Options = DEFAULT_OPTIONS
+    spec: str | Path,
+    tags: tuple[str, ...] | None,
+    package: str | None,
+    options: Options = DEFAULT_OPTIONS,
+    progress: Progress = QUIET,
 ) -> tuple[Api, tuple[Diagnostic, ...]]:
     """The IR, once the document is valid where the tags reach (None: every tag); other problems warn.
     The package is named from the document's title when `package` is None."""
@@ -60,7 +65,9 @@ def checked_api(
     if tags is None:  # every tag that has operations: a declared tag may have none
         tags = tuple(t for t in doc.tags() if doc.tag_operations(t))
     with _recursion_limit(_RECURSION_LIMIT):
-        problems = _validated(doc)
+        with progress.stage("validating the document", "document", 1) as tick:
+            problems = _validated(doc)
+            tick(1)
         known = set(doc.tags())
         selected = [p for t in tags if t in known for p, *_ in doc.tag_operations(t)]
         if set(tags) >= {t for t in known if doc.tag_operations(t)}:  # every tag: the webhooks' models too
@@ -108,7 +115,7 @@ def checked_api(
         try:
             names, settings = options.operation_names, options.settings
             built = BuildOptions(tags=tags, package=package, operation_names=names, settings=settings)
-            api = build_api(doc, built, warnings)
+            api = build_api(doc, built, warnings, progress)
         except RecursionError:
             raise GeneratorError([Diagnostic(doc.source, "#", "schemas nest too deeply to generate from")]) from None
     return api, tuple(warnings)
@@ -121,6 +128,7 @@ def generate(
     options: Options = DEFAULT_OPTIONS,
     previous: Path | None = None,
     bump: bool = False,
+    progress: Progress = QUIET,
 ) -> Generation:
     """Everything the output folder should hold, as bytes, plus the warnings met on the way.
 
@@ -129,7 +137,7 @@ def generate(
     records above the one this run would write is kept, with a warning (an error under `strict`):
     a version never goes backwards.
     """
-    api, warnings = checked_api(spec, tags, package, options)
+    api, warnings = checked_api(spec, tags, package, options, progress)
     before = recorded(previous) if previous is not None else None
     version = bumped(before, api) if bump else None
     if before is not None and not bump and _lower(api.distribution.version, before.get("version")):
@@ -150,7 +158,8 @@ def generate(
         raise GeneratorError(failed)
     if options.templates is not None:
         warnings = (*warnings, *unused_overrides(options.templates))
-    files = stamp_files(format_files(render_api(api, options.templates, options.tests)), api)
+    rendered = render_api(api, options.templates, options.tests, progress)
+    files = stamp_files(format_files(rendered, progress), api)
     files[SURFACE_FILE] = record(api, recorded_settings(tags, api.package, options))
     return Generation(api, files, warnings)
 

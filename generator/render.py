@@ -19,14 +19,22 @@ from generator.changelog import SURFACE_FILE
 from generator.errors import Diagnostic, GeneratorError
 from generator.ir import Api, TypeRef
 from generator.literals import CONTROL, ascii_look_alikes, plain_lines, py_literal, toml_string
+from generator.progress import QUIET, Progress, Tick
 
 
-def render_api(api: Api, overrides: Path | None = None, tests: bool = True) -> dict[str, str]:
+def render_api(
+    api: Api, overrides: Path | None = None, tests: bool = True, progress: Progress = QUIET
+) -> dict[str, str]:
     """Every output file of the SDK and its docs, unformatted and not yet stamped (see `stamp_files`).
 
     `overrides` is a user's templates folder: a file there replaces ours of the same relative name.
     `tests`: the package's own tests, a module per resource that has operations.
     """
+    with progress.stage("rendering files", "file") as tick:
+        return _rendered(api, overrides, tests, tick)
+
+
+def _rendered(api: Api, overrides: Path | None, tests: bool, tick: Tick) -> dict[str, str]:
     search = [overrides, TEMPLATES_DIR] if overrides is not None else [TEMPLATES_DIR]
     env = _environment(search)
     src = f"src/{api.package}"
@@ -37,6 +45,7 @@ def render_api(api: Api, overrides: Path | None = None, tests: bool = True) -> d
             files[path] = env.get_template(template).render(api=api, **context)
         except jinja2.TemplateError as exc:
             raise GeneratorError([_template_problem(exc, template, search)]) from None
+        tick(1)
 
     static = {p.name: p for folder in reversed(search) for p in _static_files(folder)}  # the user's win
     for name, source in sorted(static.items()):

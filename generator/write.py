@@ -33,6 +33,7 @@ from generator import LINE_LENGTH, MARKER, TEMPLATES_DIR
 from generator.cache import Store, output_tree
 from generator.errors import Diagnostic, GeneratorError
 from generator.naming import counted
+from generator.progress import QUIET, Progress, Tick
 
 _PYTHON_BLOCK = re.compile(r"(```python\n)(.*?)(```)", re.S)
 # black takes most of a run's time; the same input always formats the same way, so it is done once
@@ -40,7 +41,7 @@ _PYTHON_BLOCK = re.compile(r"(```python\n)(.*?)(```)", re.S)
 _FORMATTED = Store("black", f"black {metadata.version('black')} line-length {LINE_LENGTH} py310")
 
 
-def format_files(files: dict[str, str]) -> dict[str, bytes]:
+def format_files(files: dict[str, str], progress: Progress = QUIET) -> dict[str, bytes]:
     """Every file's final bytes; Python files and the Python examples in markdown pass through black."""
     sources: dict[str, str] = {}  # each piece of code black must see, and the first file it is in
     for path, text in sorted(files.items()):
@@ -49,7 +50,7 @@ def format_files(files: dict[str, str]) -> dict[str, bytes]:
         elif path.endswith(".md"):
             for match in _PYTHON_BLOCK.finditer(text):
                 sources.setdefault(match.group(2), path)
-    formatted = _black_all({code: path for code, path in sources.items() if code not in _black_stable()})
+    formatted = _black_all({code: path for code, path in sources.items() if code not in _black_stable()}, progress)
     formatted.update((code, code) for code in sources if code in _black_stable())
     result: dict[str, bytes] = {}
     for path, text in sorted(files.items()):
@@ -74,7 +75,7 @@ def _black_stable() -> frozenset[str]:
 _POOL_FROM = 32
 
 
-def _black_all(sources: dict[str, str]) -> dict[str, str]:
+def _black_all(sources: dict[str, str], progress: Progress) -> dict[str, str]:
     """black's output for each piece of code, from the cache where it has been seen before."""
     done: dict[str, str] = {}
     new: list[str] = []
@@ -85,7 +86,9 @@ def _black_all(sources: dict[str, str]) -> dict[str, str]:
         else:
             done[code] = known
     new.sort(key=len, reverse=True)  # the longest first, so no core is left with a long one at the end
-    for code, (formatted, problem) in zip(new, _black_many(new), strict=True):
+    with progress.stage("formatting files", "file", len(new)) as tick:
+        results = _black_many(new, tick)
+    for code, (formatted, problem) in zip(new, results, strict=True):
         if problem is not None:
             hint = "a template bug"
             raise GeneratorError(
@@ -96,24 +99,31 @@ def _black_all(sources: dict[str, str]) -> dict[str, str]:
     return done
 
 
-def _black_many(codes: list[str]) -> list[tuple[str, str | None]]:
+def _black_many(codes: list[str], tick: Tick) -> list[tuple[str, str | None]]:
     workers = min(os.cpu_count() or 1, 8)
+    done: list[tuple[str, str | None]] = []
     if len(codes) >= _POOL_FROM and workers > 1:
         try:
-            return _black_in_pool(codes, workers)
+            _black_in_pool(codes, workers, done, tick)
         except (OSError, NotImplementedError, BrokenProcessPool):
-            pass  # no pool here (a sandbox without semaphores), or a worker died: this process does it all
-    return [_black_one(code) for code in codes]
+            pass  # no pool here (a sandbox without semaphores), or a worker died: this process does the rest
+    for code in codes[len(done) :]:
+        done.append(_black_one(code))
+        tick(1)
+    return done
 
 
-def _black_in_pool(codes: list[str], workers: int) -> list[tuple[str, str | None]]:
+def _black_in_pool(codes: list[str], workers: int, done: list[tuple[str, str | None]], tick: Tick) -> None:
+    """Formats `codes` in a pool, appending each result to `done` in order as it comes."""
     import black  # noqa: F401 - imported once here, not in each worker a fork starts
 
     with ProcessPoolExecutor(max_workers=workers, initializer=_worker_starts, initargs=(os.getpid(),)) as pool:
         try:
             with _signals_held():
                 results = pool.map(_black_one, codes)  # every task submitted: the workers are forked here
-            return list(results)
+            for result in results:
+                done.append(result)
+                tick(1)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
