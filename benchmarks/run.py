@@ -69,6 +69,61 @@ def repeated(measure: Callable[[], tuple[float, int, str]], runs: int) -> tuple[
     return statistics.median(r[0] for r in results), max(r[1] for r in results), results[-1][2]
 
 
+def once(command: list[str], timeout: int, **kwargs: object) -> float | None:
+    """Wall time of one run, None when it did not finish within `timeout` seconds (a scale run is long
+    enough that its noise is small next to its time)."""
+    started = time.perf_counter()
+    try:
+        subprocess.run(command, check=True, capture_output=True, timeout=timeout, **kwargs)  # type: ignore[call-overload]
+    except subprocess.TimeoutExpired:
+        return None
+    return time.perf_counter() - started
+
+
+def scale_rows(
+    work: Path, ours: list[str], opc: list[str], env: dict[str, str], opc_env: dict[str, str], timeout: int
+) -> list[tuple[str, str, str, str]]:
+    """8. Seconds per operation as the document grows: copies of Codat Lending of 100, 1,000 and 10,000
+    operations (benchmarks/scaled.py), then Microsoft Graph (11,422 operations, from the corpus cache).
+    Both generators cold, one run each."""
+    rows: list[tuple[str, str, str, str]] = []
+    documents = []
+    for operations in (100, 1_000, 10_000):
+        spec = work / f"scaled-{operations}.json"
+        subprocess.run([sys.executable, str(HERE / "scaled.py"), str(operations), str(spec)], check=True)
+        documents.append((f"{operations:,} operations (copies of Codat Lending)", spec, operations))
+    graph = HERE / "corpus" / ".cache" / "package" / "api" / "microsoft.com" / "graph.json"
+    if graph.is_file():
+        documents.append(("Microsoft Graph, 11,422 operations", graph, 11_422))
+    per_op: dict[int, float] = {}
+    for label, spec, operations in documents:
+        mine = once(
+            [*ours, "--no-cache", "--all-tags", "--spec", str(spec), "--out", str(work / "scale")],
+            timeout,
+            cwd=ROOT,
+            env=env,
+        )
+        theirs = once(
+            [*opc, str(spec), "--output-path", str(work / "opc-scale"), "--overwrite"], timeout, cwd=work, env=opc_env
+        )
+        shutil.rmtree(work / "scale", ignore_errors=True)
+        shutil.rmtree(work / "opc-scale", ignore_errors=True)
+        if mine is not None and "copies" in label:
+            per_op[operations] = mine / operations
+        ratio = f"{mine / theirs:.2f}x" if mine is not None and theirs is not None else ""
+        rows.append(
+            (f"8. {label}, cold", _per_op(mine, operations, timeout), _per_op(theirs, operations, timeout), ratio)
+        )
+    if 100 in per_op and 10_000 in per_op:
+        growth = per_op[10_000] / per_op[100]
+        rows.append(("8. seconds per operation, 10,000 against 100 (target <= 1.5x)", f"{growth:.2f}x", "", ""))
+    return rows
+
+
+def _per_op(seconds: float | None, operations: int, timeout: int) -> str:
+    return f"{seconds:.1f} s ({seconds / operations * 1000:.1f} ms/op)" if seconds is not None else f"> {timeout} s"
+
+
 def customers_only(target: Path) -> None:
     """The real document cut down to the Customers tag's operations, for openapi-python-client."""
     data = json.loads(REAL_DOC.read_text())
@@ -88,6 +143,10 @@ def customers_only(target: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--no-scale", action="store_true", help="leave out the scale rows (about an hour: 10,000 operations and Graph)"
+    )
+    parser.add_argument("--scale-timeout", type=int, default=1800, help="seconds each scale run may take")
     args = parser.parse_args()
     runs = max(args.runs, 5)
     ours = [sys.executable, "-m", "generator", "generate"]
@@ -205,6 +264,34 @@ def main() -> int:
             f"{lending_s / peer_lending_s:.2f}x",
         )
     )
+
+    # 7. The CI check on a fresh clone: every cache empty, the output committed with its record.
+    fresh_cache = work / "fresh-cache"
+    fresh_env = {**env, "XDG_CACHE_HOME": str(fresh_cache)}
+    empty = lambda: shutil.rmtree(fresh_cache, ignore_errors=True)  # noqa: E731
+    checks = (
+        ("Customers", [*ours, "--check", *real], peer),
+        (
+            "all 26 tags",
+            [*ours, "--check", "--all-tags", "--spec", str(REAL_DOC), "--out", str(work / "all")],
+            peer_seconds,
+        ),
+        ("Codat Lending", [*lending[:2], "--check", *lending[3:], "--out", str(work / "lending")], peer_lending_s),
+    )
+    for name, check, peer_time in checks:
+        checked = wall(check, runs, empty, cwd=ROOT, env=fresh_env)
+        rows.append(
+            (
+                f"7. `generate --check` of an up-to-date {name} on a fresh clone, against the peer generating it"
+                " (target <= 0.25x)",
+                f"{checked:.3f} s",
+                f"{peer_time:.2f} s",
+                f"{checked / peer_time:.2f}x",
+            )
+        )
+
+    if not args.no_scale:
+        rows += scale_rows(work, ours, opc[:-1], env, opc_env, args.scale_timeout)
 
     # 4. Import time of the generated SDK.
     sdk_env = {**env, "PYTHONPATH": str(ROOT / "generated" / "src")}
