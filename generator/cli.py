@@ -289,8 +289,9 @@ def _generate_once(args: argparse.Namespace, config: Config) -> int:
     if args.check:
         for name, same in ((seal.RECORD, _same_record), (seal.BASE, seal.same_base)):
             on_disk = config.out / name
-            if on_disk.is_file() and same(config.out, files[name]):
+            if on_disk.is_file() and same(config.out, files[name]) and on_disk.read_bytes() != files[name]:
                 files[name] = on_disk.read_bytes()  # generated elsewhere (other library versions): not stale
+                key = None  # not what this run makes: a later run must not take it for its own output
         stale = stale_files(config.out, files, plan.removed)
         _name_edited(config.out, plan.edited)
         if stale:

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from generator.cache import output_tree
+from generator.cli import main
+from generator.seal import RECORD
 from tests.conftest import GENERATED, ROOT, SPEC
 
 SEALED = "the document, settings, templates, generator and every file hash as its record says"
@@ -158,3 +160,17 @@ def test_the_record_seals_every_other_file_and_the_inputs() -> None:
     files = set(output_tree(GENERATED))  # what other tools leave there (caches) aside
     assert set(record["files"]) == files - {".codat-sdkgen-surface.json", ".codat-sdkgen-base.json.xz"}
     assert len(record["inputs"]) == 64 and record["document"] == SPEC.name
+
+
+def test_a_check_that_takes_a_record_made_elsewhere_leaves_the_next_run_to_seal_its_own(tmp_path: Path) -> None:
+    """A record made with other library versions passes `--check`, but it is not this run's output: the
+    next `generate` writes the record this machine makes, rather than taking the old one from the cache."""
+    out = tmp_path / "sdk"
+    args = ["generate", "--spec", str(SPEC), "--tag", "Customers", "--package", "codat_accounting", "--out", str(out)]
+    assert main(args) == 0
+    record = out / RECORD
+    made = json.loads(record.read_bytes())
+    record.write_text(json.dumps({**made, "inputs": "0" * 64}, indent=1, sort_keys=True) + "\n")
+    assert main([*args, "--check"]) == 0
+    assert main(args) == 0
+    assert json.loads(record.read_bytes())["inputs"] == made["inputs"]
