@@ -119,13 +119,18 @@ class API:
     def call(self, access: str, **arguments: Any) -> Any:
         """Call `client.<access>(**arguments)`, sync or async, without retries; a download is read whole."""
         method = self._method(access)
-        if self.mode == "sync":
-            result = method(**arguments, retries=None)
-            if isinstance(result, BinaryResponse):
-                with result:
-                    return result.read()
-            return result
-        return self._loop.run_until_complete(self._async_call(method, arguments))
+        try:
+            if self.mode == "sync":
+                result = method(**arguments, retries=None)
+                if isinstance(result, BinaryResponse):
+                    with result:
+                        return result.read()
+                return result
+            return self._loop.run_until_complete(self._async_call(method, arguments))
+        except APIStatusError as exc:
+            if PRISM_URL and exc.status_code == 500 and b"Cannot find serializer" in exc.body:
+                pytest.skip(f"Prism cannot serve this success body (its limit, not the SDK's): {exc}")
+            raise
 
     def walk(self, access: str, **arguments: Any) -> list[Any]:
         """Every item a pager (`client.<access>_all`) yields."""
@@ -178,14 +183,20 @@ class API:
             pydantic.TypeAdapter(body).validate_python(json.loads(request.content))
         return request
 
-    def raises(self, access: str, arguments: dict[str, Any], errors: dict[int, type[APIStatusError]]) -> None:
-        """Each documented failure status raises its error class."""
-        for status, error in errors.items():
-            self.serve(status, None)
+    def raises(
+        self, access: str, arguments: dict[str, Any], errors: dict[int, tuple[type[APIStatusError], Any]]
+    ) -> None:
+        """Each documented failure status raises its error class, its body parsed by the document's
+        schema for it (the body served here; under Prism, the document's own example for it)."""
+        for status, (error, body) in errors.items():
+            self.serve(status, body)
             with pytest.raises(error) as raised:
                 self.call(access, **arguments)
-            if not PRISM_URL:
-                assert raised.value.status_code == status
+            assert raised.value.status_code == status
+            if body is not None and PRISM_URL:
+                assert isinstance(raised.value.error, type(body)), raised.value.body
+            elif body is not None:
+                assert wire(raised.value.error) == wire(body)
 
     def _method(self, access: str) -> Any:
         target = self.client

@@ -33,6 +33,20 @@ def test_create(api: API) -> None:
             source_modified_date="2022-10-23T00:00:00Z",
         ),
     }
+    api.raises(
+        "customers.create",
+        arguments,
+        {
+            400: (BadRequestError, models.ErrorMessage()),
+            401: (AuthenticationError, models.ErrorMessage()),
+            402: (PaymentRequiredError, models.ErrorMessage()),
+            403: (PermissionDeniedError, models.ErrorMessage()),
+            404: (NotFoundError, models.ErrorMessage()),
+            429: (RateLimitError, models.ErrorMessage()),
+            500: (InternalServerError, models.ErrorMessage()),
+            503: (InternalServerError, models.ErrorMessage()),
+        },
+    )
     api.serve(
         200,
         models.CreateCustomerResponse(
@@ -59,20 +73,6 @@ def test_create(api: API) -> None:
         accept="application/json",
     )
     returned(result, models.CreateCustomerResponse)
-    api.raises(
-        "customers.create",
-        arguments,
-        {
-            400: BadRequestError,
-            401: AuthenticationError,
-            402: PaymentRequiredError,
-            403: PermissionDeniedError,
-            404: NotFoundError,
-            429: RateLimitError,
-            500: InternalServerError,
-            503: InternalServerError,
-        },
-    )
 
 
 def test_download_attachment(api: API) -> None:
@@ -83,6 +83,19 @@ def test_download_attachment(api: API) -> None:
         "customer_id": "C-1042",
         "attachment_id": "8a210b68-6988-11ed-a1eb-0242ac120002",
     }
+    api.raises(
+        "customers.download_attachment",
+        arguments,
+        {
+            401: (AuthenticationError, models.ErrorMessage()),
+            402: (PaymentRequiredError, models.ErrorMessage()),
+            403: (PermissionDeniedError, models.ErrorMessage()),
+            404: (NotFoundError, models.ErrorMessage()),
+            429: (RateLimitError, models.ErrorMessage()),
+            500: (InternalServerError, models.ErrorMessage()),
+            503: (InternalServerError, models.ErrorMessage()),
+        },
+    )
     api.serve(200, b"%PDF-1.7", "application/octet-stream")
     result = api.call("customers.download_attachment", **arguments)
     api.sent(
@@ -97,19 +110,6 @@ def test_download_attachment(api: API) -> None:
         accept="application/octet-stream, application/json",
     )
     returned(result, bytes)
-    api.raises(
-        "customers.download_attachment",
-        arguments,
-        {
-            401: AuthenticationError,
-            402: PaymentRequiredError,
-            403: PermissionDeniedError,
-            404: NotFoundError,
-            429: RateLimitError,
-            500: InternalServerError,
-            503: InternalServerError,
-        },
-    )
 
 
 def test_get(api: API) -> None:
@@ -118,6 +118,19 @@ def test_get(api: API) -> None:
         "company_id": "8a210b68-6988-11ed-a1eb-0242ac120002",
         "customer_id": "C-1042",
     }
+    api.raises(
+        "customers.get",
+        arguments,
+        {
+            401: (AuthenticationError, models.ErrorMessage()),
+            402: (PaymentRequiredError, models.ErrorMessage()),
+            403: (PermissionDeniedError, models.ErrorMessage()),
+            404: (NotFoundError, models.ErrorMessage()),
+            429: (RateLimitError, models.ErrorMessage()),
+            500: (InternalServerError, models.ErrorMessage()),
+            503: (InternalServerError, models.ErrorMessage()),
+        },
+    )
     api.serve(
         200,
         models.Customer(
@@ -139,19 +152,6 @@ def test_get(api: API) -> None:
         accept="application/json",
     )
     returned(result, models.Customer)
-    api.raises(
-        "customers.get",
-        arguments,
-        {
-            401: AuthenticationError,
-            402: PaymentRequiredError,
-            403: PermissionDeniedError,
-            404: NotFoundError,
-            429: RateLimitError,
-            500: InternalServerError,
-            503: InternalServerError,
-        },
-    )
 
 
 def test_get_attachment(api: API) -> None:
@@ -162,6 +162,19 @@ def test_get_attachment(api: API) -> None:
         "customer_id": "C-1042",
         "attachment_id": "8a210b68-6988-11ed-a1eb-0242ac120002",
     }
+    api.raises(
+        "customers.get_attachment",
+        arguments,
+        {
+            401: (AuthenticationError, models.ErrorMessage()),
+            402: (PaymentRequiredError, models.ErrorMessage()),
+            403: (PermissionDeniedError, models.ErrorMessage()),
+            404: (NotFoundError, models.ErrorMessage()),
+            429: (RateLimitError, models.ErrorMessage()),
+            500: (InternalServerError, models.ErrorMessage()),
+            503: (InternalServerError, models.ErrorMessage()),
+        },
+    )
     api.serve(
         200,
         models.Attachment(
@@ -183,19 +196,6 @@ def test_get_attachment(api: API) -> None:
         accept="application/json",
     )
     returned(result, models.Attachment)
-    api.raises(
-        "customers.get_attachment",
-        arguments,
-        {
-            401: AuthenticationError,
-            402: PaymentRequiredError,
-            403: PermissionDeniedError,
-            404: NotFoundError,
-            429: RateLimitError,
-            500: InternalServerError,
-            503: InternalServerError,
-        },
-    )
 
 
 def test_get_create_update_model(api: API) -> None:
@@ -204,6 +204,19 @@ def test_get_create_update_model(api: API) -> None:
         "company_id": "8a210b68-6988-11ed-a1eb-0242ac120002",
         "connection_id": "2e9d2c44-f675-40ba-8049-353bfcb5e171",
     }
+    api.raises(
+        "customers.get_create_update_model",
+        arguments,
+        {
+            401: (AuthenticationError, models.ErrorMessage()),
+            402: (PaymentRequiredError, models.ErrorMessage()),
+            403: (PermissionDeniedError, models.ErrorMessage()),
+            404: (NotFoundError, models.ErrorMessage()),
+            429: (RateLimitError, models.ErrorMessage()),
+            500: (InternalServerError, models.ErrorMessage()),
+            503: (InternalServerError, models.ErrorMessage()),
+        },
+    )
     api.serve(200, models.PushOption(display_name="string", required=True, type=models.PushOptionType.ARRAY))
     result = api.call("customers.get_create_update_model", **arguments)
     api.sent(
@@ -216,19 +229,6 @@ def test_get_create_update_model(api: API) -> None:
         accept="application/json",
     )
     returned(result, models.PushOption)
-    api.raises(
-        "customers.get_create_update_model",
-        arguments,
-        {
-            401: AuthenticationError,
-            402: PaymentRequiredError,
-            403: PermissionDeniedError,
-            404: NotFoundError,
-            429: RateLimitError,
-            500: InternalServerError,
-            503: InternalServerError,
-        },
-    )
 
 
 def test_list(api: API) -> None:
@@ -237,6 +237,20 @@ def test_list(api: API) -> None:
         "company_id": "8a210b68-6988-11ed-a1eb-0242ac120002",
         "page": 1,
     }
+    api.raises(
+        "customers.list",
+        arguments,
+        {
+            400: (BadRequestError, models.ErrorMessage()),
+            401: (AuthenticationError, models.ErrorMessage()),
+            402: (PaymentRequiredError, models.ErrorMessage()),
+            403: (PermissionDeniedError, models.ErrorMessage()),
+            404: (NotFoundError, models.ErrorMessage()),
+            429: (RateLimitError, models.ErrorMessage()),
+            500: (InternalServerError, models.ErrorMessage()),
+            503: (InternalServerError, models.ErrorMessage()),
+        },
+    )
     api.serve(
         200,
         models.Customers(
@@ -257,20 +271,6 @@ def test_list(api: API) -> None:
         accept="application/json",
     )
     returned(result, models.Customers)
-    api.raises(
-        "customers.list",
-        arguments,
-        {
-            400: BadRequestError,
-            401: AuthenticationError,
-            402: PaymentRequiredError,
-            403: PermissionDeniedError,
-            404: NotFoundError,
-            429: RateLimitError,
-            500: InternalServerError,
-            503: InternalServerError,
-        },
-    )
 
 
 def test_list_all(api: API) -> None:
@@ -308,6 +308,19 @@ def test_list_attachments(api: API) -> None:
         "connection_id": "2e9d2c44-f675-40ba-8049-353bfcb5e171",
         "customer_id": "C-1042",
     }
+    api.raises(
+        "customers.list_attachments",
+        arguments,
+        {
+            401: (AuthenticationError, models.ErrorMessage()),
+            402: (PaymentRequiredError, models.ErrorMessage()),
+            403: (PermissionDeniedError, models.ErrorMessage()),
+            404: (NotFoundError, models.ErrorMessage()),
+            429: (RateLimitError, models.ErrorMessage()),
+            500: (InternalServerError, models.ErrorMessage()),
+            503: (InternalServerError, models.ErrorMessage()),
+        },
+    )
     api.serve(200, models.AttachmentsDataset())
     result = api.call("customers.list_attachments", **arguments)
     api.sent(
@@ -321,19 +334,6 @@ def test_list_attachments(api: API) -> None:
         accept="application/json",
     )
     returned(result, models.AttachmentsDataset)
-    api.raises(
-        "customers.list_attachments",
-        arguments,
-        {
-            401: AuthenticationError,
-            402: PaymentRequiredError,
-            403: PermissionDeniedError,
-            404: NotFoundError,
-            429: RateLimitError,
-            500: InternalServerError,
-            503: InternalServerError,
-        },
-    )
 
 
 def test_update(api: API) -> None:
@@ -350,6 +350,20 @@ def test_update(api: API) -> None:
             source_modified_date="2022-10-23T00:00:00Z",
         ),
     }
+    api.raises(
+        "customers.update",
+        arguments,
+        {
+            400: (BadRequestError, models.ErrorMessage()),
+            401: (AuthenticationError, models.ErrorMessage()),
+            402: (PaymentRequiredError, models.ErrorMessage()),
+            403: (PermissionDeniedError, models.ErrorMessage()),
+            404: (NotFoundError, models.ErrorMessage()),
+            429: (RateLimitError, models.ErrorMessage()),
+            500: (InternalServerError, models.ErrorMessage()),
+            503: (InternalServerError, models.ErrorMessage()),
+        },
+    )
     api.serve(
         200,
         models.UpdateCustomerResponse(
@@ -377,17 +391,3 @@ def test_update(api: API) -> None:
         accept="application/json",
     )
     returned(result, models.UpdateCustomerResponse)
-    api.raises(
-        "customers.update",
-        arguments,
-        {
-            400: BadRequestError,
-            401: AuthenticationError,
-            402: PaymentRequiredError,
-            403: PermissionDeniedError,
-            404: NotFoundError,
-            429: RateLimitError,
-            500: InternalServerError,
-            503: InternalServerError,
-        },
-    )
