@@ -244,15 +244,27 @@ def stale_files(out: Path, files: dict[str, bytes], gone: Collection[str] = ()) 
             removed.append(path)
             listed.append(f"removed: {path}")
             old, new, new_name = _lines(existing[path].read_bytes()), [], "/dev/null"
-        elif existing[path].read_bytes() != files[path]:
-            old, new = _lines(existing[path].read_bytes()), _lines(files[path])
-            differ = sum(1 for line in difflib.unified_diff(old, new, lineterm="", n=0) if line[:1] in "+-")
+        elif (before := existing[path].read_bytes()) != files[path]:
             changed.append(path)
+            if _binary(before) or _binary(files[path]):  # the merge's base: as git shows one, without lines
+                listed.append(f"changed: {path} (binary)")
+                diff.append(f"Binary files {old_name} and {new_name} differ")
+                continue
+            old, new = _lines(before), _lines(files[path])
+            differ = sum(1 for line in difflib.unified_diff(old, new, lineterm="", n=0) if line[:1] in "+-")
             listed.append(f"changed: {path} ({counted(differ - 2, 'line differs', 'lines differ')})")
         else:
             continue
         diff += difflib.unified_diff(old, new, old_name, new_name, lineterm="")
     return Staleness(tuple(changed), tuple(added), tuple(removed), tuple(listed), tuple(diff))
+
+
+def _binary(content: bytes) -> bool:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _lines(content: bytes) -> list[str]:
