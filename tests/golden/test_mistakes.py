@@ -38,6 +38,13 @@ def _generate(out: Path, *flags: str) -> list[str]:
     return ["generate", "--no-cache", "--spec", str(SPEC), "--tag", "Customers", "--out", str(out), *flags]
 
 
+def _make_stale(out: Path) -> None:
+    """An output the next run must write dozens of files into: its models removed. (An edited file would
+    not do: the edit is the maintainer's, and the run keeps it.)"""
+    shutil.rmtree(out / "src" / "codat_accounting" / "models")
+    (out / "README.md").unlink()
+
+
 def _ours_left(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith(".sdkgen-"))
 
@@ -81,7 +88,7 @@ def test_a_read_only_parent_folder_is_one_line(
     out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """As root (CI containers) permissions do not bind, so the refusal the system would give is made."""
-    (out / "README.md").write_text("stale\n")
+    _make_stale(out)
     before = snapshot(out)
 
     def refused(*args: Any, **kwargs: Any) -> str:
@@ -96,7 +103,7 @@ def test_a_read_only_parent_folder_is_one_line(
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
 def test_a_read_only_parent_folder_for_real(out: Path, tmp_path: Path) -> None:
-    (out / "README.md").write_text("stale\n")
+    _make_stale(out)
     before = snapshot(out)
     tmp_path.chmod(0o555)
     try:
@@ -111,7 +118,7 @@ def test_a_read_only_parent_folder_for_real(out: Path, tmp_path: Path) -> None:
 def test_a_full_disk_is_one_line_and_leaves_the_output(
     out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (out / "README.md").write_text("stale\n")
+    _make_stale(out)
     before = snapshot(out)
     real_write = Path.write_bytes
     written = 0
@@ -146,7 +153,7 @@ def test_a_read_only_old_output_is_refused_before_anything_moves(
     out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Swapped out, a tree whose folders cannot be emptied would stay behind as `.sdkgen-sdk.*-old`."""
-    (out / "README.md").write_text("stale\n")
+    _make_stale(out)
     before = snapshot(out)
     locked = out / "docs" / "models"
     real_access = os.access
@@ -165,7 +172,7 @@ def test_an_old_output_that_resists_removal_is_reported(
 ) -> None:
     """Made read-only after the check (or not ours to remove): the new tree is in, and the run says what
     is left and fails, where it used to leave it silently with rc 0."""
-    (out / "README.md").write_text("stale\n")
+    _make_stale(out)
     real_rmtree = shutil.rmtree
 
     def stubborn(path: Any, *args: Any, **kwargs: Any) -> None:
