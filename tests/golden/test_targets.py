@@ -62,16 +62,15 @@ def test_the_readme_example_generates_checks_and_picks_targets(tmp_path: Path) -
     assert versions == {"platform": "6.0.0", "bank-feeds": "3.0.0", "expenses": "0.4.0"}
 
     assert _generate(tmp_path, "--check").returncode == 0
-    readme = tmp_path / "sdks" / "bank-feeds" / "README.md"
-    readme.write_text(readme.read_text() + "edited\n")
+    (tmp_path / "sdks" / "bank-feeds" / "README.md").unlink()  # an edit would be the maintainer's, and kept
     platform_before = _tree(tmp_path / "sdks" / "platform")
     checked = _generate(tmp_path, "--check")
     assert checked.returncode == 1
     assert (
-        "bank-feeds: sdks/bank-feeds is stale: 1 file changed, 0 added, 0 removed;"
+        "bank-feeds: sdks/bank-feeds is stale: 0 files changed, 1 added, 0 removed;"
         " run `codat-sdkgen generate --target bank-feeds`\n"
         "bank-feeds: for callers: none (the SDK's surface is the same): 0 breaking, 0 additions, 0 documentation only\n"
-        "bank-feeds: changed: README.md (1 line differs)\n"
+        "bank-feeds: added: README.md\n"
     ) in checked.stderr
     assert "platform: sdks/platform is up to date" in checked.stdout
     assert _generate(tmp_path, "--check", "--target", "platform").stdout.splitlines() == _readme_console(
