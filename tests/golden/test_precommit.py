@@ -4,6 +4,8 @@ environment of its own and runs `codat-sdkgen generate --check` there."""
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,7 +31,8 @@ def test_the_check_hook_passes_an_up_to_date_sdk_and_fails_a_stale_one(tmp_path:
             [str(a) for a in args], cwd=repo, env=env, capture_output=True, text=True, timeout=900, check=False
         )
 
-    (repo / "pyproject.toml").write_text(f'[tool.codat-sdkgen]\nspec = "{SPEC}"\nout = "sdk"\n')
+    shutil.copy(SPEC, repo / "api.yaml")
+    (repo / "pyproject.toml").write_text('[tool.codat-sdkgen]\nspec = "api.yaml"\nout = "sdk"\n')
     assert run(BIN / "codat-sdkgen", "generate").returncode == 0
     assert run("git", "init", "-q").returncode == 0
     assert run("git", "add", "-A").returncode == 0
@@ -40,9 +43,13 @@ def test_the_check_hook_passes_an_up_to_date_sdk_and_fails_a_stale_one(tmp_path:
     assert passed.returncode == 0, passed.stdout[-3000:] + passed.stderr[-3000:]
     assert "generated SDKs are up to date" in passed.stdout
 
-    readme = repo / "sdk" / "README.md"
-    readme.write_text(readme.read_text() + "edited by hand\n")
+    # The document changed and the SDK was not regenerated (an edit of the SDK itself would be a hand edit, kept).
+    edit = ("description: What kind of line the number is.", "description: What kind of line the number is (or fax).")
+    (repo / "api.yaml").write_text((repo / "api.yaml").read_text().replace(*edit))
     failed = run(*hook)
     assert failed.returncode == 1
-    assert "sdk is stale: 1 file changed, 0 added, 0 removed; run `codat-sdkgen generate`\n" in failed.stdout
-    assert "edited by hand" in failed.stdout and "make generate" not in failed.stdout  # no Makefile there
+    assert re.search(
+        r"sdk is stale: \d+ files changed, 1 added, 0 removed; run `codat-sdkgen generate`\n", failed.stdout
+    )
+    assert "+What kind of line the number is (or fax)." in failed.stdout
+    assert "make generate" not in failed.stdout  # no Makefile there
