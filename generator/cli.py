@@ -21,17 +21,18 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from generator import __version__, cache, seal
+from generator import __version__, cache
 from generator.config import SECTION, Config, load_targets
+from generator.document.fetch import is_url
 from generator.errors import GeneratorError, UsageError
-from generator.fetch import is_url
-from generator.naming import counted as _count
-from generator.reserved import PACKAGES_TAKEN
+from generator.history import seal
+from generator.text.naming import counted as _count
+from generator.text.reserved import PACKAGES_TAKEN
 
 if TYPE_CHECKING:
-    from generator.ir import Api
-    from generator.merge import Conflict
-    from generator.write import Staleness
+    from generator.history.merge import Conflict
+    from generator.ir.api import Api
+    from generator.output.write import Staleness
 
 _INTERRUPTED = "interrupted; the output folder was left as it was"
 
@@ -262,12 +263,12 @@ def _generate_once(args: argparse.Namespace, config: Config) -> int:
         )
         return 0
 
-    from generator import changelog
-    from generator.ledger import counts_line
-    from generator.merge import merged, without_kept
+    from generator.builder.ledger import counts_line
+    from generator.history import changelog
+    from generator.history.merge import merged, without_kept
+    from generator.output.write import stale_files, write_tree
     from generator.pipeline import generate
     from generator.progress import on_terminal
-    from generator.write import stale_files, write_tree
 
     progress = on_terminal(args.quiet)
     result = generate(config.spec, config.tags, config.package, config, config.out, config.bump, progress)
@@ -364,8 +365,8 @@ def _report_stale(args: argparse.Namespace, config: Config, stale: Staleness, fi
 
 def _callers(out: Path, files: dict[str, bytes]) -> str:
     """The change report's verdict and counts, from the folder's record to what the run would record."""
-    from generator.changelog import SURFACE_FILE, recorded
-    from generator.diff import as_json, diff
+    from generator.history.changelog import SURFACE_FILE, recorded
+    from generator.history.diff import as_json, diff
 
     previous = recorded(out)
     if previous is None:
@@ -412,10 +413,10 @@ def _fix_command(args: argparse.Namespace, config: Config) -> str:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from generator.diff import as_json, diff
+    from generator.history.diff import as_json, diff
+    from generator.history.surface import surface
+    from generator.output.render import render_report
     from generator.pipeline import checked_api
-    from generator.render import render_report
-    from generator.surface import surface
 
     if args.tag and args.all_tags:
         return _usage_error("--tag and --all-tags exclude each other")
@@ -453,9 +454,9 @@ def _cache_key(config: Config) -> str | None:
 
 
 def _validate(args: argparse.Namespace, config: Config) -> int:
-    from generator.bundle import bundle_external_refs
-    from generator.load import load_document
-    from generator.validate import validate_document
+    from generator.document.bundle import bundle_external_refs
+    from generator.document.load import load_document
+    from generator.document.validate import validate_document
 
     try:
         doc = load_document(config.spec, config.max_bytes, config.fetch_timeout)

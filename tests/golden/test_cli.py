@@ -248,7 +248,7 @@ def test_refuses_to_replace_a_folder_it_did_not_create(tmp_path: Path) -> None:
 def test_a_failure_while_writing_leaves_the_old_tree_and_no_temp_folder(
     existing_output: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import generator.write as write
+    import generator.output.write as write
 
     before = snapshot(existing_output)
     calls = {"n": 0}

@@ -6,10 +6,11 @@ import os
 
 import pytest
 
-from generator import TEMPLATES_DIR, cache, write
+from generator import TEMPLATES_DIR, cache
 from generator.errors import GeneratorError
+from generator.output import write
+from generator.output.render import render_api
 from generator.pipeline import generate
-from generator.render import render_api
 from tests.conftest import SPEC
 
 
