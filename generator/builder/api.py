@@ -14,7 +14,7 @@ from generator.builder.operation_names import (
     ignored,
     name_rules,
 )
-from generator.builder.operations import anchor, body_type, discover_operation, media_of
+from generator.builder.operations import anchor, body_type, discover_operation
 from generator.builder.package_settings import PackageSettings
 from generator.builder.readme import readme_calls, shown_credentials
 from generator.builder.resources import (
@@ -26,6 +26,7 @@ from generator.builder.resources import (
     with_parents,
     with_replacements,
 )
+from generator.builder.responses import media_of
 from generator.builder.schemas import SchemaBuilder
 from generator.builder.security import security_schemes
 from generator.document.parsed import Document, as_mapping, as_text
