@@ -27,8 +27,8 @@ from generator.document.validate import validate_document
 from generator.errors import Diagnostic, GeneratorError
 from generator.history.changelog import SURFACE_FILE, bumped, record, recorded
 from generator.ir.api import Api, LedgerStatus
+from generator.output.formatting import format_files
 from generator.output.render import render_api, stamp_files, unused_overrides
-from generator.output.write import format_files
 from generator.progress import QUIET, Progress
 from generator.text.naming import package_from_title
 from generator.text.reserved import PACKAGES_TAKEN

@@ -1,4 +1,4 @@
-"""Stage 3a, packaging: the built model classes laid out as the modules of the models package.
+"""Stage 4a, packaging: the built model classes laid out as the modules of the models package.
 
 One module per class, except classes that refer to each other in a cycle, which share one (so no
 import cycle is ever written). Imports come out merged and in ruff's isort order.

@@ -1,4 +1,4 @@
-"""Stage 4, one operation: its parameters, body and paging, with its responses (`responses`).
+"""Stage 4b, one operation: its parameters, body and paging, with its responses (`responses`).
 
 Everything the resources module spells is settled here: annotations with their `models.` prefix,
 parse targets, defaults and example values.

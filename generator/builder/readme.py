@@ -1,4 +1,4 @@
-"""Stage 3b, the README's calls: which operation each of its sections on inputs shows, and with what.
+"""Stage 4b, the README's calls: which operation each of its sections on inputs shows, and with what.
 
 The sections on bodies given as dicts, on what the document does not list (`extra_body`,
 `extra_query`), on credentials given as functions and on uploads each borrow one operation's example

@@ -1,4 +1,4 @@
-"""Stage 4, what one operation answers: its success response, the failures the document describes
+"""Stage 4b, what one operation answers: its success response, the failures the document describes
 (each with its exception and parse target), and the `Accept` header that asks for them.
 """
 

@@ -1,4 +1,4 @@
-"""Stage 3c: the document's security schemes and requirements, as the client applies them.
+"""Stage 4c: the document's security schemes and requirements, as the client applies them.
 
 OpenAPI 3 requirements are alternatives (any one will do) of schemes that must all be sent; an
 operation's own `security` replaces the document's, and `security: []` makes it public.

@@ -1,4 +1,4 @@
-"""Stage 3a, request shapes: a TypedDict beside each model that a request body reaches.
+"""Stage 4a, request shapes: a TypedDict beside each model that a request body reaches.
 
 A body argument takes a model or a dict. The dict is checked against the model at run time, before
 anything is sent; its TypedDict lets a type checker (mypy, pyright, an editor) see the same keys

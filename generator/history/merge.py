@@ -1,4 +1,4 @@
-"""Stage 6: merge the maintainer's hand edits into the new generation, file by file, with git's own merge.
+"""Stage 7: merge the maintainer's hand edits into the new generation, file by file, with git's own merge.
 
 Each file is merged three ways: the last generation's pristine file (the base the output keeps, seal.py),
 the file as it is now, and the new one. A file still as the last run wrote it is simply replaced; one the

@@ -1,4 +1,4 @@
-"""Stage 4: pair each IR object with its template and output path; returns `{relative path: text}`.
+"""Stage 5: pair each IR object with its template and output path; returns `{relative path: text}`.
 
 Document strings reach the output only through the filters below, which escape them for the place
 they land in (a Python string or docstring, a markdown table cell). They are never parsed as templates.

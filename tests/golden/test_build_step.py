@@ -26,8 +26,9 @@ from generator.document.load import load_document
 from generator.document.parsed import Document
 from generator.history.changelog import SURFACE_FILE, record
 from generator.history.seal import BASE
+from generator.output.formatting import format_files
 from generator.output.render import MARKER, render_api, stamp_files
-from generator.output.write import format_files, write_tree
+from generator.output.write import write_tree
 from generator.pipeline import generate, recorded_settings
 from tests.commands import run_generator as run
 from tests.commands import snapshot
