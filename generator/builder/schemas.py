@@ -1,4 +1,4 @@
-"""Stage 4a, second pass: JSON Schemas → IR types and model classes, with every reference resolved and every name final.
+"""Stage 4a, second pass: JSON Schemas → IR types and model classes, every reference resolved, every name final.
 
 The second pass over what `schema_index` found and named: each schema's type, built with those names,
 and each class's fields, with what the ledger reads (where a type admits more than the document says)."""
