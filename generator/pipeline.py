@@ -1,4 +1,4 @@
-"""The stages wired in order: load → validate → build IR → render → format. No I/O beyond reading."""
+"""The stages wired in order: load → validate → triage → build IR → render → format. No I/O beyond reading."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Stage 4a, first pass: the schemas one set of operations reaches, found and named (the builder's first pass).
+"""Stage 4a, first pass: the schemas one set of operations reaches, found and named.
 
 Every schema that becomes a class (an object with properties, or a string enum) is found by following
 references from where the operations use it, and named from its place in the document. Naming sorts by
