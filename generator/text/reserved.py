@@ -24,8 +24,8 @@ from generator import TEMPLATES_DIR
 
 # The generator's own vocabulary of annotations (schemas.py, typed_dicts.py): what a models module
 # writes, its TypedDicts included, and what a resources module writes besides (operations.py,
-# build.py), in its signatures and run-time type expressions. A field, parameter or method named so
-# would hide one where the generated code uses it.
+# resources.py), in its signatures and run-time type expressions. A field, parameter or method named
+# so would hide one where the generated code uses it.
 MODEL_ANNOTATIONS = frozenset(
     {
         "Annotated",
@@ -86,7 +86,7 @@ DEPENDENCY_MODULES = frozenset(
         "typing_inspection",
     }
 )
-# The imports every resources module has beside those its types need (build.py writes them).
+# The imports every resources module has beside those its types need (resources.py writes them).
 RESOURCE_IMPORTS = frozenset(
     {
         "from collections.abc import Mapping",
