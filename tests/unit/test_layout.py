@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,11 @@ def test_readme_tree_matches_the_package() -> None:
         if "templates" not in p.parts and not (p.name == "__init__.py" and p.parent != PACKAGE)
     }
     assert _readme_tree() == present
+
+
+def test_the_wheel_lists_every_package() -> None:
+    """setuptools takes the packages pyproject lists, no others: a stage package left out is missing from the
+    wheel, and only an installed generator finds out."""
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    packages = {name for name, path in _modules().items() if path.name == "__init__.py"}
+    assert packages - listed == set()
