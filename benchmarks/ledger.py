@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.ir import LedgerEntry  # noqa: E402
-from generator.ledger import STATUSES  # noqa: E402
+from generator.builder.ledger import STATUSES  # noqa: E402
+from generator.ir.api import LedgerEntry  # noqa: E402
 from generator.pipeline import checked_api  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "specs"

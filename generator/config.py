@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from generator.builder.package_settings import PackageSettings, pypi_version, spdx, valid_name, valid_url
+from generator.document.fetch import DEFAULT_MAX_BYTES, FETCH_TIMEOUT, is_url
 from generator.errors import Diagnostic, GeneratorError, pointer_join
-from generator.fetch import DEFAULT_MAX_BYTES, FETCH_TIMEOUT, is_url
-from generator.package_settings import PackageSettings, pypi_version, spdx, valid_name, valid_url
 
 SECTION = "codat-sdkgen"
 # The `fail-on` setting's words, and the ledger's statuses they fail a run on.

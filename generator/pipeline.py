@@ -1,4 +1,4 @@
-"""The stages wired in order: load → validate → build IR → render → format. No I/O beyond reading."""
+"""The stages wired in order: load → validate → triage → build IR → render → format. No I/O beyond reading."""
 
 from __future__ import annotations
 
@@ -14,24 +14,24 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from generator.build import BuildOptions, build_api
+from generator.builder.api import BuildOptions, build_api
+from generator.builder.distribution import version_warnings
+from generator.builder.ledger import failures
 from generator.cache import Store, tool_digest
-from generator.changelog import SURFACE_FILE, bumped, record, recorded
 from generator.config import FAIL_ON, Options
-from generator.distribution import version_warnings
-from generator.document import Document, as_mapping, as_text
+from generator.document.load import load_document
+from generator.document.parsed import Document, as_mapping, as_text
+from generator.document.revalidate import LastValidation
+from generator.document.triage import reach, triage
+from generator.document.validate import validate_document
 from generator.errors import Diagnostic, GeneratorError
-from generator.ir import Api, LedgerStatus
-from generator.ledger import failures
-from generator.load import load_document
-from generator.naming import package_from_title
+from generator.history.changelog import SURFACE_FILE, bumped, record, recorded
+from generator.ir.api import Api, LedgerStatus
+from generator.output.formatting import format_files
+from generator.output.render import render_api, stamp_files, unused_overrides
 from generator.progress import QUIET, Progress
-from generator.render import render_api, stamp_files, unused_overrides
-from generator.reserved import PACKAGES_TAKEN
-from generator.revalidate import LastValidation
-from generator.schemas import nested_type_schema
-from generator.validate import annotation_at, is_within, reached_pointers, validate_document
-from generator.write import format_files
+from generator.text.naming import package_from_title
+from generator.text.reserved import PACKAGES_TAKEN
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def checked_api(
     if package is None:
         package = package_from_title(as_text(as_mapping(doc.data.get("info")).get("title")), PACKAGES_TAKEN)
     if options.allow_external_refs:
-        from generator.bundle import bundle_external_refs  # only when asked: most runs read one file
+        from generator.document.bundle import bundle_external_refs  # only when asked: most runs read one file
 
         doc = bundle_external_refs(doc, options.max_bytes, options.fetch_timeout)
     if tags is None:  # every tag that has operations: a declared tag may have none
@@ -68,50 +68,11 @@ def checked_api(
         with progress.stage("validating the document", "document", 1) as tick:
             problems = _validated(doc)
             tick(1)
-        known = set(doc.tags())
-        selected = [p for t in tags if t in known for p, *_ in doc.tag_operations(t)]
-        if set(tags) >= {t for t in known if doc.tag_operations(t)}:  # every tag: the webhooks' models too
-            selected += [p for p, *_ in doc.webhook_operations()]
-        reached = reached_pointers(doc, selected) if selected or tags else {"#/components/schemas"}
-        fatal: list[Diagnostic] = []
-        warnings: list[Diagnostic] = list(_unknown_operation_names(doc, options.operation_names))
-        warnings += version_warnings(doc, options.settings)
-        for problem in problems:
-            if problem.severity == "warning":
-                if is_within(problem.pointer, reached):
-                    warnings.append(problem)
-            elif not options.strict and _repaired(doc, problem):
-                warnings.append(_warning(problem, "its `type` holds a schema; generated as that schema"))
-            elif not options.strict and _repeated_value(problem):
-                warnings.append(_warning(problem, "a value listed twice is read once"))
-            elif not options.strict and problem.message.startswith(_REQUIRED_UNDEFINED):
-                undefined = _undefined_required(doc, problem.pointer)
-                if undefined:  # else every name is a property of a composed part, which the validator misses
-                    message = "required names properties the schema does not define: " + ", ".join(map(repr, undefined))
-                    replaced = dataclasses.replace(problem, message=message)
-                    warnings.append(_warning(replaced, "each is an optional field of any type"))
-            elif not options.strict and not problem.blocking and problem.message.startswith("unexpected keyword"):
-                warnings.append(
-                    _warning(problem, "a member OpenAPI does not define is never read; generated without it")
-                )
-            elif not options.strict and not problem.blocking and annotation_at(problem.pointer):
-                keyword = annotation_at(problem.pointer)
-                warnings.append(
-                    _warning(problem, f"`{keyword}` is not used by the generated code; generated without it")
-                )
-            elif options.strict or problem.blocking or _is_fatal(problem, reached):
-                fatal.append(problem)
-            else:
-                warnings.append(_warning(problem, "not used by the chosen tags"))
+        fatal, problem_warnings = triage(doc, problems, reach(doc, tags), options.strict)
         if fatal:
             raise GeneratorError(fatal)
-        schemas = (
-            (doc.data.get("components") or {}).get("schemas") if isinstance(doc.data.get("components"), dict) else None
-        )
-        if next(doc.operations(), None) is None and next(doc.webhook_operations(), None) is None and not schemas:
-            hint = "an SDK is made of the operations under `paths` (or the models of `webhooks` or `components`)"
-            message = "the document has no operations, webhooks or schemas"
-            raise GeneratorError([Diagnostic(doc.source, "#/paths", message, hint=hint)])
+        warnings = [*_unknown_operation_names(doc, options.operation_names), *version_warnings(doc, options.settings)]
+        warnings += problem_warnings
         try:
             names, settings = options.operation_names, options.settings
             built = BuildOptions(tags=tags, package=package, operation_names=names, settings=settings)
@@ -239,66 +200,3 @@ def _validated(doc: Document) -> list[Diagnostic]:
         last.record(doc, problems)
     store.put(key, json.dumps([dataclasses.asdict(p) for p in problems]))
     return problems
-
-
-def _repaired(doc: Document, problem: Diagnostic) -> bool:
-    """True for a problem the builder repairs by a documented rule (see `schemas.nested_type_schema`)."""
-    if not problem.pointer.endswith("/type"):
-        return False
-    try:
-        return nested_type_schema(doc.resolve(problem.pointer.removesuffix("/type")))
-    except KeyError:
-        return False
-
-
-def _repeated_value(problem: Diagnostic) -> bool:
-    """An `enum`, `required` or `type` list naming a value twice: the builder reads each value once."""
-    return problem.message.startswith("has non-unique elements") and problem.pointer.endswith(
-        ("/enum", "/required", "/type")
-    )
-
-
-# openapi-spec-validator's message for a `required` name that is not a key of the same schema's `properties`.
-_REQUIRED_UNDEFINED = "Required list has not defined properties"
-
-
-def _undefined_required(doc: Document, pointer: str) -> list[str]:
-    """The names of a schema's `required` that no property defines, its composed parts' included."""
-    node = _resolved(doc, pointer)
-    required = node.get("required") if isinstance(node, dict) else None
-    if not isinstance(required, list):
-        return []
-    defined: set[str] = set()
-    stack, seen = [node], set()
-    while stack:
-        part = stack.pop()
-        if not isinstance(part, dict) or id(part) in seen:
-            continue
-        seen.add(id(part))
-        ref = part.get("$ref")
-        if isinstance(ref, str):
-            stack.append(_resolved(doc, ref))
-        defined |= set(part.get("properties") or {}) if isinstance(part.get("properties"), dict) else set()
-        for key in ("allOf", "oneOf", "anyOf"):
-            stack.extend(part[key] if isinstance(part.get(key), list) else [])
-    return [name for name in required if isinstance(name, str) and name not in defined]
-
-
-def _resolved(doc: Document, ref: str) -> Any:
-    """The node a local reference names, or None (a dangling one is diagnosed on its own)."""
-    try:
-        return doc.resolve(ref)
-    except KeyError:
-        return None
-
-
-def _warning(problem: Diagnostic, hint: str) -> Diagnostic:
-    return Diagnostic(problem.source, problem.pointer, problem.message, "warning", problem.line, hint)
-
-
-def _is_fatal(problem: Diagnostic, reached: set[str]) -> bool:
-    """Fatal inside what the tags use, and anywhere outside paths and components (the whole document)."""
-    pointer = problem.pointer
-    if not pointer.startswith(("#/paths/", "#/components/")):
-        return True
-    return is_within(pointer, reached)

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.seal import BASE, RECORD
+from generator.history.seal import BASE, RECORD
 from tests.conftest import ROOT
 
 
@@ -40,7 +40,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def unsealed(files: dict[str, bytes]) -> dict[str, bytes]:
-    """An output's files with the seal taken out of its record (generator/seal.py: the digest of the
+    """An output's files with the seal taken out of its record (generator/history/seal.py: the digest of the
     inputs, which names this machine's library versions, the other files' hashes, the naming note): what
     the pipeline itself makes, and the same on any machine. The base the next merge reads (all the other
     files, compressed) goes too: it is the seal's as well."""

@@ -26,8 +26,8 @@ import pytest
 
 from generator.config import Options
 from generator.errors import GeneratorError
+from generator.output.write import write_tree
 from generator.pipeline import checked_api, generate
-from generator.write import write_tree
 from tests.doclinks import broken_links
 from tests.golden.test_features import assert_type_checks_and_lints, run_python
 from tests.httpserver import Canned, TestServer, serve

@@ -18,17 +18,18 @@ from typing import Any
 import pytest
 
 from generator import __version__
-from generator.build import BuildOptions, build_api
+from generator.builder.api import BuildOptions, build_api
 from generator.cache import output_tree
-from generator.changelog import SURFACE_FILE, record
 from generator.cli import main
 from generator.config import Options
-from generator.document import Document
-from generator.load import load_document
+from generator.document.load import load_document
+from generator.document.parsed import Document
+from generator.history.changelog import SURFACE_FILE, record
+from generator.history.seal import BASE
+from generator.output.formatting import format_files
+from generator.output.render import MARKER, render_api, stamp_files
+from generator.output.write import write_tree
 from generator.pipeline import generate, recorded_settings
-from generator.render import MARKER, render_api, stamp_files
-from generator.seal import BASE
-from generator.write import format_files, write_tree
 from tests.commands import run_generator as run
 from tests.commands import snapshot
 from tests.conftest import GENERATED, ROOT, SPEC

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from generator.cli import main
-from generator.diff import Change, diff
 from generator.errors import pointer_join
+from generator.history.diff import Change, diff
+from generator.history.surface import surface
 from generator.pipeline import checked_api
-from generator.surface import surface
 from tests.conftest import ROOT
 from tests.prism.values import Document, referenced
 

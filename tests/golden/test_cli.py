@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import _parser, main
+from generator.cli import main
+from generator.commands.arguments import parser
 from generator.errors import GeneratorError
 from tests.commands import run_generator as run
 from tests.commands import snapshot
@@ -88,7 +89,7 @@ def test_the_readme_says_what_help_says_of_strict() -> None:
 
 
 def _parser_of(command: str) -> argparse.ArgumentParser:
-    commands = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    commands = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
     return commands.choices[command]  # type: ignore[no-any-return]
 
 
@@ -248,7 +249,7 @@ def test_refuses_to_replace_a_folder_it_did_not_create(tmp_path: Path) -> None:
 def test_a_failure_while_writing_leaves_the_old_tree_and_no_temp_folder(
     existing_output: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import generator.write as write
+    import generator.output.write as write
 
     before = snapshot(existing_output)
     calls = {"n": 0}

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.document import HTTP_METHODS
-from generator.write import write_tree
+from generator.document.parsed import HTTP_METHODS
+from generator.output.write import write_tree
 from tests.conftest import ROOT
 from tests.docexamples import family, generated
 from tests.doclinks import broken_links

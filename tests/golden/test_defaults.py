@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.naming import package_from_title
-from generator.reserved import PACKAGES_TAKEN
+from generator.text.naming import package_from_title
+from generator.text.reserved import PACKAGES_TAKEN
 from tests.commands import run_generator as run
 from tests.commands import snapshot
 from tests.conftest import GENERATED, ROOT, SPEC

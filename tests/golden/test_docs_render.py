@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from generator.markdown import cell_markdown, inline_markdown, safe_markdown
+from generator.output.write import write_tree
 from generator.pipeline import generate
-from generator.write import write_tree
+from generator.text.markdown import cell_markdown, inline_markdown, safe_markdown
 from tests.conftest import GENERATED
 
 RENDERER = MarkdownIt("commonmark").enable("table")

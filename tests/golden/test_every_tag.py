@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.output.write import write_tree
 from generator.pipeline import generate
-from generator.write import write_tree
 from tests.conftest import REAL_DOC
 from tests.doclinks import broken_links
 

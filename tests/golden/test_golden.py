@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.history.seal import RECORD, sealed
 from generator.pipeline import generate
-from generator.seal import RECORD, sealed
 from tests.conftest import GENERATED, METHODS, ROOT, SPEC
 
 FIX = "run `make generate` and commit generated/"
@@ -21,8 +21,8 @@ FIX = "run `make generate` and commit generated/"
 
 def _tree(root: Path) -> dict[str, bytes]:
     """An output's files; but its CHANGELOG.md, which is the history of the folder it was generated into,
-    not a function of spec/ and templates/ (generator/changelog.py), and its record's digest of the
-    inputs, which names the library versions of the machine that made it (generator/seal.py)."""
+    not a function of spec/ and templates/ (generator/history/changelog.py), and its record's digest of the
+    inputs, which names the library versions of the machine that made it (generator/history/seal.py)."""
     files = {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
@@ -124,7 +124,7 @@ def test_the_templates_lay_python_out_as_black_does() -> None:
     """black is most of a cold run, and re-laying lines (quotes, splits, blank lines) is most of black's time."""
     import black
 
-    from generator.render import render_api
+    from generator.output.render import render_api
 
     mode = black.Mode(line_length=120, target_versions={black.mode.TargetVersion.PY310})
     rendered = render_api(generate(SPEC, ("Customers",), "codat_accounting").api)

@@ -17,7 +17,7 @@ import pytest
 from generator.cli import main
 from generator.config import load_targets
 from generator.errors import GeneratorError
-from generator.seal import BASE
+from generator.history.seal import BASE
 from tests.unit.docs import minimal
 
 RESOURCE = Path("src", "things", "resources", "things.py")

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from generator.changelog import SURFACE_FILE
 from generator.cli import main
+from generator.history.changelog import SURFACE_FILE
 from tests.commands import run_generator as run
 from tests.commands import snapshot
 from tests.conftest import GENERATED, ROOT, SPEC

@@ -22,7 +22,7 @@ from pathlib import Path
 import codat_accounting
 
 from generator import __version__
-from generator.seal import RECORD
+from generator.history.seal import RECORD
 from tests.commands import unsealed
 from tests.conftest import GENERATED, ROOT, SPEC
 

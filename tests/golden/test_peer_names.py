@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import naming
-from generator.operation_names import name_rules
+from generator.builder.operation_names import name_rules
 from generator.pipeline import checked_api
+from generator.text import naming
 from tests.conftest import ROOT
 
 FAMILY = ROOT.parent / "shared" / "specs" / "codat"
@@ -96,7 +96,7 @@ def reason(peer: dict[str, Any], method: str, path: str, theirs: Row, ours: Row 
 
 
 def name_rules_of(document: str) -> tuple[Any, ...]:
-    from generator.load import load_document
+    from generator.document.load import load_document
 
     return name_rules(load_document(FAMILY / document))
 

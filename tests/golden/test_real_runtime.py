@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from generator.output.write import write_tree
 from generator.pipeline import generate
-from generator.write import write_tree
 from tests.conftest import ROOT
 
 SCRIPT = """

@@ -1,6 +1,6 @@
 """Every name the generated code uses itself, given by a document in every position a name can take.
 
-The reserved sets (generator/reserved.py) are read off the runtime and the templates; this document takes
+The reserved sets (generator/text/reserved.py) are read off the runtime and the templates; this document takes
 each of them as a schema name, a property name, a tag, an operationId, a parameter name and a security
 scheme name. The SDK it makes compiles, imports, passes mypy --strict and ruff, and sends and parses
 every wire name unchanged against a local server.
@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from generator.ir import Api
+from generator.ir.api import Api
+from generator.output.write import write_tree
 from generator.pipeline import generate
-from generator.reserved import reserved
-from generator.write import write_tree
+from generator.text.reserved import reserved
 from tests.golden.test_features import assert_type_checks_and_lints
 from tests.httpserver import serve
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from generator.config import load_config
+from generator.output.write import write_tree
 from generator.pipeline import generate
-from generator.write import write_tree
 from tests.conftest import ROOT
 from tests.docexamples import family, generated
 from tests.prism.server import PRISM, node_tool_or_skip, prism_mock

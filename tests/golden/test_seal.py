@@ -15,7 +15,7 @@ import pytest
 
 from generator.cache import output_tree
 from generator.cli import main
-from generator.seal import RECORD
+from generator.history.seal import RECORD
 from tests.conftest import GENERATED, ROOT, SPEC
 
 SEALED = "the document, settings, templates, generator and every file hash as its record says"
@@ -93,7 +93,7 @@ def _edit_template(root: Path) -> None:
 
 
 def _edit_module(root: Path) -> None:
-    module = root / "generator" / "naming.py"
+    module = root / "generator" / "text" / "naming.py"
     module.write_text(module.read_text() + "\n# edited\n")
 
 

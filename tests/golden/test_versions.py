@@ -17,8 +17,8 @@ import pytest
 import yaml
 from packaging.version import Version
 
-from generator.changelog import SURFACE_FILE
 from generator.cli import main
+from generator.history.changelog import SURFACE_FILE
 from tests.commands import run_generator as run
 from tests.commands import snapshot
 from tests.conftest import ROOT, SPEC

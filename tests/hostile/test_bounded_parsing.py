@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.output.write import write_tree
 from generator.pipeline import generate
-from generator.write import write_tree
 from tests.hostile.test_bad_documents import run_capped
 
 KEYS = """\

@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.reserved import reserved
+from generator.text.reserved import reserved
 from tests.golden.test_features import BIN
 from tests.hostile.checks import compile_tree
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.output.write import write_tree
 from generator.pipeline import generate
-from generator.write import write_tree
 from tests.hostile.checks import (
     broken_tables,
     compile_tree,

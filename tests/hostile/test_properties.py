@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.errors import GeneratorError
+from generator.output.write import write_tree
 from generator.pipeline import generate
-from generator.write import write_tree
 from tests.hostile.checks import broken_tables, compile_tree, python_constants
 
 text = st.text(max_size=40)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 from urllib.parse import quote
 
-from generator.ir import Operation
+from generator.ir.operations import Operation
 from tests.prism.values import ABSENT, Document, Fill, escape
 
 Variant = Literal["example", "full", "required", "minimal"]

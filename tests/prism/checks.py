@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from generator.ir import Operation, Resource
+from generator.ir.api import Resource
+from generator.ir.operations import Operation
 from tests.prism import faults
 from tests.prism.calls import Call
 from tests.prism.fit import FORMAT_PATTERNS

@@ -21,7 +21,8 @@ from typing import Any
 import httpx
 import pydantic
 
-from generator.ir import Api, Operation, Resource
+from generator.ir.api import Api, Resource
+from generator.ir.operations import Operation
 from tests.prism import checks, faults, proofs
 from tests.prism.calls import IGNORED_HEADERS, SUCCESS_VARIANTS, Call, arguments, rebuilt
 from tests.prism.tally import OURS, SUITE, Finding, Tally

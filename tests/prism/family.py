@@ -25,8 +25,8 @@ from types import ModuleType
 
 import yaml
 
+from generator.output.write import write_tree
 from generator.pipeline import Generation, generate
-from generator.write import write_tree
 from tests.prism.examples import ExampleTally, run_examples
 from tests.prism.exchange import Target, run_mode
 from tests.prism.server import PrismFailed, installed_prism, prism_mock

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.ir import Operation
+from generator.ir.operations import Operation
 from tests.prism import checks
 from tests.prism.calls import Call, doubled
 from tests.prism.values import Document, escape

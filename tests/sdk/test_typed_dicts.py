@@ -26,8 +26,8 @@ from typing import Any
 
 import pytest
 
+from generator.output.write import write_tree
 from generator.pipeline import generate
-from generator.write import write_tree
 from tests.contract import DOCUMENTED_HOST, Contract
 from tests.httpserver import TestServer, serve
 from tests.sdk.test_uploads import parts

@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
+from generator.output.write import write_tree
 from generator.pipeline import generate
-from generator.write import write_tree
 from tests.contract import DOCUMENTED_HOST, Contract
 from tests.httpserver import Recorded, TestServer, serve
 

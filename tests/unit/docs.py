@@ -6,8 +6,8 @@ import copy
 import json
 from typing import Any
 
-from generator.document import Document
-from generator.load import parse_document
+from generator.document.load import parse_document
+from generator.document.parsed import Document
 
 SECURITY = {"securitySchemes": {"auth_header": {"type": "apiKey", "in": "header", "name": "Authorization"}}}
 

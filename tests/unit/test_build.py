@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from generator.build import BuildOptions, build_api
+from generator.builder.api import BuildOptions, build_api
 from generator.errors import GeneratorError
-from generator.ir import Api, Field, Schema, TypeRef
+from generator.ir.api import Api
+from generator.ir.models import Field, Schema, TypeRef
 from tests.unit.docs import as_document, minimal
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.bundle import bundle_external_refs
+from generator.document.bundle import bundle_external_refs
+from generator.document.load import load_document
+from generator.document.validate import validate_document
 from generator.errors import GeneratorError
-from generator.load import load_document
-from generator.validate import validate_document
 from tests.unit.docs import minimal
 
 

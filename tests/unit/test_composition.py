@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from generator.build import BuildOptions, build_api
-from generator.document import Document
-from generator.ir import Api, Field
-from generator.load import load_document
+from generator.builder.api import BuildOptions, build_api
+from generator.document.load import load_document
+from generator.document.parsed import Document
+from generator.ir.api import Api
+from generator.ir.models import Field
 from tests.unit.docs import as_document, minimal
 
 

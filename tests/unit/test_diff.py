@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from generator.build import BuildOptions, build_api
+from generator.builder.api import BuildOptions, build_api
 from generator.cli import main
-from generator.diff import as_json, diff, verdict
-from generator.surface import surface
+from generator.history.diff import as_json, diff, verdict
+from generator.history.surface import surface
 from tests.unit.docs import as_document, minimal
 
 Doc = dict[str, Any]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.builder.package_settings import PackageSettings
 from generator.config import Options, load_config
 from generator.errors import GeneratorError
-from generator.package_settings import PackageSettings
 from generator.pipeline import checked_api
 from tests.unit.docs import minimal
 

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.build import BuildOptions, build_api
-from generator.ir import Example, Operation
+from generator.builder.api import BuildOptions, build_api
+from generator.ir.operations import Example, Operation
 from generator.pipeline import generate
 from tests.docexamples import doc_examples
 from tests.unit.docs import as_document, minimal

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from generator.builder.ledger import counts_line, recorded
 from generator.cli import main
-from generator.ir import LedgerEntry
-from generator.ledger import counts_line, recorded
+from generator.history.seal import RECORD
+from generator.ir.api import LedgerEntry
 from generator.pipeline import checked_api
-from generator.seal import RECORD
 from tests.commands import snapshot
 from tests.unit.docs import minimal
 

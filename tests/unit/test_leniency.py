@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from generator.config import Options
+from generator.document.validate import annotation_at, validate_document
 from generator.errors import GeneratorError
 from generator.pipeline import checked_api
-from generator.validate import annotation_at, validate_document
 from tests.unit.docs import as_document, minimal
 
 THING_PROPERTY = "#/components/schemas/Thing/properties"

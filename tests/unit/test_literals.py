@@ -8,7 +8,7 @@ import black
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.literals import py_literal, toml_string
+from generator.text.literals import py_literal, toml_string
 
 MODE = black.Mode(line_length=120)
 

@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from generator.literals import ascii_look_alikes, py_literal
+from generator.text.literals import ascii_look_alikes, py_literal
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.document.load import load_document, parse_document
 from generator.errors import GeneratorError
-from generator.load import load_document, parse_document
 
 
 def test_yaml_keeps_line_numbers_by_pointer() -> None:

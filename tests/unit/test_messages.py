@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, build_api
-from generator.diff import Change, verdict
-from generator.distribution import client_subject
-from generator.markdown import inline_markdown, plain_prose
-from generator.naming import counted
-from generator.write import stale_files
+from generator.builder.api import BuildOptions, build_api
+from generator.builder.distribution import client_subject
+from generator.history.diff import Change, verdict
+from generator.output.write import stale_files
+from generator.text.markdown import inline_markdown, plain_prose
+from generator.text.naming import counted
 from tests.unit.docs import as_document, minimal
 
 # Codat Platform's own description of its one security scheme: four markdown links in two sentences.

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from generator import naming
-from generator.reserved import reserved
+from generator.text import naming
+from generator.text.reserved import reserved
 
 
 @pytest.mark.parametrize(

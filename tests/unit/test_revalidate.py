@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import load_document
-from generator.revalidate import LastValidation
-from generator.validate import validate_document
+from generator.document.load import load_document
+from generator.document.revalidate import LastValidation
+from generator.document.validate import validate_document
 from tests.conftest import REAL_DOC
 
 YAML = """openapi: 3.1.0

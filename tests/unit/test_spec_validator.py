@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import spec_validator
-from generator.document import Document
+from generator.document import spec_validator
+from generator.document.load import load_document
+from generator.document.parsed import Document
+from generator.document.validate import validate_document
 from generator.errors import Diagnostic
-from generator.load import load_document
-from generator.validate import validate_document
 from tests.unit.docs import as_document, minimal
 
 REAL_DOC = Path(__file__).resolve().parents[3] / "shared" / "specs" / "codat-accounting.json"

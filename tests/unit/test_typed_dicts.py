@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.build import BuildOptions, build_api
-from generator.ir import Api, DictKey, Operation, Schema
+from generator.builder.api import BuildOptions, build_api
+from generator.ir.api import Api
+from generator.ir.models import DictKey, Schema
+from generator.ir.operations import Operation
 from tests.unit.docs import as_document, minimal
 
 

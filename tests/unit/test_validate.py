@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import load_document, parse_document
-from generator.validate import is_within, reached_pointers, validate_document
+from generator.document.load import load_document, parse_document
+from generator.document.validate import is_within, reached_pointers, validate_document
 from tests.unit.docs import as_document, minimal
 
 

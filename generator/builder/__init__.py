@@ -1,0 +1,1 @@
+"""Building the IR from a checked document: schemas, operations, resources, examples and the ledger."""

@@ -1,0 +1,1 @@
+"""The commands of `codat-sdkgen`, each a function of its parsed arguments and one target's settings."""

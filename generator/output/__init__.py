@@ -1,0 +1,1 @@
+"""Writing the output: templates rendered, code formatted, files written in one swap."""

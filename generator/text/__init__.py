@@ -1,0 +1,1 @@
+"""How the generated Python spells things: names, literals, reserved words and docstring prose."""
