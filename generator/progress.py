@@ -2,19 +2,23 @@
 on standard error, for a person watching a terminal.
 
 Only a terminal gets them, and only once the run has lasted `AFTER_S` seconds: CI, pipes and pre-commit
-read standard error as text, and a short run has nothing to wait for. tqdm draws them (one line, redrawn
-in place, at most a few times a second, so the run pays well under a percent); it is imported only when a
-terminal is there to see it.
+read standard error as text, and a short run has nothing to wait for, nor pays for tqdm's import. A timer
+puts a stage's line up when that moment comes, so a stage that counts once at its end (validation) shows
+too; tqdm draws it (one line, redrawn in place, at most five times a second).
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 AFTER_S = 2.0
 
@@ -38,17 +42,54 @@ class Progress:
         if self.stream is None:
             yield no_tick
             return
+        line = _Line(self.stream, what, unit, total)
+        timer = threading.Timer(max(0.0, self.started + AFTER_S - time.monotonic()), line.show)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield line.tick
+        finally:
+            timer.cancel()
+            line.close()
+
+
+class _Line:
+    """One stage's count, shown from the moment `show` is called (by the timer, on another thread)."""
+
+    def __init__(self, stream: TextIO, what: str, unit: str, total: int | None) -> None:
+        self._stream, self._what, self._unit, self._total = stream, what, unit, total
+        self._done = 0
+        self._bar: tqdm[Any] | None = None
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def show(self) -> None:
         from tqdm import tqdm
 
-        delay = max(0.0, self.started + AFTER_S - time.monotonic())
-        with tqdm(
-            total=total, desc=what, unit=f" {unit}", delay=delay, leave=False, file=self.stream, mininterval=0.2
-        ) as bar:
+        with self._lock:
+            if self._closed:
+                return
+            self._bar = tqdm(
+                total=self._total,
+                initial=self._done,
+                desc=self._what,
+                unit=f" {self._unit}",
+                leave=False,
+                file=self._stream,
+                mininterval=0.2,
+            )
 
-            def tick(count: int) -> None:
-                bar.update(count)
+    def tick(self, count: int) -> None:
+        with self._lock:
+            self._done += count
+            if self._bar is not None:
+                self._bar.update(count)
 
-            yield tick
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            if self._bar is not None:
+                self._bar.close()
 
 
 QUIET = Progress()

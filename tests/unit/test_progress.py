@@ -83,3 +83,29 @@ def test_every_stage_of_a_generation_reports_its_count() -> None:
     assert re.search(rf"building operations: +\d+%\|[^|]*\| \d+/{operations} \[", shown), shown
     for stage in ("validating the document", "rendering files", "formatting files"):
         assert f"{stage}:" in shown, shown
+
+
+def test_a_stage_that_counts_only_at_its_end_is_shown_while_it_runs() -> None:
+    """Validation ticks once, when it is done: the timer puts its line up once the run has lasted."""
+    terminal = _Terminal()
+    with Progress(terminal, started=time.monotonic() - AFTER_S + 0.2).stage(
+        "validating the document", "document", 1
+    ) as tick:
+        time.sleep(0.6)
+        during = terminal.getvalue()
+        tick(1)
+    assert "validating the document:" in during and "0/1" in during
+
+
+def test_a_short_run_on_a_terminal_does_not_import_tqdm() -> None:
+    code = (
+        "import io, sys, time\n"
+        "from generator.progress import Progress\n"
+        "class T(io.StringIO):\n    def isatty(self): return True\n"
+        "with Progress(T()).stage('rendering files', 'file') as tick:\n    tick(5)\n"
+        "print('tqdm' in sys.modules)\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert shown.stdout.strip() == "False"
