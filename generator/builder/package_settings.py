@@ -1,5 +1,5 @@
 """What a target may set of its published package, and the checks its values pass: a version PyPI
-accepts, an SPDX license, a distribution name, URLs. Apart from generator/distribution.py (which builds
+accepts, an SPDX license, a distribution name, URLs. Apart from builder/distribution.py (which builds
 the package's metadata from the document) so that reading settings, as the fast `--check` does, does not
 import the IR.
 """

@@ -301,7 +301,7 @@ class Api:
     extra_call: ExtraCall | None = None
     credential_call: CredentialCall | None = None
     upload_call: UploadCall | None = None
-    # Every operation and schema of the chosen tags: typed, loosened or left out (generator/ledger.py).
+    # Every operation and schema of the chosen tags: typed, loosened or left out (generator/builder/ledger.py).
     ledger: tuple[LedgerEntry, ...] = ()
 
     @property
