@@ -160,9 +160,22 @@ def qualify(annotation: str, names: tuple[str, ...], prefix: str) -> str:
     return re.sub(pattern, prefix + r"\1", annotation)
 
 
-def _natural(text: str) -> tuple[tuple[str, int], ...]:
-    """`a9` before `a10`: digit runs compare as numbers."""
-    return tuple((part, int(digits) if digits else -1) for part, digits in re.findall(r"(\D*)(\d*)", text))
+_Natural = tuple[tuple[str, tuple[int, int, str]], ...]
+
+
+def _natural(text: str) -> _Natural:
+    """Natural order as ruff's isort has it (strnatcmp's): `a9` before `a10`, digit runs comparing as
+    numbers, but a run with a leading zero compares digit by digit from the left, as a fraction would
+    (`_03380406` before `_05` before `_1` before `_636`)."""
+    return tuple((part, _digit_run(digits)) for part, digits in re.findall(r"(\D*)(\d*)", text))
+
+
+def _digit_run(digits: str) -> tuple[int, int, str]:
+    if not digits:
+        return (-1, 0, "")
+    if digits.startswith("0"):
+        return (0, 0, digits)
+    return (1, len(digits), digits)
 
 
 def _member_kind(name: str) -> int:
@@ -170,16 +183,16 @@ def _member_kind(name: str) -> int:
     return 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
 
 
-def module_order(name: str) -> tuple[tuple[tuple[str, int], ...], ...]:
+def module_order(name: str) -> tuple[_Natural, _Natural]:
     """The order of import statements by module, as ruff's isort sorts them (natural, case folded)."""
     return _natural(name.lower()), _natural(name)
 
 
-def member_order(name: str) -> tuple[int, tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
+def member_order(name: str) -> tuple[int, _Natural, _Natural]:
     """The order of the names one from-import brings in, as ruff's isort sorts them."""
     return _member_kind(name), _natural(name.lower()), _natural(name)
 
 
-def dunder_all_order(name: str) -> tuple[int, tuple[tuple[str, int], ...]]:
+def dunder_all_order(name: str) -> tuple[int, _Natural]:
     """The order ruff wants `__all__` in (RUF022): by type, then natural and case-sensitive."""
     return _member_kind(name), _natural(name)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import random
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +147,25 @@ def test_import_and_dunder_all_orders_are_ruffs() -> None:
         *("A_b", "Ab", "Abc"),
         *("a1", "aBc", "a_1", "abc", "x9", "x10"),
     ]
+
+
+def test_digit_runs_with_leading_zeros_sort_as_ruff_sorts_them(tmp_path: Path) -> None:
+    """The fuzz found `_636` written before `_03380406`, which ruff's isort (strnatcmp) puts after: a run
+    with a leading zero compares from the left. Drawn names, sorted by ruff itself and by us."""
+    rng = random.Random(2026)
+    names = sorted(
+        {
+            "m_"
+            + "_".join(
+                rng.choice(["0", "00", "007", "05", "5", "10", "636", "03380406", "9", "a", "b0", "0b"])
+                for _ in range(rng.randint(1, 3))
+            )
+            for _ in range(80)
+        }
+    )
+    source = tmp_path / "imports.py"
+    source.write_text("".join(f"from .{n} import X as X{n}\n" for n in rng.sample(names, len(names))))
+    ruff = Path(sys.executable).parent / "ruff"
+    subprocess.run([str(ruff), "check", "--isolated", "--select", "I", "--fix", "-q", str(source)], check=False)
+    by_ruff = [line.split()[1].removeprefix(".") for line in source.read_text().splitlines()]
+    assert by_ruff == sorted(names, key=naming.module_order)
