@@ -282,15 +282,6 @@ class Document:
             if self.judge.fits(trimmed, pointer):
                 return trimmed
         return value
-        if self.judge.fits(value, pointer):
-            return value
-        for branch in branches:
-            own = set(branch.get("required") or []) | required
-            others = {name for b in branches for name in b.get("required") or []} - own
-            trimmed = {name: item for name, item in value.items() if name not in others}
-            if self.judge.fits(trimmed, pointer):
-                return trimmed
-        return value
 
     def _branch(
         self,
