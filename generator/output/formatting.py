@@ -14,10 +14,9 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from importlib import metadata
 
 from generator import LINE_LENGTH, TEMPLATES_DIR
-from generator.cache import Store
+from generator.cache import Store, installed_versions
 from generator.errors import Diagnostic, GeneratorError
 from generator.output.workers import worker_starts
 from generator.progress import QUIET, Progress, Tick
@@ -27,7 +26,8 @@ _PYTHON_BLOCK = re.compile(r"(```python\n)(.*?)(```)", re.S)
 
 # black takes most of a run's time; the same input always formats the same way, so it is done once
 # (and black is imported only when something is new to it).
-_FORMATTED = Store("black", f"black {metadata.version('black')} line-length {LINE_LENGTH} py310")
+_BLACK = installed_versions(("black",)).get("black", "-")
+_FORMATTED = Store("black", f"black {_BLACK} line-length {LINE_LENGTH} py310")
 
 
 def format_files(files: dict[str, str], progress: Progress = QUIET) -> dict[str, bytes]:
