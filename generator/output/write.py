@@ -53,40 +53,41 @@ def stale_files(out: Path, files: dict[str, bytes], gone: Collection[str] = ()) 
     listed: list[str] = []
     diff: list[str] = []
     for path in sorted(set(files) | set(existing)):
-        old_name, new_name = f"{out.name}/{path}", f"fresh/{path}"
-        if path not in existing:
+        before = existing[path].read_bytes() if path in existing else None
+        after = files.get(path)
+        if before == after:
+            continue
+        old_name = f"{out.name}/{path}" if before is not None else "/dev/null"
+        new_name = f"fresh/{path}" if after is not None else "/dev/null"
+        old, new = _lines(before), _lines(after)
+        if before is None:
             added.append(path)
             listed.append(f"added: {path}")
-            old, new, old_name = [], _lines(files[path]), "/dev/null"
-        elif path not in files:
+        elif after is None:
             removed.append(path)
             listed.append(f"removed: {path}")
-            old, new, new_name = _lines(existing[path].read_bytes()), [], "/dev/null"
-        elif (before := existing[path].read_bytes()) != files[path]:
-            changed.append(path)
-            if _binary(before) or _binary(files[path]):  # the merge's base: as git shows one, without lines
-                listed.append(f"changed: {path} (binary)")
-                diff.append(f"Binary files {old_name} and {new_name} differ")
-                continue
-            old, new = _lines(before), _lines(files[path])
-            differ = sum(1 for line in difflib.unified_diff(old, new, lineterm="", n=0) if line[:1] in "+-")
-            listed.append(f"changed: {path} ({counted(differ - 2, 'line differs', 'lines differ')})")
         else:
-            continue
-        diff += difflib.unified_diff(old, new, old_name, new_name, lineterm="")
+            changed.append(path)
+            if old is None or new is None:
+                listed.append(f"changed: {path} (binary)")
+            else:
+                differ = sum(1 for line in difflib.unified_diff(old, new, lineterm="", n=0) if line[:1] in "+-")
+                listed.append(f"changed: {path} ({counted(differ - 2, 'line differs', 'lines differ')})")
+        if old is None or new is None:  # the merge's base, say: as git shows a binary file, without lines
+            diff.append(f"Binary files {old_name} and {new_name} differ")
+        else:
+            diff += difflib.unified_diff(old, new, old_name, new_name, lineterm="")
     return Staleness(tuple(changed), tuple(added), tuple(removed), tuple(listed), tuple(diff))
 
 
-def _binary(content: bytes) -> bool:
+def _lines(content: bytes | None) -> list[str] | None:
+    """A file's lines (none for a file that is not there), or None when it is not UTF-8 text."""
+    if content is None:
+        return []
     try:
-        content.decode("utf-8")
+        return content.decode("utf-8").splitlines()
     except UnicodeDecodeError:
-        return True
-    return False
-
-
-def _lines(content: bytes) -> list[str]:
-    return content.decode("utf-8", "replace").splitlines()
+        return None
 
 
 def write_tree(out: Path, files: dict[str, bytes], gone: Collection[str] = ()) -> bool:

@@ -28,7 +28,7 @@ from generator.history.changelog import SURFACE_FILE, record
 from generator.history.seal import BASE
 from generator.output.formatting import format_files
 from generator.output.render import MARKER, render_api, stamp_files
-from generator.output.write import write_tree
+from generator.output.write import stale_files, write_tree
 from generator.pipeline import generate, recorded_settings
 from tests.commands import run_generator as run
 from tests.commands import snapshot
@@ -513,3 +513,20 @@ def test_the_readmes_check_example_prints_what_it_shows(tmp_path: Path) -> None:
     result = run(*command.removeprefix("$ codat-sdkgen ").split(), cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.splitlines()[: len(shown)] == shown
+
+
+def test_a_binary_file_is_named_as_git_names_one_whether_changed_added_or_removed(tmp_path: Path) -> None:
+    """The merge's base is compressed: a check lists it and says it differs, never a diff of its bytes."""
+    out = tmp_path / "sdk"
+    out.mkdir()
+    (out / "gone.bin").write_bytes(b"\xfd7zXZ old")
+    (out / "same.bin").write_bytes(b"\xfd7zXZ same")
+    (out / "kept.bin").write_bytes(b"\xfd7zXZ one")
+    new = {"kept.bin": b"\xfd7zXZ two", "same.bin": b"\xfd7zXZ same", "new.bin": b"\xfd7zXZ new"}
+    stale = stale_files(out, new, gone=("gone.bin",))
+    assert stale.files == ("removed: gone.bin", "changed: kept.bin (binary)", "added: new.bin")
+    assert stale.diff == (
+        "Binary files sdk/gone.bin and /dev/null differ",
+        "Binary files sdk/kept.bin and fresh/kept.bin differ",
+        "Binary files /dev/null and fresh/new.bin differ",
+    )
