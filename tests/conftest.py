@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -29,8 +31,10 @@ METHODS = [
     "update",
 ]
 
-# The generator's no-op cache lives in a folder of this session's own (subprocesses inherit it).
+# The generator's no-op cache lives in a folder of this session's own (subprocesses inherit it), removed
+# when the session's process ends: each run used to leave one behind in /tmp per xdist worker.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="sdkgen-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 # The SDK tests drive the committed generated package, straight from its source folder.
 sys.path.insert(0, str(GENERATED / "src"))
