@@ -56,6 +56,9 @@ class SchemaIndex:
         self._same_as: dict[str, str] = {}
         # The place each class was first reached from (the ledger reads it).
         self._reached_from: dict[str, str] = {}
+        # Schemas whose whole subtree an earlier walk covered: a large document's operations reach the
+        # same thousands of schemas, and walking them again for each was most of Graph's build.
+        self._walked: set[str] = set()
 
     def deref(self, node: Any, pointer: str) -> tuple[Any, str]:
         """Follows `$ref` chains to the node they end at, with its canonical pointer."""
@@ -80,7 +83,7 @@ class SchemaIndex:
         while stack:
             current, where = stack.pop()
             current, where = self.deref(current, where)
-            if where in visited or not isinstance(current, dict):
+            if where in visited or where in self._walked or not isinstance(current, dict):
                 continue
             visited.add(where)
             kind = self.classify(current)
@@ -88,6 +91,7 @@ class SchemaIndex:
                 self._named[where] = Named(where, current, kind)
                 self._reached_from[where] = root
             stack.extend(children(current, where))
+        self._walked |= visited  # only once the walk is whole: one that raised leaves its nodes to walk again
 
     def classify(self, node: dict[str, Any]) -> Kind:
         """Which schemas become classes: objects with properties (or allOf of them) and string enums."""

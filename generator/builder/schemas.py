@@ -40,6 +40,7 @@ class SchemaBuilder(SchemaIndex):
     def __init__(self, doc: Document, reserved: frozenset[str] = frozenset()) -> None:
         super().__init__(doc, reserved)
         self._schemas: dict[str, Schema] = {}
+        self._by_class_name: dict[str, Schema] = {}  # examples look classes up by name, once a field
         self._building: set[str] = set()
         # Unnamed schemas whose type is being worked out, to stop at one that contains itself.
         self._resolving: set[str] = set()
@@ -205,6 +206,7 @@ class SchemaBuilder(SchemaIndex):
             schema = self._enum_schema(named) if named.kind == "enum" else self._object_schema(named)
         self.loosened[pointer] = tuple(loosened)
         self._schemas[pointer] = schema
+        self._by_class_name.setdefault(schema.class_name, schema)
         self._building.discard(pointer)
 
     def _enum_schema(self, named: Named) -> Schema:
@@ -343,7 +345,7 @@ class SchemaBuilder(SchemaIndex):
 
     def schema_named(self, class_name: str) -> Schema:
         """The built class of that name (examples walk the IR, not the document)."""
-        return next(s for s in self._schemas.values() if s.class_name == class_name)
+        return self._by_class_name[class_name]
 
 
 _FORMATS = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import unquote
 
@@ -12,6 +13,7 @@ from generator.errors import pointer_join, pointer_parts
 # Operations without a tag are generated under this one, so that none is silently left out.
 UNTAGGED = "default"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_NOTHING = object()
 
 
 @dataclass(frozen=True)
@@ -35,10 +37,19 @@ class Document:
 
     def resolve(self, ref: str) -> Any:
         """The node a local `#/...` reference names; KeyError when there is none."""
+        known = self._resolved.get(ref, _NOTHING)
+        if known is not _NOTHING:
+            return known
         if not ref.startswith("#"):
             raise KeyError(ref)
         # A $ref is a URI: its fragment is percent-encoded before it is a JSON pointer.
-        return self.at(unquote(ref))
+        node = self._resolved[ref] = self.at(unquote(ref))
+        return node
+
+    @cached_property
+    def _resolved(self) -> dict[str, Any]:
+        """Each reference's node once found: the builder follows the same few thousand many times."""
+        return {}
 
     def at(self, pointer: str) -> Any:
         """The node at a JSON pointer (`#/...`, not percent-encoded); KeyError when there is none."""
@@ -54,16 +65,24 @@ class Document:
 
     def operations(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         """Yields (pointer, path, method, operation) for every operation, in document order."""
+        yield from self._operations
+
+    @cached_property
+    def _operations(self) -> tuple[tuple[str, str, str, dict[str, Any]], ...]:
+        """Listed once: every stage asks, and asking per tag walked all paths once a tag (Graph has
+        thousands of tags), most of a large document's build. The data is not changed once loaded."""
         paths = self.data.get("paths")
         if not isinstance(paths, dict):
-            return
+            return ()
+        found = []
         for path, item in paths.items():
             if not isinstance(item, dict):
                 continue
             for method in HTTP_METHODS:
                 op = item.get(method)
                 if isinstance(op, dict):
-                    yield pointer_join("#/paths", path, method), path, method, op
+                    found.append((pointer_join("#/paths", path, method), path, method, op))
+        return tuple(found)
 
     def webhook_operations(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         """Yields (pointer, webhook name, method, operation) for the requests the API sends (OpenAPI 3.1)."""
@@ -79,27 +98,28 @@ class Document:
 
     def tags(self) -> list[str]:
         """Every tag name used by an operation or declared at the top, declared ones first."""
-        names: list[str] = []
-        for tag in self.data.get("tags") or []:
-            if isinstance(tag, dict) and isinstance(tag.get("name"), str):
-                names.append(tag["name"])
-        untagged = False
-        for _, _, _, op in self.operations():
-            untagged = untagged or not _tags_of(op)
-            for name in _tags_of(op):
-                if name not in names:
-                    names.append(name)
-        if untagged and UNTAGGED not in names:
-            names.append(UNTAGGED)
-        return names
+        return list(self._by_tag)
 
     def tag_operations(self, tag: str) -> list[tuple[str, str, str, dict[str, Any]]]:
         """The operations tagged `tag`; the `default` tag also holds those with no tag."""
-        return [
-            entry
-            for entry in self.operations()
-            if tag in _tags_of(entry[3]) or (tag == UNTAGGED and not _tags_of(entry[3]))
-        ]
+        return list(self._by_tag.get(tag, ()))
+
+    @cached_property
+    def _by_tag(self) -> dict[str, list[tuple[str, str, str, dict[str, Any]]]]:
+        """Each tag's operations in document order, the tags in the order `tags` gives them."""
+        order: dict[str, None] = {}
+        for tag in self.data.get("tags") or []:
+            if isinstance(tag, dict) and isinstance(tag.get("name"), str):
+                order.setdefault(tag["name"])
+        found: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {}
+        for entry in self._operations:
+            names = _tags_of(entry[3])
+            for name in dict.fromkeys(names or [UNTAGGED]):
+                found.setdefault(name, []).append(entry)
+            order.update(dict.fromkeys(names))
+        if any(not _tags_of(op) for *_, op in self._operations):
+            order.setdefault(UNTAGGED)
+        return {name: found.get(name, []) for name in order}
 
 
 def _tags_of(op: dict[str, Any]) -> list[str]:

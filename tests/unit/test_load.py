@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from generator.document.load import load_document, parse_document
+from generator.document.parsed import HTTP_METHODS, UNTAGGED, Document
 from generator.errors import GeneratorError
+
+FAMILY = Path(__file__).resolve().parents[2].parent / "shared" / "specs" / "codat"
 
 
 def test_yaml_keeps_line_numbers_by_pointer() -> None:
@@ -48,3 +51,58 @@ def test_unreadable_documents_give_one_located_error(raw: bytes, message: str, l
 def test_missing_file_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(GeneratorError, match="cannot read the document"):
         load_document(tmp_path / "nope.yaml")
+
+
+def _walked(doc: Document) -> tuple[list[str], dict[str, list[str]]]:
+    """Tags and their operations' pointers by walking every path for every question, as the document's
+    index must answer them (declared tags first, then first use; `default` last for untagged ones)."""
+    ops = [
+        (f"#/paths/{p.replace('~', '~0').replace('/', '~1')}/{m}", op)
+        for p, item in doc.data.get("paths", {}).items()
+        if isinstance(item, dict)
+        for m in HTTP_METHODS
+        if isinstance(op := item.get(m), dict)
+    ]
+    tags_of = [[t for t in op.get("tags") or [] if isinstance(t, str)] for _, op in ops]
+    names: list[str] = []
+    for name in [t.get("name") for t in doc.data.get("tags") or [] if isinstance(t, dict)] + sum(tags_of, []):
+        if isinstance(name, str) and name not in names:
+            names.append(name)
+    if any(not tags for tags in tags_of) and UNTAGGED not in names:
+        names.append(UNTAGGED)
+    by_tag = {
+        name: [p for (p, _), tags in zip(ops, tags_of) if name in tags or (name == UNTAGGED and not tags)]
+        for name in names
+    }
+    return names, by_tag
+
+
+def _indexed(doc: Document) -> tuple[list[str], dict[str, list[str]]]:
+    return doc.tags(), {name: [entry[0] for entry in doc.tag_operations(name)] for name in doc.tags()}
+
+
+def test_tags_and_their_operations_are_indexed_as_a_walk_would_find_them() -> None:
+    text = b"""openapi: 3.1.0
+info: {title: T, version: '1'}
+tags: [{name: b}, {name: declared-only}, {name: b}, {name: 3}]
+paths:
+  /one: {get: {tags: [a, a, 7]}, post: {}}
+  /two: {put: {tags: [default]}, delete: {tags: [b, a]}}
+  /three: {patch: {}, get: {tags: [c]}}
+  /four: nothing
+"""
+    doc = parse_document(text, "spec.yaml")
+    assert _indexed(doc) == _walked(doc)
+    assert doc.tags() == ["b", "declared-only", "a", "default", "c"]
+    assert [p for p, *_ in doc.tag_operations("default")] == [
+        "#/paths/~1one/post",
+        "#/paths/~1two/put",
+        "#/paths/~1three/patch",
+    ]
+    assert doc.tag_operations("nope") == []
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FAMILY.glob("Codat-*")))
+def test_the_index_answers_as_a_walk_on_every_family_document(name: str) -> None:
+    doc = load_document(FAMILY / name)
+    assert _indexed(doc) == _walked(doc)
