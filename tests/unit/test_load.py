@@ -65,13 +65,15 @@ def _walked(doc: Document) -> tuple[list[str], dict[str, list[str]]]:
     ]
     tags_of = [[t for t in op.get("tags") or [] if isinstance(t, str)] for _, op in ops]
     names: list[str] = []
-    for name in [t.get("name") for t in doc.data.get("tags") or [] if isinstance(t, dict)] + sum(tags_of, []):
+    for name in [t.get("name") for t in doc.data.get("tags") or [] if isinstance(t, dict)] + [
+        t for ts in tags_of for t in ts
+    ]:
         if isinstance(name, str) and name not in names:
             names.append(name)
     if any(not tags for tags in tags_of) and UNTAGGED not in names:
         names.append(UNTAGGED)
     by_tag = {
-        name: [p for (p, _), tags in zip(ops, tags_of) if name in tags or (name == UNTAGGED and not tags)]
+        name: [p for (p, _), tags in zip(ops, tags_of, strict=True) if name in tags or (name == UNTAGGED and not tags)]
         for name in names
     }
     return names, by_tag
