@@ -143,6 +143,7 @@ class SchemaIndex:
         schema already is (a `_links` object in every response) is that class, not another one.
         """
         used = set(self._reserved)
+        suffixes = naming.Suffixes(used)
         ordered = sorted(self._named, key=lambda p: (not is_component(p), p))
         first_of: dict[str, str] = {}
         for pointer in ordered:
@@ -157,7 +158,7 @@ class SchemaIndex:
             name = next((c for c in candidates if c not in used), None)
             if name is None:
                 base = candidates[-1]
-                name = next(f"{base}{i}" for i in range(2, 10_000) if f"{base}{i}" not in used)
+                name = suffixes.free(base)
             used.add(name)
             self._names[pointer] = name
 

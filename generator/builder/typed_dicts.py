@@ -58,12 +58,11 @@ def plan(schemas: Iterable[Schema], roots: Iterable[TypeRef], taken: Iterable[st
         reached.add(name)
         stack.extend(m for f in dict_fields(schema) for m in f.type.models)
     used = set(taken) | set(by_name)
+    suffixes = naming.Suffixes(used)
     dicts: dict[str, str] = {}
     for name in sorted(reached, key=naming.member_order):
         base = f"{name}Dict"
-        candidate = (
-            base if base not in used else next(f"{base}{i}" for i in range(2, 10_000) if f"{base}{i}" not in used)
-        )
+        candidate = base if base not in used else suffixes.free(base)
         used.add(candidate)
         dicts[name] = candidate
     enums = {s.class_name: tuple(m.value for m in s.members) for s in by_name.values() if s.kind == "enum"}

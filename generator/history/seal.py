@@ -56,7 +56,9 @@ def sealed(files: Mapping[str, bytes], inputs: str | None, note: str = "") -> di
 
 def _compressed(files: Mapping[str, bytes]) -> bytes:
     text = json.dumps({path: content.decode("utf-8") for path, content in files.items()}, sort_keys=True)
-    return lzma.compress(text.encode(), format=lzma.FORMAT_XZ, preset=9)
+    # Preset 3, not 9: a seventh larger, three and a half times faster (2.0 s -> 0.6 s of Lending's run,
+    # a minute of Graph's), and 32 MiB of memory instead of 674.
+    return lzma.compress(text.encode(), format=lzma.FORMAT_XZ, preset=3)
 
 
 def listed(out: Path) -> dict[str, str]:

@@ -18,6 +18,23 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
+class Suffixes:
+    """The first of `base2`, `base3`, ... not in `used`, which only grows: each base remembers where it
+    got to, so n names sharing a base cost n checks, not n²/2, and have no cap (the same names as a scan
+    from 2 each time)."""
+
+    def __init__(self, used: set[str]) -> None:
+        self.used = used
+        self._next: dict[str, int] = {}
+
+    def free(self, base: str) -> str:
+        number = self._next.get(base, 2)
+        while f"{base}{number}" in self.used:
+            number += 1
+        self._next[base] = number + 1
+        return f"{base}{number}"
+
+
 def package_from_title(title: str, taken: frozenset[str] = frozenset()) -> str:
     """An import name for an SDK from its document's title: `Codat Lending API` → `codat_lending`.
 

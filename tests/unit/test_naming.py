@@ -169,3 +169,22 @@ def test_digit_runs_with_leading_zeros_sort_as_ruff_sorts_them(tmp_path: Path) -
     subprocess.run([str(ruff), "check", "--isolated", "--select", "I", "--fix", "-q", str(source)], check=False)
     by_ruff = [line.split()[1].removeprefix(".") for line in source.read_text().splitlines()]
     assert by_ruff == sorted(names, key=naming.module_order)
+
+
+def test_suffixes_give_the_names_a_scan_from_two_gives_without_a_cap() -> None:
+    used = {"Item2", "Item4", "Other3", "Big7"}
+    suffixes = naming.Suffixes(used)
+    for base, name in [
+        ("Item", "Item3"),
+        ("Item", "Item5"),
+        ("Other", "Other2"),
+        ("Item", "Item6"),
+        ("Other", "Other4"),
+    ]:
+        assert name == next(f"{base}{i}" for i in range(2, 99) if f"{base}{i}" not in used)
+        assert suffixes.free(base) == name
+        used.add(name)
+    big = [suffixes.free("Big") for _ in range(10_050)]  # past the old cap of 10,000, which raised StopIteration
+    assert big == [f"Big{i}" for i in range(2, 10_053) if i != 7]
+    used.add("Big10053")  # taken meanwhile, where Big got to: skipped
+    assert suffixes.free("Big") == "Big10054"
