@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check test lint typecheck fmt bench corpus prism fuzz sdk-tests
+.PHONY: generate check test lint typecheck fmt bench bench-scale corpus prism fuzz sdk-tests
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ sdk-tests: $(STAMP)
 # Figures against the peers, each in its own virtualenv under benchmarks/.venvs (several minutes).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Only figure 8, the scale rows: 100, 1,000 and 10,000 operations and Microsoft Graph (about an hour).
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/run.py --only-scale
 
 # Our generator and openapi-python-client over the APIs.guru corpus (benchmarks/corpus/README.md);
 # the default sample of 200 documents takes about 12 minutes.
