@@ -184,18 +184,18 @@ def main() -> int:
     env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
     opc_python = peer_python("opc")
     opc_env = {**env, "PATH": f"{opc_python.parent}{os.pathsep}{env['PATH']}"}  # its ruff formats its output
-    speakeasy = peer_python("speakeasy")
+    opc_generate = [str(opc_python.parent / "openapi-python-client"), "generate", "--path"]
+    sizes = tuple(int(n) for n in args.scale_sizes.split(","))
     # Our modules' bytecode, as pip writes it when it installs the wheel (the peer's is in its venv): a
     # checkout run with PYTHONDONTWRITEBYTECODE would otherwise compile every module in every timed run.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "generator")], check=True)
 
     if args.only_scale:
-        sizes = tuple(int(n) for n in args.scale_sizes.split(","))
-        opc_generate = [str(opc_python.parent / "openapi-python-client"), "generate", "--path"]
         rows = scale_rows(work, ours, opc_generate, env, opc_env, args.scale_timeout, sizes, not args.no_graph)
         shutil.rmtree(work, ignore_errors=True)
         _print_table(rows, "the scale rows only, one run each")
         return 0
+    speakeasy = peer_python("speakeasy")
 
     # 1. Regeneration of the Customers tag of the real document.
     cut = work / "customers.json"
@@ -206,7 +206,7 @@ def main() -> int:
     cold = wall([*ours, "--no-cache", *real], runs, clear, cwd=ROOT, env=env)
     warm = wall([*ours, *real], runs, clear, cwd=ROOT, env=env)
     opc_out = work / "opc"
-    opc = [str(opc_python.parent / "openapi-python-client"), "generate", "--path", str(cut)]
+    opc = [*opc_generate, str(cut)]
     peer = wall([*opc, "--output-path", str(opc_out), "--overwrite"], runs, cwd=work, env=opc_env)
     our_ops = len(
         json.loads(
@@ -271,7 +271,7 @@ def main() -> int:
     # 3. All tags.
     every = [*ours, "--no-cache", "--all-tags", "--spec", str(REAL_DOC), "--out", str(work / "all")]
     seconds, rss, said = repeated(lambda: peak_rss(every, cwd=ROOT, env=env), runs)
-    opc_all = [*opc[:-1], str(REAL_DOC), "--output-path", str(work / "opc-all"), "--overwrite"]
+    opc_all = [*opc_generate, str(REAL_DOC), "--output-path", str(work / "opc-all"), "--overwrite"]
     peer_seconds, peer_rss, _ = repeated(lambda: peak_rss(opc_all, cwd=work, env=opc_env), runs)
     all_ops = said.split(" operations")[0].rsplit(" ", 1)[-1]
     peer_all_ops = len([p for p in (work / "opc-all").glob("*/api/*/*.py") if p.name != "__init__.py"])
@@ -291,7 +291,7 @@ def main() -> int:
     # 3. Codat Lending (156 operations), every tag, cold: the largest of Codat's current documents.
     lending = [*ours, "--no-cache", "--all-tags", "--spec", str(LENDING), "--package", "codat_lending"]
     lending_s = wall([*lending, "--out", str(work / "lending")], runs, cwd=ROOT, env=env)
-    opc_lending = [*opc[:-1], str(LENDING), "--output-path", str(work / "opc-lending"), "--overwrite"]
+    opc_lending = [*opc_generate, str(LENDING), "--output-path", str(work / "opc-lending"), "--overwrite"]
     peer_lending_s = wall(opc_lending, runs, cwd=work, env=opc_env)
     rows.append(
         (
@@ -328,8 +328,7 @@ def main() -> int:
         )
 
     if not args.no_scale:
-        sizes = tuple(int(n) for n in args.scale_sizes.split(","))
-        rows += scale_rows(work, ours, opc[:-1], env, opc_env, args.scale_timeout, sizes, not args.no_graph)
+        rows += scale_rows(work, ours, opc_generate, env, opc_env, args.scale_timeout, sizes, not args.no_graph)
 
     # 4. Import time of the generated SDK.
     sdk_env = {**env, "PYTHONPATH": str(ROOT / "generated" / "src")}

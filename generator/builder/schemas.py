@@ -40,7 +40,7 @@ class SchemaBuilder(SchemaIndex):
     def __init__(self, doc: Document, reserved: frozenset[str] = frozenset()) -> None:
         super().__init__(doc, reserved)
         self._schemas: dict[str, Schema] = {}
-        self._by_class_name: dict[str, Schema] = {}  # examples look classes up by name, once a field
+        self._by_class_name: dict[str, Schema] = {}  # examples look a class up by name for each field they write
         self._building: set[str] = set()
         # Unnamed schemas whose type is being worked out, to stop at one that contains itself.
         self._resolving: set[str] = set()

@@ -24,6 +24,8 @@ class Document:
     data: dict[str, Any]
     sha256: str
     lines: Mapping[str, int] = field(default_factory=dict)
+    # Each reference's node once found: the builder follows the same few thousand many times.
+    _resolved: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def line_of(self, pointer: str) -> int | None:
         """The line of the nearest node at or above `pointer` that the map knows."""
@@ -45,11 +47,6 @@ class Document:
         # A $ref is a URI: its fragment is percent-encoded before it is a JSON pointer.
         node = self._resolved[ref] = self.at(unquote(ref))
         return node
-
-    @cached_property
-    def _resolved(self) -> dict[str, Any]:
-        """Each reference's node once found: the builder follows the same few thousand many times."""
-        return {}
 
     def at(self, pointer: str) -> Any:
         """The node at a JSON pointer (`#/...`, not percent-encoded); KeyError when there is none."""
@@ -117,7 +114,7 @@ class Document:
             for name in dict.fromkeys(names or [UNTAGGED]):
                 found.setdefault(name, []).append(entry)
             order.update(dict.fromkeys(names))
-        if any(not _tags_of(op) for *_, op in self._operations):
+        if UNTAGGED in found:  # an operation without a tag; one tagged `default` has put it in order already
             order.setdefault(UNTAGGED)
         return {name: found.get(name, []) for name in order}
 
