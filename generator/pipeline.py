@@ -120,7 +120,7 @@ def generate(
     if options.templates is not None:
         warnings = (*warnings, *unused_overrides(options.templates))
     rendered = render_api(api, options.templates, options.tests, progress)
-    files = stamp_files(format_files(rendered, progress), api)
+    files = stamp_files(format_files(rendered, progress, ours=options.templates is None), api)
     files[SURFACE_FILE] = record(api, recorded_settings(tags, api.package, options))
     return Generation(api, files, warnings)
 

@@ -1,5 +1,6 @@
 """Stage 6: the rendered Python formatted with black in memory (the docs' Python examples too), each
-result cached by its input; many files are formatted in a pool of workers that die with the run.
+result cached by its input; many files are formatted in a pool of workers that die with the run, and a
+large module is shown to black only where black could change it (black_lines).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import os
 import re
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from generator import LINE_LENGTH, TEMPLATES_DIR
 from generator.cache import Store, installed_versions
 from generator.errors import Diagnostic, GeneratorError
+from generator.output.black_lines import black_module
 from generator.output.workers import worker_starts
 from generator.progress import QUIET, Progress, Tick
 
@@ -30,8 +32,12 @@ _BLACK = installed_versions(("black",)).get("black", "-")
 _FORMATTED = Store("black", f"black {_BLACK} line-length {LINE_LENGTH} py310")
 
 
-def format_files(files: dict[str, str], progress: Progress = QUIET) -> dict[str, bytes]:
-    """Every file's final bytes; Python files and the Python examples in markdown pass through black."""
+def format_files(files: dict[str, str], progress: Progress = QUIET, ours: bool = True) -> dict[str, bytes]:
+    """Every file's final bytes; Python files and the Python examples in markdown pass through black.
+
+    `ours`: rendered from our own templates only. A user's templates may write code in any spelling,
+    so black then sees every module whole (black_lines trusts the spelling of the lines it settles).
+    """
     sources: dict[str, str] = {}  # each piece of code black must see, and the first file it is in
     for path, text in sorted(files.items()):
         if path.endswith(".py"):
@@ -39,7 +45,8 @@ def format_files(files: dict[str, str], progress: Progress = QUIET) -> dict[str,
         elif path.endswith(".md"):
             for match in _PYTHON_BLOCK.finditer(text):
                 sources.setdefault(match.group(2), path)
-    formatted = _black_all({code: path for code, path in sources.items() if code not in _black_stable()}, progress)
+    unknown = {code: path for code, path in sources.items() if code not in _black_stable()}
+    formatted = _black_all(unknown, progress, _black_one if ours else _black_whole)
     formatted.update((code, code) for code in sources if code in _black_stable())
     result: dict[str, bytes] = {}
     for path, text in sorted(files.items()):
@@ -64,7 +71,7 @@ def _black_stable() -> frozenset[str]:
 _POOL_FROM = 32
 
 
-def _black_all(sources: dict[str, str], progress: Progress) -> dict[str, str]:
+def _black_all(sources: dict[str, str], progress: Progress, black_one: _Formatter) -> dict[str, str]:
     """black's output for each piece of code, from the cache where it has been seen before."""
     done: dict[str, str] = {}
     new: list[str] = []
@@ -76,7 +83,7 @@ def _black_all(sources: dict[str, str], progress: Progress) -> dict[str, str]:
             done[code] = known
     new.sort(key=len, reverse=True)  # the longest first, so no core is left with a long one at the end
     with progress.stage("formatting files", "file", len(new)) as tick:
-        results = _black_many(new, tick)
+        results = _black_many(new, tick, black_one)
     for code, (formatted, problem) in zip(new, results, strict=True):
         if problem is not None:
             hint = "a template bug"
@@ -88,28 +95,30 @@ def _black_all(sources: dict[str, str], progress: Progress) -> dict[str, str]:
     return done
 
 
-def _black_many(codes: list[str], tick: Tick) -> list[tuple[str, str | None]]:
+def _black_many(codes: list[str], tick: Tick, black_one: _Formatter) -> list[tuple[str, str | None]]:
     workers = min(os.cpu_count() or 1, 8)
     done: list[tuple[str, str | None]] = []
     if len(codes) >= _POOL_FROM and workers > 1:
         try:
-            _black_in_pool(codes, workers, done, tick)
+            _black_in_pool(codes, workers, done, tick, black_one)
         except (OSError, NotImplementedError, BrokenProcessPool):
             pass  # no pool here (a sandbox without semaphores), or a worker died: this process does the rest
     for code in codes[len(done) :]:
-        done.append(_black_one(code))
+        done.append(black_one(code))
         tick(1)
     return done
 
 
-def _black_in_pool(codes: list[str], workers: int, done: list[tuple[str, str | None]], tick: Tick) -> None:
+def _black_in_pool(
+    codes: list[str], workers: int, done: list[tuple[str, str | None]], tick: Tick, black_one: _Formatter
+) -> None:
     """Formats `codes` in a pool, appending each result to `done` in order as it comes."""
     import black  # noqa: F401 - imported once here, not in each worker a fork starts
 
     with ProcessPoolExecutor(max_workers=workers, initializer=worker_starts, initargs=(os.getpid(),)) as pool:
         try:
             with _signals_held():
-                results = pool.map(_black_one, codes)  # every task submitted: the workers are forked here
+                results = pool.map(black_one, codes)  # every task submitted: the workers are forked here
             for result in results:
                 done.append(result)
                 tick(1)
@@ -140,9 +149,30 @@ def _black_one(code: str) -> tuple[str, str | None]:
 
     mode = black.Mode(line_length=LINE_LENGTH, target_versions={black.mode.TargetVersion.PY310})
     try:
+        if len(code) < _WHOLE_BELOW:
+            return black.format_str(code, mode=mode), None
+        return black_module(code, mode), None
+    except black.parsing.InvalidInput as exc:
+        return code, str(exc)
+
+
+def _black_whole(code: str) -> tuple[str, str | None]:
+    """As _black_one, with black shown the whole module (for code from a user's templates)."""
+    import black
+
+    mode = black.Mode(line_length=LINE_LENGTH, target_versions={black.mode.TargetVersion.PY310})
+    try:
         return black.format_str(code, mode=mode), None
     except black.parsing.InvalidInput as exc:
         return code, str(exc)
+
+
+_Formatter = Callable[[str], tuple[str, str | None]]
+
+
+# Below this many characters (a docs example, a small module) black sees the code whole: there is
+# little to leave out, and splitting it costs more than it saves.
+_WHOLE_BELOW = 2_000
 
 
 def _key(code: str) -> str:

@@ -1,0 +1,476 @@
+"""black's output for a rendered module, with black shown only the logical lines it could change.
+
+The templates write black's layout, so in a large SDK nearly every logical line is already black's:
+docstrings, short statements, and bracketed lists exploded one item per line behind a magic trailing
+comma. Parsing those again was most of a large document's run (Microsoft Graph's 106 MB: about
+1,200 CPU-seconds). Here a line is *settled* when black provably leaves it as it is: one physical line
+within the length, in the normal spelling black would write (double quotes, plain numbers, no
+redundant parentheses, no trailing comma that black would act on), or a docstring black's own docstring
+rules leave alone, or an exploded bracket whose every piece is settled. Each settled line is replaced
+by a placeholder of the same kind (a `def` keeps its name, a docstring stays a docstring, a block
+opener stays one), so black still decides every blank line and formats every other line where it
+stands; then the placeholders are put back. Anything unexpected (a comment's directive, a tab, a
+placeholder black moved) and the module goes to black whole, so the answer is black's either way.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import warnings
+from typing import Any
+
+from generator import LINE_LENGTH
+
+# Strings, comments, brackets and line ends: enough of Python's tokens to find logical lines.
+_TOKEN = re.compile(
+    r"""
+    (?P<q>(?<!\w)[rRbBuUfF]{0,2}(?:\"\"\"(?:[^"\\]++|\\[\s\S]|"(?!""))*+\"\"\"|'''(?:[^'\\]++|\\[\s\S]|'(?!''))*+'''
+        |"(?:[^"\\\n]++|\\[\s\S])*+"|'(?:[^'\\\n]++|\\[\s\S])*+'))
+    |(?P<c>\#[^\n]*+)
+    |(?P<o>[(\[{])
+    |(?P<x>[)\]}])
+    |(?P<n>\n)
+    |(?P<bad>["'\\])
+    """,
+    re.X,
+)
+_PREFIXES = frozenset({"", "f", "b", "r", "rb", "br", "fr", "rf"})
+# In code with its strings blanked and its numbers zeroed: what black would respell (odd whitespace,
+# spacing around brackets, commas, colons, dots and operators, magic trailing commas, parentheses it may
+# drop). Conservative: a false alarm only sends the line to black.
+_RESPELT = re.compile(
+    r"""[;\\\t\f\r\v]|\S\ \ |\s$|[(\[{]\ |\s[)\]},:]|,\s*[)\]}]|,[^\s)\]}]|:[^\s=]|:=
+    |(?:[=:]|->|\b(?:return|in|if|elif|while|for|del|with|assert|await|yield|import|except|case|match|else|is
+        |not|and|or|print|lambda)\b)\s*\(
+    |[)\]]\ [(\[]|\s\.[A-Za-z_]|[A-Za-z_)\]]\.\s|^@\s|\S->|->\S|[!=<>]=\S|\S[!=<>]=
+    |[\w)\]"][-+*/%|&^<>@]=?[\w("]|[\w)\]"]\ =[^=\s]|[^=!<>:+\-*/%&|^@\s]=\ |[(,]\s*\w+\ =\ 
+    |:\ [^,()\[\]=]*[^\s=!<>]=[^=]
+    |\*\*\s|\s\*\*|[\w)\]]\*\*|(?:^|[=(,\[:]\s*)[-+~*]\s|[\w)\]]\[[^\[\]]*:|\bclass\s+\w+\(\)""",
+    re.X,
+)
+# Keywords a bracket may follow after a space (a name followed so is a call black would close up).
+_BEFORE_BRACKET = frozenset(
+    "and as assert await del elif else except for from if import in is lambda not or return while with yield".split()
+)
+_NUMBER = re.compile(r"(?<![\w.])\.?\d(?:[\w.]|(?<=[eE])[+-])*")
+_PLAIN_NUMBER = re.compile(r"(?:0|[1-9][\d_]*)(?:\.\d[\d_]*)?(?:e-?\d[\d_]*)?")
+_COMPOUND = re.compile(r"(?:async\s+)?(if|elif|else|for|while|try|except|finally|with|def|class|match|case)\b")
+_DEF = re.compile(r"((?:async )?def \w+)\(")
+_CLASS = re.compile(r"(class \w+)[(:]")
+# The head of an exploded bracket: what may stand before its opening bracket.
+_HEAD = re.compile(
+    r"""(?:(?:async\ )?def\ \w+\(|class\ \w+\(
+    |(?:return\ |\w+(?:\.\w+)*(?::\ [^=]+?)?\ =\ |\w+=|(?:""|-?\d+):\ )?(?:await\ )?(?:\w+(?:\.\w+)*)?[(\[{])$""",
+    re.X,
+)
+_CLOSE = {"(": ")", "[": "]", "{": "}"}
+_BRACKET = re.compile(r"[()\[\]{}]")
+_MARK = "_q_"
+_PLACED = re.compile(rf"{_MARK}(\d+)")
+_MERGING = frozenset({"{}", "import {}", "{},", "{}: {},"})  # placeholders that can stand for a run
+
+
+class Unsettled(Exception):
+    """The module has something the shortcut does not handle: black formats it whole."""
+
+
+# Items of exploded brackets that black split, by their text and place: the same item comes back in
+# many modules of a large SDK (the same error table in every test), and black's answer for it is kept.
+_ITEMS: dict[tuple[str, str], str] = {}
+_ITEMS_KEPT = 20_000
+
+
+def black_module(code: str, mode: Any) -> str:
+    """black's output for `code` (a module), from black shown only its unsettled lines.
+
+    The module must compile first: a settled line is never parsed by black, and code that does not
+    parse must still fail as black fails on it (a template's bug, named by its file).
+    """
+    import black
+
+    try:
+        with warnings.catch_warnings():  # an odd escape in a string is black's to judge, not a warning here
+            warnings.simplefilter("ignore")
+            compile(code, "<generated>", "exec", dont_inherit=True)
+        skeleton = _Skeleton(code)
+        if skeleton.settled:
+            return skeleton.restored(str(black.format_str(skeleton.text, mode=mode)))
+    except (SyntaxError, ValueError, Unsettled, black.parsing.InvalidInput):
+        pass
+    return str(black.format_str(code, mode=mode))  # black's own answer, or its error about the module
+
+
+class _Skeleton:
+    """The module with each settled logical line replaced by its placeholder, and what each stands for."""
+
+    def __init__(self, code: str) -> None:
+        if _MARK in code or "fmt:" in code or "\r" in code or "\t" in code or "\f" in code:
+            raise Unsettled
+        self.parts: list[str] = []
+        # each placeholder's line in black's output, what it stands for, and for a line that marks
+        # where an item black formats begins, the key its output is kept under
+        self.settled: list[tuple[str, str, tuple[str, str] | None]] = []
+        self._last = ""  # the template of the line just placed, while it can take in the next
+        for text, strings, comment in _logical_lines(code):
+            self._add_logical(text, strings, comment)
+        self.text = "\n".join(self.parts) + "\n"
+
+    def _add_logical(self, text: str, strings: list[str], comment: bool) -> None:
+        stripped = text.lstrip(" ")
+        indent = text[: len(text) - len(stripped)]
+        self._last, last = "", self._last
+        if comment or not stripped or len(indent) % 4:
+            self.parts.append(text)
+        elif _settled(text, indent, stripped, strings):
+            self._last = last
+            self._place(indent + _placeholder(text), text)
+        elif "\n" in text and not any("\n" in s for s in strings):
+            lines = text.split("\n")
+            code, respelt = _blanked(text, strings)
+            frame = _frame(lines, code.split("\n"), 0, True, respelt)
+            if frame is None or frame[0] != len(lines):
+                self.parts.append(text)
+                return
+            for line, template, key in frame[1]:
+                if template is None:
+                    self.parts.append(line)
+                    self._last = ""
+                elif key is None:
+                    self._place(template, line)
+                elif key in _ITEMS:
+                    self._place(template, _ITEMS[key])
+                else:  # black formats the item here, and its answer is kept for the next time
+                    self._last = ""
+                    self._place(template, "", key)
+                    self.parts.append(line)
+            self._last = ""
+        else:
+            self.parts.append(text)
+
+    def _place(self, template: str, original: str, key: tuple[str, str] | None = None) -> None:
+        """Adds the placeholder for `original`, unless the one just placed takes it in: runs of plain
+        statements, imports, or items of one bracket, are one placeholder to black."""
+        if key is None and template == self._last and self.parts and self.parts[-1] == self.settled[-1][0]:
+            line, before, _ = self.settled[-1]
+            self.settled[-1] = (line, before + "\n" + original, None)
+            return
+        mark = f"{_MARK}{len(self.settled)}"
+        line = template.format(mark, mark)
+        if len(line) > LINE_LENGTH:  # black would split the placeholder (a long name kept in it)
+            self._last = ""
+            self.parts.append(original)
+            return
+        self.settled.append((line, original, key))
+        self.parts.append(line)
+        self._last = template if key is None and template.lstrip(" ") in _MERGING else ""
+
+    def restored(self, formatted: str) -> str:
+        """black's output of the skeleton with each placeholder replaced by the lines it stood for."""
+        out: list[str] = []
+        kept: list[tuple[tuple[str, str], list[str], int]] = []
+        capture: list[str] | None = None
+        inner = 0
+        expected = 0
+        for line in formatted.split("\n"):
+            if capture is not None:
+                depth = len(line) - len(line.lstrip(" "))
+                if not capture or depth > inner or (depth == inner and line[inner : inner + 1] in (")", "]", "}")):
+                    capture.append(line)
+                else:
+                    capture = None
+            found = _PLACED.search(line)
+            if found is None:
+                out.append(line)
+                continue
+            index = int(found.group(1))
+            placed, original, key = self.settled[index] if index < len(self.settled) else ("", "", None)
+            if index != expected or line != placed or capture is not None:
+                raise Unsettled  # black moved or respelt a placeholder
+            expected += 1
+            if key is None:
+                out.append(original)
+            else:
+                capture, inner = [], len(line) - len(line.lstrip(" "))
+                kept.append((key, capture, len(out)))
+        if expected != len(self.settled):
+            raise Unsettled
+        if len(_ITEMS) > _ITEMS_KEPT:
+            _ITEMS.clear()
+        for key, lines, _ in kept:
+            if not lines:
+                raise Unsettled
+            _ITEMS[key] = "\n".join(lines)
+        return "\n".join(out)
+
+
+def _logical_lines(code: str) -> list[tuple[str, list[str], bool]]:
+    """Each logical line's text, its string tokens, and whether it has a comment."""
+    lines: list[tuple[str, list[str], bool]] = []
+    depth = start = 0
+    strings: list[str] = []
+    comment = False
+    for token in _TOKEN.finditer(code):
+        kind = token.lastgroup
+        if kind == "n":
+            if depth == 0:
+                lines.append((code[start : token.start()], strings, comment))
+                start, strings, comment = token.end(), [], False
+        elif kind == "o":
+            depth += 1
+        elif kind == "x":
+            depth -= 1
+            if depth < 0:
+                raise Unsettled
+        elif kind == "q":
+            strings.append(token.group())
+        elif kind == "c":
+            comment = True
+        else:
+            raise Unsettled  # a quote or backslash outside any string: a continuation line, or worse
+    if depth or start < len(code):
+        raise Unsettled  # unbalanced, or no newline at the end
+    return lines
+
+
+def _width(line: str) -> int:
+    """The line's width as black measures it (East Asian wide characters count two)."""
+    if line.isascii():
+        return len(line)
+    from black.strings import str_width
+
+    return int(str_width(line))
+
+
+def _settled(text: str, indent: str, stripped: str, strings: list[str]) -> bool:
+    """Whether black leaves this logical line exactly as it is."""
+    if len(strings) == 1 and strings[0] == stripped:  # a string statement: black may see a docstring
+        return _settled_docstring(stripped, indent)
+    code, respelt = _blanked(text, strings)
+    if respelt:
+        return False
+    if "\n" not in text:
+        return _width(text) <= LINE_LENGTH and _plain_code(code)
+    frame = _frame(text.split("\n"), code.split("\n"), 0, True, respelt)
+    return frame is not None and frame[0] == text.count("\n") + 1 and frame[2]
+
+
+def _settled_docstring(value: str, indent: str) -> bool:
+    """A docstring black's docstring rules leave as it is (and so also a string black does not see as one)."""
+    from black.strings import fix_multiline_docstring
+
+    if not value.startswith('"""') or "\\" in value or len(value) < 7:
+        return False
+    body = value[3:-3]
+    if body[0] in ' "' or body[-1] == '"' or body[0].isspace():
+        return False
+    if "\n" not in body:
+        return body == body.strip()
+    if fix_multiline_docstring(body, indent) != body:
+        return False
+    last = body.rsplit("\n", 1)[1]
+    return len(last) + 3 <= LINE_LENGTH
+
+
+def _plain_string(token: str) -> bool:
+    """A string black writes as it is: a lower-case prefix, no escapes to respell, and double quotes
+    (or single ones around a double quote, which black keeps rather than add an escape)."""
+    quote = 0
+    while token[quote] not in "\"'":
+        quote += 1
+    if token[:quote] not in _PREFIXES or "\\" in token or token[quote : quote + 3] in ('"""', "'''"):
+        return False
+    return token[quote] == '"' or ('"' in token and "'" not in token[quote + 1 : -1])
+
+
+def _blanked(text: str, strings: list[str]) -> tuple[str, frozenset[int]]:
+    """`text` with each string token's content removed, so only code is checked, and the lines (by
+    index) with a string black would respell."""
+    if not strings:
+        return text, frozenset()
+    out: list[str] = []
+    respelt: set[int] = set()
+    at = 0
+    for token in strings:
+        found = text.index(token, at)
+        out.append(text[at:found])
+        out.append('""')
+        if not _plain_string(token):
+            respelt.add(text.count("\n", 0, found))
+        at = found + len(token)
+    out.append(text[at:])
+    return "".join(out), frozenset(respelt)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the same short lines come back in every operation
+def _plain_code(code: str, statement: bool = True) -> bool:
+    """One physical line of code, strings blanked, that black spells the same way (`statement`: a
+    whole statement, not a piece of one)."""
+    stripped = code.lstrip(" ")
+    numbers = _NUMBER.findall(stripped)
+    if any(not _PLAIN_NUMBER.fullmatch(n) for n in numbers):
+        return False
+    if numbers:
+        stripped = _NUMBER.sub("0", stripped)
+    if _RESPELT.search(stripped):
+        return False
+    if any(m.group(1) not in _BEFORE_BRACKET for m in re.finditer(r"\b(\w+) [(\[]", stripped)):
+        return False  # a call or subscript black closes up
+    if not statement:
+        return True
+    outside = _depth0(stripped)
+    if "," in outside or re.search(r"[^=!<>:+\-*/%&|^@\s]=|=[^=\s]", outside):
+        return False  # a bare tuple (black may put it in parentheses), or an assignment not spaced
+    compound = _COMPOUND.match(stripped)
+    return compound is None or stripped.endswith(":")
+
+
+# A piece of an exploded bracket for the skeleton: its text; the placeholder template standing for it
+# (None: the text stays, for black); and for an item black must format, the key its output is kept under.
+_Piece = tuple[str, "str | None", "tuple[str, str] | None"]
+
+
+def _frame(
+    lines: list[str], codes: list[str], at: int, top: bool, respelt: frozenset[int]
+) -> tuple[int, list[_Piece], bool] | None:
+    """The exploded bracket opened at the end of lines[at]: the index after it, its pieces, and whether
+    all of it is settled. None when it is not a bracket black must keep exploded for reasons that do not
+    depend on lengths: a magic trailing comma, a head black splits at this bracket, no tail to split
+    first (then the items are black's one by one, whatever their lengths)."""
+    head = codes[at].strip()
+    indent = len(codes[at]) - len(codes[at].lstrip(" "))
+    opening = head[-1:]
+    if opening not in _CLOSE or not _HEAD.fullmatch(head):
+        return None
+    is_def = head.startswith(("def ", "async def "))
+    before = head[-2:-1]
+    called = before.isalnum() or before == "_"
+    if opening == "[" and (called or before in "])"):
+        return None  # a subscript: its trailing comma is magic only sometimes
+    if not is_def and _width(lines[at]) > LINE_LENGTH:
+        return None  # black would weigh a second split whose choice depends on every line's length
+    settled = (
+        at not in respelt
+        and not codes[at].endswith(" ")
+        and _plain_code(head[:-1].rstrip(" "), statement=False)
+        and _width(lines[at]) <= LINE_LENGTH
+    )
+    pieces: list[_Piece] = [(lines[at], None, None)]
+    inner = " " * (indent + 4)
+    template = inner + ("{}: {}," if opening == "{" and ":" in _depth0(codes[at + 1]) else "{},")
+    place = f"{opening}{'d' if is_def else 'c' if called else 'a'}"
+    items = 0
+    line = at + 1
+    while line < len(codes) and codes[line].startswith(inner) and codes[line][len(inner) : len(inner) + 1] != " ":
+        item = codes[line][len(inner) :]
+        if item[-1:] in _CLOSE:
+            nested = _frame(lines, codes, line, False, respelt)
+            if nested is None:  # black's to format: one item, to its closing bracket
+                end = _closing(codes, line)
+                if end < 0 or not codes[end - 1].endswith(","):
+                    return None
+                text = "\n".join(lines[line:end])
+                pieces.append((text, template, (place, text)))
+                settled = False
+            else:
+                end, inside, whole = nested
+                if whole:
+                    pieces.append(("\n".join(lines[line:end]), template, None))
+                else:
+                    pieces.extend(inside)
+                settled = settled and whole
+            line = end
+        elif not item.endswith(","):
+            return None
+        else:
+            ok = (
+                line not in respelt
+                and _plain_item(item)
+                and _width(lines[line]) <= LINE_LENGTH
+                and not item.startswith("**")
+            )
+            pieces.append((lines[line], template, None if ok else (place, lines[line])))
+            settled = settled and ok
+            line += 1
+        items += 1
+    if line >= len(codes) or items == 0 or not codes[line].startswith(" " * indent + _CLOSE[opening]):
+        return None
+    if opening == "(" and items == 1 and not called:
+        return None  # a one-item tuple: its comma is not magic
+    tail = codes[line][indent + 1 :]
+    if top:
+        if is_def:
+            ok = tail == ":" or (tail.startswith(" -> ") and tail.endswith(":") and _plain_code(tail[4:-1], False))
+        else:
+            ok = tail in ("", ":") if head.startswith("class ") else tail == ""
+    else:
+        ok = tail == ","
+    if not ok:
+        return None
+    pieces.append((lines[line], None, None))
+    return line + 1, pieces, settled and line not in respelt and _width(lines[line]) <= LINE_LENGTH
+
+
+def _closing(codes: list[str], at: int) -> int:
+    """The index after the line that closes the bracket opened at the end of codes[at], or -1."""
+    depth = 0
+    for index in range(at, len(codes)):
+        code = codes[index]
+        depth += code.count("(") + code.count("[") + code.count("{")
+        depth -= code.count(")") + code.count("]") + code.count("}")
+        if depth <= 0:
+            return index + 1 if depth == 0 else -1
+    return -1
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _plain_item(item: str) -> bool:
+    """One item of an exploded bracket: settled code with its one comma at the end."""
+    body = item[:-1]
+    if not body or "," in _depth0(body) or re.search(r"\b(?:for|if|lambda)\b", body):
+        return False
+    return _plain_code(body, statement=False)
+
+
+def _depth0(code: str) -> str:
+    """The characters of `code` outside its brackets."""
+    if "(" not in code and "[" not in code and "{" not in code:
+        return code
+    out: list[str] = []
+    depth = start = 0
+    for bracket in _BRACKET.finditer(code):
+        if depth == 0:
+            out.append(code[start : bracket.start()])
+        depth += 1 if bracket.group() in "([{" else -1
+        start = bracket.end()
+    if depth == 0:
+        out.append(code[start:])
+    return "".join(out)
+
+
+def _placeholder(text: str) -> str:
+    """A one-line statement of the same kind as `text`, for black's blank-line rules; {} for its mark."""
+    stripped = text.lstrip(" ")
+    if stripped.startswith('"""'):
+        return '"""{}"""'
+    found = _DEF.match(stripped) or _CLASS.match(stripped)
+    if found:
+        return found.group(1) + "({}):"
+    compound = _COMPOUND.match(stripped)
+    if compound:
+        keyword = stripped[: compound.end()]
+        if compound.group(1) in ("else", "try", "finally"):
+            return keyword + ":  # {}"
+        if compound.group(1) == "for":
+            return keyword + " {} in {}:"
+        return keyword + " {}:"
+    if stripped.startswith(("import ", "from ")):
+        return "import {}"
+    if stripped.startswith("@"):
+        return "@{}"
+    keyword = stripped.split(" ", 1)[0]
+    if keyword in ("pass", "break", "continue"):
+        return keyword + "  # {}"
+    if keyword in ("return", "raise", "del", "assert", "global", "nonlocal"):
+        return keyword + " {}"
+    return "{}"
