@@ -2,15 +2,17 @@
 
 The templates write black's layout, so in a large SDK nearly every logical line is already black's:
 docstrings, short statements, and bracketed lists exploded one item per line behind a magic trailing
-comma. Parsing those again was most of a large document's run (Microsoft Graph's 106 MB: about
-1,200 CPU-seconds). Here a line is *settled* when black provably leaves it as it is: one physical line
-within the length, in the normal spelling black would write (double quotes, plain numbers, no
-redundant parentheses, no trailing comma that black would act on), or a docstring black's own docstring
-rules leave alone, or an exploded bracket whose every piece is settled. Each settled line is replaced
-by a placeholder of the same kind (a `def` keeps its name, a docstring stays a docstring, a block
-opener stays one), so black still decides every blank line and formats every other line where it
-stands; then the placeholders are put back. Anything unexpected (a comment's directive, a tab, a
-placeholder black moved) and the module goes to black whole, so the answer is black's either way.
+comma. Parsing those again was most of a large document's run (Microsoft Graph's 106 MB: about 1,200
+CPU-seconds of black). Here a line is *settled* when black provably leaves it as it is: one physical line
+within the length, in the spelling black writes (double quotes, plain numbers, no redundant parentheses,
+no trailing comma black would act on), a docstring black's own docstring rules leave alone, or an
+exploded bracket whose every piece is settled. A call too long for its line, in that spelling and with
+nothing else bracketed around it, is laid out by black's rule for it (arguments on one line if they fit,
+else one per line). Each settled line becomes a placeholder of the same kind (a `def` keeps its name, a
+docstring stays a docstring, a block opener stays one), so black still decides every blank line and
+formats every other line where it stands; then the placeholders are put back, and an item black split is
+kept for the next module that has it. Anything unexpected (a directive in a comment, a tab, a placeholder
+black moved) and the module goes to black whole: the answer is black's either way.
 """
 
 from __future__ import annotations
@@ -35,12 +37,13 @@ _TOKEN = re.compile(
     """,
     re.X,
 )
+_PLAIN_LINE = re.compile(r"[^\"'#\\\n]*+\n")
 _PREFIXES = frozenset({"", "f", "b", "r", "rb", "br", "fr", "rf"})
 # In code with its strings blanked and its numbers zeroed: what black would respell (odd whitespace,
 # spacing around brackets, commas, colons, dots and operators, magic trailing commas, parentheses it may
 # drop). Conservative: a false alarm only sends the line to black.
 _RESPELT = re.compile(
-    r"""[;\\\t\f\r\v]|\S\ \ |\s$|[(\[{]\ |\s[)\]},:]|,\s*[)\]}]|,[^\s)\]}]|:[^\s=]|:=
+    r"""[;\\\t\f\r\v]|""["\w]|\S\ \ |\s$|[(\[{]\ |\s[)\]},:]|,\s*[)\]}]|,[^\s)\]}]|:[^\s=]|:=
     |(?:[=:]|->|\b(?:return|in|if|elif|while|for|del|with|assert|await|yield|import|except|case|match|else|is
         |not|and|or|print|lambda)\b)\s*\(
     |[)\]]\ [(\[]|\s\.[A-Za-z_]|[A-Za-z_)\]]\.\s|^@\s|\S->|->\S|[!=<>]=\S|\S[!=<>]=
@@ -65,6 +68,8 @@ _HEAD = re.compile(
     re.X,
 )
 _CLOSE = {"(": ")", "[": "]", "{": "}"}
+# An item black cannot split however long (no bracket, no operator): a string, or a name or key given one.
+_UNSPLITTABLE = re.compile(r'(?:\w+=|"": )?"",')
 _BRACKET = re.compile(r"[()\[\]{}]")
 _MARK = "_q_"
 _PLACED = re.compile(rf"{_MARK}(\d+)")
@@ -125,6 +130,9 @@ class _Skeleton:
         elif _settled(text, indent, stripped, strings):
             self._last = last
             self._place(indent + _placeholder(text), text)
+        elif "\n" not in text and (laid := _laid_out_call(text, strings, item=False)) is not None:
+            self._last = last
+            self._place(indent + _placeholder(text), laid)
         elif "\n" in text and not any("\n" in s for s in strings):
             lines = text.split("\n")
             code, respelt = _blanked(text, strings)
@@ -205,31 +213,48 @@ class _Skeleton:
 
 
 def _logical_lines(code: str) -> list[tuple[str, list[str], bool]]:
-    """Each logical line's text, its string tokens, and whether it has a comment."""
+    """Each logical line's text, its string tokens, and whether it has a comment.
+
+    A physical line with no quote, comment or backslash (most of them) is taken whole, its brackets
+    counted; the others are read token by token, as a string may carry them over several lines.
+    """
     lines: list[tuple[str, list[str], bool]] = []
-    depth = start = 0
+    depth = start = at = 0
     strings: list[str] = []
     comment = False
-    for token in _TOKEN.finditer(code):
-        kind = token.lastgroup
-        if kind == "n":
-            if depth == 0:
-                lines.append((code[start : token.start()], strings, comment))
-                start, strings, comment = token.end(), [], False
-        elif kind == "o":
-            depth += 1
-        elif kind == "x":
-            depth -= 1
-            if depth < 0:
-                raise Unsettled
-        elif kind == "q":
-            strings.append(token.group())
-        elif kind == "c":
-            comment = True
+    end = len(code)
+    while at < end:
+        plain = _PLAIN_LINE.match(code, at)
+        if plain is not None:
+            line = plain.group()
+            depth += line.count("(") + line.count("[") + line.count("{")
+            depth -= line.count(")") + line.count("]") + line.count("}")
+            at = plain.end()
         else:
-            raise Unsettled  # a quote or backslash outside any string: a continuation line, or worse
-    if depth or start < len(code):
-        raise Unsettled  # unbalanced, or no newline at the end
+            for token in _TOKEN.finditer(code, at):
+                kind = token.lastgroup
+                if kind == "n":
+                    at = token.end()
+                    break
+                if kind == "o":
+                    depth += 1
+                elif kind == "x":
+                    depth -= 1
+                elif kind == "q":
+                    strings.append(token.group())
+                elif kind == "c":
+                    comment = True
+                else:
+                    raise Unsettled  # a quote or backslash outside any string: a continuation line, or worse
+            else:
+                raise Unsettled  # no newline at the end
+        if depth < 0:
+            raise Unsettled
+        if depth == 0:
+            lines.append((code[start : at - 1], strings, comment))
+            start, strings, comment = at, [], False
+    if depth:
+        raise Unsettled  # unbalanced
     return lines
 
 
@@ -357,7 +382,12 @@ def _frame(
     )
     pieces: list[_Piece] = [(lines[at], None, None)]
     inner = " " * (indent + 4)
-    template = inner + ("{}: {}," if opening == "{" and ":" in _depth0(codes[at + 1]) else "{},")
+    if opening == "{" and ":" in _depth0(codes[at + 1]):
+        template = inner + "{}: {},"
+    elif opening == "(" and not called:  # a tuple: one placeholder per item, as one alone is no longer magic
+        template = inner + "{}.item,"
+    else:
+        template = inner + "{},"
     place = f"{opening}{'d' if is_def else 'c' if called else 'a'}"
     items = 0
     line = at + 1
@@ -383,14 +413,18 @@ def _frame(
         elif not item.endswith(","):
             return None
         else:
-            ok = (
-                line not in respelt
-                and _plain_item(item)
-                and _width(lines[line]) <= LINE_LENGTH
-                and not item.startswith("**")
-            )
-            pieces.append((lines[line], template, None if ok else (place, lines[line])))
-            settled = settled and ok
+            plain = line not in respelt and _plain_item(item) and not item.startswith("**")
+            if plain and _width(lines[line]) > LINE_LENGTH and _UNSPLITTABLE.fullmatch(item) is None:
+                laid = _laid_out_call(lines[line], _strings(lines[line]), item=True)
+                if laid is not None:  # black's lines for it, by black's rule
+                    pieces.append((laid, template, None))
+                    settled = False
+                    line += 1
+                    items += 1
+                    continue
+                plain = False
+            pieces.append((lines[line], template, None if plain else (place, lines[line])))
+            settled = settled and plain
             line += 1
         items += 1
     if line >= len(codes) or items == 0 or not codes[line].startswith(" " * indent + _CLOSE[opening]):
@@ -421,6 +455,70 @@ def _closing(codes: list[str], at: int) -> int:
         if depth <= 0:
             return index + 1 if depth == 0 else -1
     return -1
+
+
+# A call too long for its line, alone in a statement or as an item of an exploded bracket, in the
+# spelling settled lines have: black splits it at its own parentheses, whatever else is in the line
+# (nothing else has a bracket), and lays out the arguments on one line if they fit, one per line with a
+# trailing comma if not.
+_CALL_ITEM = re.compile(r"(?:\w+=)?[A-Za-z_][\w.]*\(")
+_CALL_STATEMENT = re.compile(r"(?:[A-Za-z_][\w.]* = |return )?(?:await )?[A-Za-z_][\w.]*\(")
+_ARGUMENT_TOKEN = re.compile(r'"[^"\\]*"|\'[^\'\\]*\'|[()\[\]{},]')
+_STRING = re.compile(r'(?<!\w)[rbf]{0,2}(?:"[^"\\\n]*"|\'[^\'\\\n]*\')')
+
+
+def _strings(line: str) -> list[str]:
+    """The string tokens of one line of settled spelling (no escapes, no triple quotes)."""
+    return _STRING.findall(line)
+
+
+def _laid_out_call(text: str, strings: list[str], item: bool) -> str | None:
+    """black's lines for `text`, a call too long for one line (see above); None when it is not that."""
+    if _width(text) <= LINE_LENGTH or any(not _plain_string(s) for s in strings):
+        return None
+    stripped = text.lstrip(" ")
+    indent = text[: len(text) - len(stripped)]
+    tail = ")," if item else ")"
+    head = (_CALL_ITEM if item else _CALL_STATEMENT).match(stripped)
+    if head is None or not stripped.endswith(tail) or '"' in head.group() or "'" in head.group():
+        return None
+    inside = stripped[head.end() : len(stripped) - len(tail)]
+    arguments = _arguments(inside)
+    if not arguments or ", ".join(arguments) != inside:
+        return None
+    for argument in arguments:
+        code, respelt = _blanked(argument, _strings(argument))
+        if respelt or not _plain_item(code + ","):
+            return None
+    first = indent + head.group()
+    if not _plain_code(_blanked(first, [])[0].strip()[:-1], statement=False) or _width(first) > LINE_LENGTH:
+        return None
+    inner = indent + "    "
+    if _width(inner + inside) <= LINE_LENGTH:
+        return "\n".join((first, inner + inside, indent + tail))
+    lines = [inner + argument + "," for argument in arguments]
+    if len(arguments) < 2 or any(_width(line) > LINE_LENGTH for line in lines):
+        return None
+    return "\n".join((first, *lines, indent + tail))
+
+
+def _arguments(inside: str) -> list[str] | None:
+    """The arguments between a call's parentheses, split at its own commas; None when unbalanced."""
+    arguments: list[str] = []
+    depth = start = 0
+    for token in _ARGUMENT_TOKEN.finditer(inside):
+        mark = token.group()
+        if mark in "([{":
+            depth += 1
+        elif mark in ")]}":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif mark == "," and depth == 0:
+            arguments.append(inside[start : token.start()].strip())
+            start = token.end()
+    arguments.append(inside[start:].strip())
+    return arguments if depth == 0 and all(arguments) else None
 
 
 @functools.lru_cache(maxsize=1 << 16)

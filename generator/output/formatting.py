@@ -149,8 +149,6 @@ def _black_one(code: str) -> tuple[str, str | None]:
 
     mode = black.Mode(line_length=LINE_LENGTH, target_versions={black.mode.TargetVersion.PY310})
     try:
-        if len(code) < _WHOLE_BELOW:
-            return black.format_str(code, mode=mode), None
         return black_module(code, mode), None
     except black.parsing.InvalidInput as exc:
         return code, str(exc)
@@ -168,11 +166,6 @@ def _black_whole(code: str) -> tuple[str, str | None]:
 
 
 _Formatter = Callable[[str], tuple[str, str | None]]
-
-
-# Below this many characters (a docs example, a small module) black sees the code whole: there is
-# little to leave out, and splitting it costs more than it saves.
-_WHOLE_BELOW = 2_000
 
 
 def _key(code: str) -> str:

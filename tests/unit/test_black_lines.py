@@ -213,6 +213,8 @@ _MUTATIONS = (
     lambda line, rng: line.replace("(", "( ", 1),
     lambda line, rng: line.replace("1", "1E5", 1),
     lambda line, rng: line + "  # note",
+    lambda line, rng: re.sub(r'"([^"\\]*)"', lambda m: f'"{m.group(1)}{"x" * rng.randint(1, 60)}"', line, count=1),
+    lambda line, rng: re.sub(r"\b([a-z_]{3,})\b", lambda m: m.group(1) + "_" * rng.randint(1, 50), line, count=1),
 )
 
 
@@ -222,7 +224,7 @@ def test_our_output_mutated_at_random_formats_as_black_formats_it(accounting: di
     rng = random.Random(28)
     modules = sorted(code for code in accounting.values() if 5_000 < len(code) < 60_000)
     checked = 0
-    for _ in range(120):
+    for _ in range(150):
         lines = rng.choice(modules).split("\n")
         for _ in range(rng.randint(1, 4)):
             at = rng.randrange(len(lines))
@@ -245,7 +247,6 @@ def test_code_from_a_user_s_templates_is_formatted_by_black_whole(monkeypatch: p
     from generator.output import formatting
 
     monkeypatch.setattr(cache, "_enabled", False)
-    monkeypatch.setattr(formatting, "_WHOLE_BELOW", 0)
     shown: list[str] = []
     monkeypatch.setattr(formatting, "black_module", lambda code, mode: shown.append(code) or whole(code))
     code = _AROUND + "\n\nx  =  1\n"
