@@ -73,37 +73,36 @@ class _Skeleton:
     def _add_logical(self, text: str, strings: list[str], comment: bool) -> None:
         stripped = text.lstrip(" ")
         indent = text[: len(text) - len(stripped)]
-        self._last, last = "", self._last
         if comment or not stripped or len(indent) % 4:
-            self.parts.append(text)
+            self._verbatim(text)
         elif settled(text, indent, stripped, strings):
-            self._last = last
             self._place(indent + _placeholder(text), text)
         elif "\n" not in text and (laid := laid_out_call(text, strings, item=False)) is not None:
-            self._last = last
             self._place(indent + _placeholder(text), laid)
         elif "\n" in text and not any("\n" in s for s in strings):
             lines = text.split("\n")
             code, respelt = blanked(text, strings)
             found = frame(lines, code.split("\n"), 0, True, respelt)
             if found is None or found[0] != len(lines):
-                self.parts.append(text)
+                self._verbatim(text)
                 return
-            for line, template, key in found[1]:
+            for line, template, key in found[1]:  # the last is the closing line, verbatim
                 if template is None:
-                    self.parts.append(line)
-                    self._last = ""
+                    self._verbatim(line)
                 elif key is None:
                     self._place(template, line)
                 elif key in _ITEMS:
                     self._place(template, _ITEMS[key])
                 else:  # black formats the item here, and its answer is kept for the next time
-                    self._last = ""
                     self._place(template, "", key)
-                    self.parts.append(line)
-            self._last = ""
+                    self._verbatim(line)
         else:
-            self.parts.append(text)
+            self._verbatim(text)
+
+    def _verbatim(self, text: str) -> None:
+        """Adds text for black to see; no placeholder before it takes in what follows."""
+        self.parts.append(text)
+        self._last = ""
 
     def _place(self, template: str, original: str, key: tuple[str, str] | None = None) -> None:
         """Adds the placeholder for `original`, unless the one just placed takes it in: runs of plain
@@ -115,8 +114,7 @@ class _Skeleton:
         mark = f"{_MARK}{len(self.settled)}"
         line = template.format(mark, mark)
         if len(line) > LINE_LENGTH:  # black would split the placeholder (a long name kept in it)
-            self._last = ""
-            self.parts.append(original)
+            self._verbatim(original)
             return
         self.settled.append((line, original, key))
         self.parts.append(line)
@@ -125,7 +123,7 @@ class _Skeleton:
     def restored(self, formatted: str) -> str:
         """black's output of the skeleton with each placeholder replaced by the lines it stood for."""
         out: list[str] = []
-        kept: list[tuple[tuple[str, str], list[str], int]] = []
+        kept: list[tuple[tuple[str, str], list[str]]] = []
         capture: list[str] | None = None
         inner = 0
         expected = 0
@@ -149,12 +147,12 @@ class _Skeleton:
                 out.append(original)
             else:
                 capture, inner = [], len(line) - len(line.lstrip(" "))
-                kept.append((key, capture, len(out)))
+                kept.append((key, capture))
         if expected != len(self.settled):
             raise Unsettled
         if len(_ITEMS) > _ITEMS_KEPT:
             _ITEMS.clear()
-        for key, lines, _ in kept:
+        for key, lines in kept:
             if not lines:
                 raise Unsettled
             _ITEMS[key] = "\n".join(lines)

@@ -1,6 +1,6 @@
 """Stage 6: the rendered Python formatted with black in memory (the docs' Python examples too), each
 result cached by its input; many files are formatted in a pool of workers that die with the run, and a
-large module is shown to black only where black could change it (black_lines).
+module is shown to black only where black could change it (black_lines).
 """
 
 from __future__ import annotations
@@ -143,26 +143,21 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _black_one(code: str) -> tuple[str, str | None]:
-    """black's output, or why it could not format the code (an exception crosses processes badly)."""
+def _black_one(code: str, whole: bool = False) -> tuple[str, str | None]:
+    """black's output, or why it could not format the code (an exception crosses processes badly).
+    `whole`: black sees the whole module, not only the lines it could change (black_lines)."""
     import black
 
     mode = black.Mode(line_length=LINE_LENGTH, target_versions={black.mode.TargetVersion.PY310})
     try:
-        return black_module(code, mode), None
+        return (black.format_str(code, mode=mode) if whole else black_module(code, mode)), None
     except black.parsing.InvalidInput as exc:
         return code, str(exc)
 
 
 def _black_whole(code: str) -> tuple[str, str | None]:
-    """As _black_one, with black shown the whole module (for code from a user's templates)."""
-    import black
-
-    mode = black.Mode(line_length=LINE_LENGTH, target_versions={black.mode.TargetVersion.PY310})
-    try:
-        return black.format_str(code, mode=mode), None
-    except black.parsing.InvalidInput as exc:
-        return code, str(exc)
+    """_black_one for code from a user's templates, in any spelling: black sees every module whole."""
+    return _black_one(code, whole=True)
 
 
 _Formatter = Callable[[str], tuple[str, str | None]]

@@ -79,9 +79,7 @@ def logical_lines(code: str) -> list[tuple[str, list[str], bool]]:
     while at < end:
         plain = _PLAIN_LINE.match(code, at)
         if plain is not None:
-            line = plain.group()
-            depth += line.count("(") + line.count("[") + line.count("{")
-            depth -= line.count(")") + line.count("]") + line.count("}")
+            depth += _net_brackets(plain.group())
             at = plain.end()
         else:
             for token in _TOKEN.finditer(code, at):
@@ -267,16 +265,14 @@ def frame(
             return None
         else:
             plain = line not in respelt and _plain_item(item) and not item.startswith("**")
+            laid = None
             if plain and _width(lines[line]) > LINE_LENGTH and _UNSPLITTABLE.fullmatch(item) is None:
-                laid = laid_out_call(lines[line], _strings(lines[line]), item=True)
-                if laid is not None:  # black's lines for it, by black's rule
-                    pieces.append((laid, template, None))
-                    settled = False
-                    line += 1
-                    items += 1
-                    continue
+                laid = laid_out_call(lines[line], _strings(lines[line]), item=True)  # black's lines, by its rule
                 plain = False
-            pieces.append((lines[line], template, None if plain else (place, lines[line])))
+            if laid is not None:
+                pieces.append((laid, template, None))
+            else:
+                pieces.append((lines[line], template, None if plain else (place, lines[line])))
             settled = settled and plain
             line += 1
         items += 1
@@ -302,12 +298,15 @@ def _closing(codes: list[str], at: int) -> int:
     """The index after the line that closes the bracket opened at the end of codes[at], or -1."""
     depth = 0
     for index in range(at, len(codes)):
-        code = codes[index]
-        depth += code.count("(") + code.count("[") + code.count("{")
-        depth -= code.count(")") + code.count("]") + code.count("}")
+        depth += _net_brackets(codes[index])
         if depth <= 0:
             return index + 1 if depth == 0 else -1
     return -1
+
+
+def _net_brackets(code: str) -> int:
+    """How many more brackets `code` opens than it closes (code with no strings or comments in it)."""
+    return code.count("(") + code.count("[") + code.count("{") - code.count(")") - code.count("]") - code.count("}")
 
 
 # A call too long for its line, alone in a statement or as an item of an exploded bracket, in the
@@ -344,7 +343,7 @@ def laid_out_call(text: str, strings: list[str], item: bool) -> str | None:
         if respelt or not _plain_item(code + ","):
             return None
     first = indent + head.group()
-    if not _plain_code(blanked(first, [])[0].strip()[:-1], statement=False) or _width(first) > LINE_LENGTH:
+    if not _plain_code(head.group()[:-1], statement=False) or _width(first) > LINE_LENGTH:
         return None
     inner = indent + "    "
     if _width(inner + inside) <= LINE_LENGTH:
