@@ -77,7 +77,8 @@ def test_a_signal_at_any_moment_leaves_a_whole_tree(tmp_path: Path, real_doc: Pa
     first = {"old.txt": b"old", MARKER: b"generator codat-sdkgen\n"}
     write_tree(out, first)
     old = snapshot(out)
-    whole = {*generate(real_doc, None, "codat_accounting").files, BASE, "old.txt"}  # old.txt: not the generator's
+    # old.txt: not the generator's; the base is not in a snapshot (it is the seal's), so it is checked apart
+    whole = {*generate(real_doc, None, "codat_accounting").files, "old.txt"}
     args = [sys.executable, "-m", "generator", "generate", "--no-cache", "--all-tags", "--spec", str(real_doc)]
     args += ["--out", str(out)]
     outcomes = []
@@ -93,7 +94,7 @@ def test_a_signal_at_any_moment_leaves_a_whole_tree(tmp_path: Path, real_doc: Pa
         now = snapshot(out)
         if process.returncode == 130:
             assert "left as it was" in stderr
-        assert now == old or set(now) == whole
+        assert now == old or (set(now) == whole and (out / BASE).is_file())
         assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
         outcomes.append(process.returncode)
         if now != old:
