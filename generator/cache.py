@@ -12,6 +12,7 @@ prunes what no run used for 30 days, then the oldest files past the size cap
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -97,8 +98,14 @@ def tool_digest() -> str:
     versions = installed_versions(_LIBRARIES)
     for library in _LIBRARIES:
         digest.update(f"{library} {versions.get(library, '-')}".encode())
-    _digest_folder(digest, Path(__file__).parent)
+    digest.update(_source_digest().encode())
     return digest.hexdigest()
+
+
+@functools.cache
+def _source_digest() -> str:
+    """The generator's source, read once a process: it is the code this process already runs."""
+    return folder_digest(Path(__file__).parent)
 
 
 def installed_versions(names: tuple[str, ...]) -> dict[str, str]:
@@ -124,6 +131,13 @@ def installed_versions(names: tuple[str, ...]) -> dict[str, str]:
 def _normalized(name: str) -> str:
     """A distribution's name as PEP 503 compares them (`PyYAML`, `jsonschema_rs`: `pyyaml`, `jsonschema-rs`)."""
     return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def folder_digest(folder: Path) -> str:
+    """The sha256 of a folder's files, their paths and bytes."""
+    digest = hashlib.sha256()
+    _digest_folder(digest, folder)
+    return digest.hexdigest()
 
 
 def _digest_folder(digest: Any, folder: Path) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from generator.document.fetch import DEFAULT_MAX_BYTES, FETCH_TIMEOUT, read_source
-from generator.document.normalize import check_aliases, check_strings, collapse_ref_chains
+from generator.document.normalize import check_aliases, collapse_ref_chains, refuse_surrogate, scan
 from generator.document.parsed import Document
 from generator.errors import Diagnostic, GeneratorError, pointer_join
 
@@ -77,28 +77,14 @@ def parse_document(raw: bytes, source: str) -> Document:
                 )
             ]
         )
-    too_deep = _too_deep(data)
-    if too_deep is not None:
-        raise _nested_too_deep(source, too_deep, lines.get(too_deep))
-    check_strings(data, source, lines)
-    collapse_ref_chains(data)
+    found = scan(data, MAX_DEPTH)
+    if found.too_deep:
+        pointer = _pointer_to_depth(data, MAX_DEPTH)
+        raise _nested_too_deep(source, pointer, lines.get(pointer))
+    if found.surrogate:
+        refuse_surrogate(data, source, lines)
+    collapse_ref_chains(data, found.refs)
     return Document(source=source, data=data, sha256=sha, lines=lines)
-
-
-def _too_deep(data: Any) -> str | None:
-    """The pointer of the first node below MAX_DEPTH, if any (iterative: the nesting is what is in doubt).
-
-    Depth alone is tracked on the way down, and the pointer spelled out only for a node found too deep:
-    this walk sees every node of every document, so it stays cheap.
-    """
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth >= MAX_DEPTH:
-            return _pointer_to_depth(data, MAX_DEPTH)
-        children = node.values() if isinstance(node, dict) else node
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return None
 
 
 def _pointer_to_depth(data: Any, depth: int) -> str:

@@ -9,6 +9,7 @@ refused with its place, or rewritten to what it means, here and nowhere else.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
@@ -73,18 +74,59 @@ def _alias_bomb(source: str, shared: dict[int, yaml.Node], expanded: dict[int, i
     return GeneratorError([Diagnostic(source, "#", message, line=line, hint=hint)])
 
 
-def check_strings(data: Any, source: str, lines: dict[str, int]) -> None:
-    """Refuses a string (a key or a value) holding a lone UTF-16 surrogate, which no file can hold."""
+@dataclass(frozen=True)
+class Scan:
+    """What one walk of every node of a document finds: each question once walked the whole document."""
+
+    too_deep: bool  # a node at `max_depth` or below
+    surrogate: bool  # a key or string holding a lone UTF-16 surrogate, which no file can hold
+    refs: list[dict[str, Any]]  # the objects with a local `$ref`, in the order a depth-first walk meets them
+
+
+def scan(data: Any, max_depth: int) -> Scan:
+    """Walks the document once, depth-first, stopping at the first node `max_depth` deep (the nesting is
+    what is in doubt, so the walk is iterative). Pointers are spelled out only where a problem is found,
+    by the walks that name it: spelling one out for every node was most of a warm run's walk."""
+    refs: list[dict[str, Any]] = []
+    surrogate = False
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth >= max_depth:
+            return Scan(True, surrogate, refs)
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#"):
+                refs.append(node)
+            # Keys are text (the loaders make them so): their joined text holds a surrogate if one does.
+            surrogate = surrogate or _bad("".join(node))
+            values: Any = node.values()
+        else:
+            values = node
+        for value in values:
+            if isinstance(value, str):
+                surrogate = surrogate or _bad(value)
+            elif isinstance(value, dict | list):
+                stack.append((value, depth + 1))
+    return Scan(False, surrogate, refs)
+
+
+def _bad(text: str) -> bool:
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def refuse_surrogate(data: Any, source: str, lines: dict[str, int]) -> None:
+    """Names the first key or string holding a lone surrogate, for a document `scan` found one in."""
     stack: list[tuple[Any, str]] = [(data, "#")]
     while stack:
         node, pointer = stack.pop()
         items = node.items() if isinstance(node, dict) else enumerate(node)
         for key, value in items:
-            if isinstance(key, str) and not key.isascii() and _SURROGATE.search(key):
+            if isinstance(key, str) and _bad(key):
                 raise _surrogate(source, pointer, "a key", lines)
             where = pointer_join(pointer, key)
             if isinstance(value, str):
-                if not value.isascii() and _SURROGATE.search(value):
+                if _bad(value):
                     raise _surrogate(source, where, "a string", lines)
             elif isinstance(value, dict | list):
                 stack.append((value, where))
@@ -95,25 +137,17 @@ def _surrogate(source: str, pointer: str, what: str, lines: dict[str, int]) -> G
     return GeneratorError([Diagnostic(source, pointer, message, line=lines.get(pointer))])
 
 
-def collapse_ref_chains(data: Any) -> None:
-    """Points a local `$ref` that starts a long chain of schemas, each nothing but a `$ref` to the next,
-    at the node the chain ends in: what it means, without a resolver walking the whole chain
-    (recursively, in openapi-spec-validator) for each link. Short chains, the ones documents write,
-    stay as written, so diagnostics name every step; chains that end nowhere or loop are left for
-    validation to report."""
+def collapse_ref_chains(data: Any, refs: list[dict[str, Any]]) -> None:
+    """Points a local `$ref` (of `refs`, the objects holding one) that starts a long chain of schemas,
+    each nothing but a `$ref` to the next, at the node the chain ends in: what it means, without a
+    resolver walking the whole chain (recursively, in openapi-spec-validator) for each link. Short
+    chains, the ones documents write, stay as written, so diagnostics name every step; chains that end
+    nowhere or loop are left for validation to report."""
     ends: dict[str, tuple[str, int] | None] = {}
-    stack: list[Any] = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#"):
-                end = _chain_end(data, ref, ends)
-                if end is not None and end[1] > MAX_CHAIN:
-                    node["$ref"] = end[0]
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
+    for node in refs:
+        end = _chain_end(data, node["$ref"], ends)
+        if end is not None and end[1] > MAX_CHAIN:
+            node["$ref"] = end[0]
 
 
 def _chain_end(data: Any, ref: str, ends: dict[str, tuple[str, int] | None]) -> tuple[str, int] | None:

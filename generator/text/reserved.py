@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 import builtins
 import functools
+import hashlib
+import json
 import keyword
 import re
 import sys
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import TEMPLATES_DIR
+from generator.cache import Store, folder_digest, installed_versions, tool_digest
 
 # The generator's own vocabulary of annotations (schemas.py, typed_dicts.py): what a models module
 # writes, its TypedDicts included, and what a resources module writes besides (operations.py,
@@ -122,7 +125,27 @@ class Reserved:
 
 @functools.cache
 def reserved(templates: Path = TEMPLATES_DIR) -> Reserved:
-    """The reserved names of each kind, read from `templates` (ours) and the installed pydantic."""
+    """The reserved names of each kind, read from `templates` (ours) and the installed pydantic.
+
+    Filed in the cache by the digest of what they are read from (the templates, the generator, pydantic's
+    and Python's versions, Python's for its keywords): reading them (parsing the runtime modules,
+    importing pydantic) was a sixth of a warm run.
+    """
+    store = Store("reserved", tool_digest())
+    versions = f"pydantic {installed_versions(('pydantic',)).get('pydantic', '-')} python {sys.version}"
+    key = hashlib.sha256(f"{folder_digest(templates)} {versions}".encode()).hexdigest()
+    kept = store.get(key)
+    if kept is not None:
+        try:
+            return Reserved(**{kind: frozenset(names) for kind, names in json.loads(kept).items()})
+        except (ValueError, TypeError, AttributeError):
+            pass  # not what a run filed: read them again, and file them anew
+    found = _read(templates)
+    store.put(key, json.dumps({kind: sorted(names) for kind, names in vars(found).items()}))
+    return found
+
+
+def _read(templates: Path) -> Reserved:
     import pydantic  # the SDK's models derive from its BaseModel: its members are what fields must not hide
 
     static = {

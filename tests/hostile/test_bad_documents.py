@@ -84,6 +84,16 @@ CASES: dict[str, tuple[Callable[[Path], bytes], str, str]] = {
         "#/info/title",
         "lone UTF-16 surrogate",
     ),
+    "lone-surrogate-key-json": (
+        lambda _: b'{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}, "x-a": {"\\udc00": 1}}',
+        "#/x-a",
+        "lone UTF-16 surrogate",
+    ),
+    "lone-surrogate-in-a-list-json": (
+        lambda _: b'{"openapi": "3.1.0", "tags": [{"name": "a"}, {"name": "b\\udfff"}], "paths": {}}',
+        "#/tags/1/name",
+        "lone UTF-16 surrogate",
+    ),
     "truncated-yaml": (_truncated, "#", "invalid YAML"),
     "garbage-bytes": (lambda _: b"\x89PNG\r\n\x1a\n\x00\xff\xfe", "#", "not UTF-8 text"),
     "json-array": (lambda _: b'[{"openapi": "3.1.0"}]', "#", "not a mapping"),
