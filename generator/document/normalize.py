@@ -99,13 +99,16 @@ def scan(data: Any, max_depth: int) -> Scan:
             if isinstance(ref, str) and ref.startswith("#"):
                 refs.append(node)
             # Keys are text (the loaders make them so): their joined text holds a surrogate if one does.
-            surrogate = surrogate or _bad("".join(node))
+            keys = "".join(node)
+            if not keys.isascii() and _SURROGATE.search(keys):
+                surrogate = True
             values: Any = node.values()
         else:
             values = node
         for value in values:
             if isinstance(value, str):
-                surrogate = surrogate or _bad(value)
+                if not value.isascii() and _SURROGATE.search(value):  # inline: millions of strings
+                    surrogate = True
             elif isinstance(value, dict | list):
                 stack.append((value, depth + 1))
     return Scan(False, surrogate, refs)
