@@ -13,11 +13,16 @@ again by jsonschema, so a valid part costs nothing and every message reads as js
 from __future__ import annotations
 
 import dataclasses
+import decimal  # noqa: F401  (see below)
+import enum  # noqa: F401
 import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+# jsonschema-rs imports `decimal` and `enum` from its native code at its first use, and panics (a Rust
+# message, exit 1) if that import raises: a SIGINT or SIGTERM landing there raised KeyboardInterrupt in it.
+# Imported first, its import is a lookup in sys.modules that runs no Python code, so no signal handler.
 import jsonschema_rs
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.validators import validator_for
