@@ -99,9 +99,7 @@ def scan(data: Any, max_depth: int) -> Scan:
             if isinstance(ref, str) and ref.startswith("#"):
                 refs.append(node)
             # Keys are text (the loaders make them so): their joined text holds a surrogate if one does.
-            keys = "".join(node)
-            if not keys.isascii() and _SURROGATE.search(keys):
-                surrogate = True
+            surrogate = surrogate or _bad("".join(node))
             values: Any = node.values()
         else:
             values = node
